@@ -1,0 +1,16 @@
+"""Collectors: one module per product, listed here explicitly.
+
+A collector module has PRODUCT, CALLS (every API action it calls) and
+`collect_account(col)` (once per account) and/or `collect_region(col, region)`.
+Collectors write API-shaped data into the snapshot and record every failed
+call; they never decide compliance.
+"""
+
+from . import ecs, kms, oss, rds, slb
+
+COLLECTORS = (ecs, kms, oss, rds, slb)
+
+
+def all_calls() -> set[str]:
+    """Every "product:Action" the collectors make."""
+    return {f"{c.PRODUCT}:{action}" for c in COLLECTORS for action in c.CALLS}

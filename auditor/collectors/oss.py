@@ -1,0 +1,124 @@
+"""OSS through alibabacloud-oss-v2: buckets with their info, encryption, policy and versioning.
+
+oss-v2 returns model objects; `as_api` turns them back into the XML's own
+element names so the snapshot stays API-shaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from .. import sdk
+from .base import ABSENT, Collection
+
+PRODUCT = "oss"
+CALLS = ("ListBuckets", "GetBucketInfo", "GetBucketEncryption", "GetBucketPolicy", "GetBucketVersioning")
+PAGE_SIZE = 1000
+
+
+def as_api(model: Any) -> Any:
+    """An oss-v2 model as a dict keyed by the XML element names (nested for 'A/B' paths)."""
+    if isinstance(model, list):
+        return [as_api(m) for m in model]
+    if isinstance(model, dt.datetime):
+        return model.strftime("%Y-%m-%dT%H:%M:%S.") + f"{model.microsecond // 1000:03d}Z"
+    attribute_map = getattr(model, "_attribute_map", None)
+    if attribute_map is None:
+        return model
+    out: dict = {}
+    for attr, spec in attribute_map.items():
+        if spec.get("tag") != "xml":
+            continue
+        value = getattr(model, attr, None)
+        if value is None:
+            continue
+        *parents, leaf = spec["rename"].split("/")
+        node = out
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = as_api(value)
+    return out
+
+
+def collect_account(col: Collection) -> None:
+    import alibabacloud_oss_v2 as oss
+
+    wanted = set(col.regions)
+    for region in col.regions:
+        col.section(region, "oss").setdefault("buckets", [])
+    client = col.clients.oss(col.regions[0] if col.regions else "cn-hongkong")
+    marker = ""
+    buckets: list[dict] = []
+    for page in range(1, 100_000):
+        result = col.call("oss", "ListBuckets", None,
+                          lambda: _list(client, oss, marker), page=page)
+        if result is None:
+            return
+        buckets.extend(as_api(result.buckets or []))
+        if not result.is_truncated:
+            break
+        marker = result.next_marker or (buckets[-1]["Name"] if buckets else "")
+    for bucket in buckets:
+        region = bucket.get("Region") or (bucket.get("Location") or "").removeprefix("oss-")
+        if region in wanted:
+            _details(col, oss, region, bucket)
+            col.section(region, "oss")["buckets"].append(bucket)
+
+
+def _list(client, oss, marker: str):
+    result = client.list_buckets(oss.ListBucketsRequest(max_keys=PAGE_SIZE, marker=marker or None))
+    if result.owner is None:
+        raise sdk.MalformedResponse("ListBuckets response has no ListAllMyBucketsResult/Owner")
+    return result
+
+
+def _details(col: Collection, oss, region: str, bucket: dict) -> None:
+    client = col.clients.oss(region)
+    name = bucket["Name"]
+
+    info = col.call("oss", "GetBucketInfo", region,
+                    lambda: _require(client.get_bucket_info(oss.GetBucketInfoRequest(bucket=name)), "bucket_info"),
+                    resource=name)
+    if info is not None:
+        bucket["info"] = as_api(info.bucket_info)
+
+    enc = col.call("oss", "GetBucketEncryption", region,
+                   lambda: _require(client.get_bucket_encryption(oss.GetBucketEncryptionRequest(bucket=name)),
+                                    "server_side_encryption_rule"),
+                   resource=name, absent=("NoSuchServerSideEncryptionRule",))
+    if enc is ABSENT:
+        bucket["encryption"] = None
+    elif enc is not None:
+        bucket["encryption"] = as_api(enc.server_side_encryption_rule)
+
+    policy = col.call("oss", "GetBucketPolicy", region,
+                      lambda: _policy(client.get_bucket_policy(oss.GetBucketPolicyRequest(bucket=name))),
+                      resource=name, absent=("NoSuchBucketPolicy",))
+    if policy is ABSENT:
+        bucket["policy"] = None
+    elif policy is not None:
+        bucket["policy"] = policy
+
+    ver = col.call("oss", "GetBucketVersioning", region,
+                   lambda: client.get_bucket_versioning(oss.GetBucketVersioningRequest(bucket=name)),
+                   resource=name)
+    if ver is not None:
+        bucket["versioning"] = {"Status": ver.version_status} if ver.version_status else {}
+
+
+def _require(result: Any, attr: str) -> Any:
+    if getattr(result, attr, None) is None:
+        raise sdk.MalformedResponse(f"response has no {attr}")
+    return result
+
+
+def _policy(result: Any) -> dict:
+    try:
+        doc = json.loads(result.body or "")
+    except ValueError:
+        raise sdk.MalformedResponse("bucket policy is not valid JSON") from None
+    if not isinstance(doc, dict):
+        raise sdk.MalformedResponse("bucket policy is not a JSON object")
+    return doc

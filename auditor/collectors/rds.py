@@ -1,0 +1,40 @@
+"""ApsaraDB RDS: instances with their attributes, backup policy, TDE and SSL settings."""
+
+from __future__ import annotations
+
+from .. import sdk
+from .base import Collection
+
+PRODUCT = "rds"
+CALLS = ("DescribeDBInstances", "DescribeDBInstanceAttribute", "DescribeBackupPolicy",
+         "DescribeDBInstanceTDE", "DescribeDBInstanceSSL")
+
+
+def collect_region(col: Collection, region: str) -> None:
+    m = sdk.models("rds")
+    out = col.section(region, "rds")
+    instances, _ = col.pages_by_number(
+        "rds", "DescribeDBInstances", region,
+        lambda page: m.DescribeDBInstancesRequest(region_id=region, page_size=100, page_number=page),
+        "Items.DBInstance[]", total_field="TotalRecordCount")
+    for inst in instances:
+        iid = inst["DBInstanceId"]
+        body = col.rpc("rds", "DescribeDBInstanceAttribute", region,
+                       m.DescribeDBInstanceAttributeRequest(dbinstance_id=iid), resource=iid,
+                       require="Items.DBInstanceAttribute[]")
+        if body is not None and body["Items"]["DBInstanceAttribute"]:
+            inst["attribute"] = body["Items"]["DBInstanceAttribute"][0]
+        body = col.rpc("rds", "DescribeBackupPolicy", region,
+                       m.DescribeBackupPolicyRequest(dbinstance_id=iid), resource=iid,
+                       require="BackupRetentionPeriod")
+        if body is not None:
+            inst["backup_policy"] = body
+        body = col.rpc("rds", "DescribeDBInstanceTDE", region,
+                       m.DescribeDBInstanceTDERequest(dbinstance_id=iid), resource=iid, require="TDEStatus")
+        if body is not None:
+            inst["tde"] = body
+        body = col.rpc("rds", "DescribeDBInstanceSSL", region,
+                       m.DescribeDBInstanceSSLRequest(dbinstance_id=iid), resource=iid)
+        if body is not None:
+            inst["ssl"] = body
+    out["instances"] = instances

@@ -1,0 +1,139 @@
+"""Evaluate rules over a snapshot: checks become findings, failed calls become ERROR.
+
+A rule declares the calls it needs. When the snapshot records that one of them
+failed, the engine makes the rule's verdict ERROR for exactly what that call
+would have told it: the resource, for a per-resource detail call; the whole
+region, for a list call (a page that failed half-way included); every region,
+for an account-level call.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Iterable
+
+from .model import ERROR
+from .settings import Settings
+from .snapshot import AccountView
+
+
+def _finding(rule, account_id: str, check) -> dict:
+    return {
+        "rule": rule.id,
+        "title": rule.title,
+        "product": rule.product,
+        "severity": rule.severity,
+        "status": check.status,
+        "account_id": account_id,
+        "region": check.region,
+        "resource_type": check.resource_type or rule.resource_type,
+        "resource_id": check.resource_id,
+        "evidence": check.evidence,
+        "reason": check.reason,
+        "api": list(rule.needs),
+        "remediation": rule.remediation,
+    }
+
+
+def _error_evidence(err: dict) -> dict:
+    out = {"call": f"{err['product']}:{err['action']}", "code": err.get("code")}
+    if err.get("message"):
+        out["message"] = err["message"]
+    if err.get("page"):
+        out["page"] = err["page"]
+    if err.get("request_id"):
+        out["request_id"] = err["request_id"]
+    return out
+
+
+def _matches(resource_id: str, err_resource: str) -> bool:
+    return resource_id == err_resource or resource_id.startswith(err_resource + "/")
+
+
+def evaluate_account(account: dict, rules: Iterable, settings: Settings) -> list[dict]:
+    view = AccountView(account)
+    findings: list[dict] = []
+    for rule in rules:
+        findings.extend(_evaluate_rule(rule, view, settings))
+    return findings
+
+
+def _evaluate_rule(rule, view: AccountView, settings: Settings) -> list[dict]:
+    needs = set(rule.needs)
+    errors = [e for e in view.errors if f"{e['product']}:{e['action']}" in needs]
+    try:
+        checks = list(rule(view, settings))
+    except Exception as exc:  # a rule bug must surface as ERROR for that rule, never as silence
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        return [{**_finding(rule, view.account_id, _RuleCrash(exc, frame)), "status": ERROR}]
+
+    account_wide = [e for e in errors if e.get("region") is None and e.get("resource") is None]
+    regional = {}
+    for e in errors:
+        if e.get("region") is not None and e.get("resource") is None:
+            regional.setdefault(e["region"], e)
+    per_resource = [e for e in errors if e.get("resource") is not None]
+
+    out: list[dict] = []
+    if account_wide:
+        err = account_wide[0]
+        out.append(_scope_error(rule, view.account_id, None, err))
+        return out
+    for region, err in regional.items():
+        out.append(_scope_error(rule, view.account_id, region, err))
+    matched: set[int] = set()
+    for check in checks:
+        if check.region in regional:
+            continue
+        finding = _finding(rule, view.account_id, check)
+        for i, err in enumerate(per_resource):
+            if err.get("region") in (None, check.region) and _matches(check.resource_id, err["resource"]):
+                matched.add(i)
+                finding["status"] = ERROR
+                finding["reason"] = (f"{err['product']}:{err['action']} failed for {err['resource']}: "
+                                     f"{err.get('code')}")
+                finding["evidence"] = {**finding["evidence"], "error": _error_evidence(err)}
+                break
+        out.append(finding)
+    for i, err in enumerate(per_resource):
+        if i not in matched and err.get("region") not in regional:
+            out.append(_resource_error(rule, view.account_id, err))
+    return out
+
+
+def _scope_error(rule, account_id: str, region: str | None, err: dict) -> dict:
+    where = f"in {region}" if region else "for the account"
+    page = f" (page {err['page']})" if err.get("page") else ""
+    check = _Synthetic(region or "*", region, f"{err['product']}:{err['action']} failed {where}{page}: "
+                       f"{err.get('code')} - {err.get('message', '')}".rstrip(" -"),
+                       {"error": _error_evidence(err)}, "region" if region else "account")
+    return _finding(rule, account_id, check)
+
+
+def _resource_error(rule, account_id: str, err: dict) -> dict:
+    check = _Synthetic(err["resource"], err.get("region"),
+                       f"{err['product']}:{err['action']} failed for {err['resource']}: {err.get('code')}",
+                       {"error": _error_evidence(err)}, None)
+    return _finding(rule, account_id, check)
+
+
+class _Synthetic:
+    status = ERROR
+
+    def __init__(self, resource_id, region, reason, evidence, resource_type):
+        self.resource_id, self.region, self.reason = resource_id, region, reason
+        self.evidence, self.resource_type = evidence, resource_type
+
+
+class _RuleCrash(_Synthetic):
+    def __init__(self, exc: Exception, frame):
+        super().__init__("*", None, f"rule crashed: {type(exc).__name__}: {exc} ({frame.filename.rsplit('/', 1)[-1]}:"
+                         f"{frame.lineno})", {}, "rule")
+
+
+def evaluate(doc: dict, rules: Iterable, settings: Settings) -> list[dict]:
+    rules = list(rules)
+    findings: list[dict] = []
+    for account in doc.get("accounts", []):
+        findings.extend(evaluate_account(account, rules, settings))
+    return findings

@@ -1,0 +1,15 @@
+"""Statuses, severities and the finding record."""
+
+from __future__ import annotations
+
+PASS, FAIL, ERROR, NOT_APPLICABLE = "PASS", "FAIL", "ERROR", "NOT_APPLICABLE"
+FINDING_STATUSES = (PASS, FAIL, ERROR, NOT_APPLICABLE)
+
+COMPLIANT, NON_COMPLIANT, INCOMPLETE, MANUAL = "COMPLIANT", "NON_COMPLIANT", "INCOMPLETE", "MANUAL"
+CLAUSE_STATUSES = (COMPLIANT, NON_COMPLIANT, INCOMPLETE, NOT_APPLICABLE, MANUAL)
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)

@@ -1,0 +1,8 @@
+"""Reporters: each turns a report dict into text. Listed explicitly."""
+
+from . import json_report, table
+
+FORMATS = {
+    "table": table.render,
+    "json": json_report.render,
+}

@@ -1,0 +1,49 @@
+"""A terminal table: status per clause, then every FAIL and ERROR finding."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+STYLE = {
+    "COMPLIANT": "green", "NON_COMPLIANT": "bold red", "INCOMPLETE": "yellow", "NOT_APPLICABLE": "dim",
+    "MANUAL": "cyan", "ATTESTED": "green", "PASS": "green", "FAIL": "red", "ERROR": "yellow",
+}
+
+
+def _plain(value) -> Text:
+    """Text that rich does not interpret (resource names are data, not markup)."""
+    return Text(str(value if value is not None else ""))
+
+
+def render(report: dict, *, color: bool = False, width: int = 140) -> str:
+    buf = io.StringIO()
+    console = Console(file=buf, width=width, force_terminal=color, no_color=not color, highlight=False)
+    ids = ", ".join(report.get("accounts", [])) or "-"
+    console.print(_plain(f"aliaudit {report['tool_version']}  accounts: {ids}  regions: "
+                         f"{', '.join(report.get('regions', [])) or '-'}  source: {report['source'].get('kind')}"))
+    clauses = Table(title="Status per clause", show_lines=False)
+    for col in ("Framework", "Clause", "Title", "Status", "Pass", "Fail", "Error"):
+        clauses.add_column(col, no_wrap=col in ("Clause", "Status"))
+    for c in report["clauses"]:
+        counts = c.get("counts", {})
+        clauses.add_row(_plain(c["framework"]), _plain(c["clause"]), _plain(c["title"]),
+                        Text(c["status"], style=STYLE.get(c["status"], "")),
+                        _plain(counts.get("PASS", "")), _plain(counts.get("FAIL", "")), _plain(counts.get("ERROR", "")))
+    console.print(clauses)
+    problems = [f for f in report["findings"] if f["status"] in ("FAIL", "ERROR")]
+    if problems:
+        table = Table(title=f"Findings that need action ({len(problems)})")
+        for col in ("Status", "Severity", "Rule", "Resource", "Region", "Reason"):
+            table.add_column(col)
+        for f in sorted(problems, key=lambda f: (f["status"], f["rule"], f["resource_id"])):
+            table.add_row(Text(f["status"], style=STYLE.get(f["status"], "")), _plain(f["severity"]), _plain(f["rule"]),
+                          _plain(f["resource_id"]), _plain(f["region"] or "-"), _plain(f["reason"]))
+        console.print(table)
+    s = report["summary"]
+    console.print(_plain("clauses: " + ", ".join(f"{k} {v}" for k, v in s["clauses"].items())
+                         + "  |  findings: " + ", ".join(f"{k} {v}" for k, v in s["findings"].items())))
+    return buf.getvalue()

@@ -1,0 +1,183 @@
+"""SDK clients and SDK errors, in one place. The SDKs are imported lazily.
+
+Every RPC product is described by one row (its SDK module and version); the
+collectors ask for a client by product name and region.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import threading
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+# product -> (SDK package, API version). The fake routes on the same version.
+RPC_SDKS = {
+    "ecs": ("alibabacloud_ecs20140526", "2014-05-26"),
+    "kms": ("alibabacloud_kms20160120", "2016-01-20"),
+    "rds": ("alibabacloud_rds20140815", "2014-08-15"),
+    "slb": ("alibabacloud_slb20140515", "2014-05-15"),
+    "sts": ("alibabacloud_sts20150401", "2015-04-01"),
+}
+
+
+@dataclass(frozen=True)
+class StaticKey:
+    """An AccessKey pair (and optional STS token), used for the fake and for explicit keys."""
+
+    access_key_id: str
+    access_key_secret: str
+    security_token: str | None = None
+
+    def __repr__(self) -> str:  # never print the secret
+        return f"StaticKey(access_key_id={self.access_key_id!r})"
+
+
+def models(product: str):
+    package, _ = RPC_SDKS[product]
+    return importlib.import_module(f"{package}.models")
+
+
+class Clients:
+    """Creates and caches SDK clients per (product, region).
+
+    `credential` is an `alibabacloud_credentials` client or a StaticKey.
+    `endpoint_override` (a URL) sends every product's calls to one address.
+    """
+
+    def __init__(self, credential: Any, endpoint_override: str | None = None,
+                 connect_timeout_ms: int = 5000, read_timeout_ms: int = 20000):
+        self.credential = credential
+        self.endpoint_override = endpoint_override
+        self.connect_timeout_ms = connect_timeout_ms
+        self.read_timeout_ms = read_timeout_ms
+        self._cache: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def runtime(self):
+        from darabonba.runtime import RuntimeOptions
+
+        return RuntimeOptions(autoretry=False, connect_timeout=self.connect_timeout_ms,
+                              read_timeout=self.read_timeout_ms)
+
+    def _override(self) -> tuple[str, str] | None:
+        if not self.endpoint_override:
+            return None
+        parts = urlsplit(self.endpoint_override)
+        return parts.scheme or "https", parts.netloc or parts.path
+
+    def _tea_credential(self):
+        if isinstance(self.credential, StaticKey):
+            from alibabacloud_credentials.client import Client as CredClient
+            from alibabacloud_credentials.models import Config as CredConfig
+
+            kind = "sts" if self.credential.security_token else "access_key"
+            return CredClient(CredConfig(type=kind, access_key_id=self.credential.access_key_id,
+                                         access_key_secret=self.credential.access_key_secret,
+                                         security_token=self.credential.security_token))
+        return self.credential
+
+    def rpc(self, product: str, region: str):
+        key = (product, region)
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = self._new_rpc(product, region)
+            return self._cache[key]
+
+    def _new_rpc(self, product: str, region: str):
+        from alibabacloud_tea_openapi.models import Config
+
+        package, _ = RPC_SDKS[product]
+        client_cls = importlib.import_module(f"{package}.client").Client
+        config = Config(credential=self._tea_credential(), region_id=region, user_agent="aliaudit")
+        override = self._override()
+        if override:
+            config.protocol, config.endpoint = override
+        return client_cls(config)
+
+    def oss(self, region: str):
+        key = ("oss", region)
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = self._new_oss(region)
+            return self._cache[key]
+
+    def _new_oss(self, region: str):
+        import alibabacloud_oss_v2 as oss
+
+        cfg = oss.config.load_default()
+        cfg.region = region
+        cfg.credentials_provider = _OssCredentials(self)
+        cfg.retryer = oss.retry.NopRetryer()
+        cfg.connect_timeout = self.connect_timeout_ms / 1000
+        cfg.readwrite_timeout = self.read_timeout_ms / 1000
+        override = self._override()
+        if override:
+            scheme, netloc = override
+            cfg.endpoint = f"{scheme}://{netloc}"
+            cfg.use_path_style = True
+            cfg.disable_ssl = scheme == "http"
+        return oss.Client(cfg)
+
+
+class _OssCredentials:
+    """Feeds oss-v2 from the same credential chain as the RPC clients."""
+
+    def __init__(self, clients: Clients):
+        self._clients = clients
+
+    def get_credentials(self):
+        import alibabacloud_oss_v2 as oss
+
+        cred = self._clients.credential
+        if isinstance(cred, StaticKey):
+            return oss.credentials.Credentials(cred.access_key_id, cred.access_key_secret, cred.security_token)
+        c = cred.get_credential()
+        return oss.credentials.Credentials(c.access_key_id, c.access_key_secret, c.security_token)
+
+
+# --- errors ---------------------------------------------------------------
+
+class MalformedResponse(Exception):
+    """A response the SDK accepted but that lacks what the API documents."""
+
+
+def sdk_errors() -> tuple[type[BaseException], ...]:
+    """The exception types an SDK call raises for a failed call (and nothing else)."""
+    from alibabacloud_oss_v2.exceptions import BaseError as OssError
+    from Tea.exceptions import TeaException, UnretryableException
+
+    return (TeaException, UnretryableException, OssError, requests.RequestException,
+            MalformedResponse, json.JSONDecodeError)
+
+
+def describe_error(exc: BaseException) -> dict:
+    """code, message, http_status and request_id of a failed call, for the snapshot."""
+    inner = exc
+    unwrap = getattr(exc, "unwrap", None)
+    if callable(unwrap) and unwrap() is not None:
+        inner = unwrap()
+    code = getattr(inner, "code", None)
+    status = getattr(inner, "status_code", None) or getattr(inner, "statusCode", None)
+    request_id = getattr(inner, "request_id", None) or getattr(inner, "requestId", None)
+    message = getattr(inner, "message", None) or str(inner)
+    if isinstance(inner, MalformedResponse):
+        code = "MalformedResponse"
+    elif not code:
+        text = str(inner)
+        if "timed out" in text.lower() or "timeout" in type(inner).__name__.lower():
+            code = "Timeout"
+        elif "parse" in text.lower() or "xml" in text.lower() or "json" in text.lower():
+            code = "MalformedResponse"
+        else:
+            code = "RequestFailed"
+    if isinstance(message, dict):
+        message = message.get("message") or json.dumps(message)
+    message = " ".join(str(message).split())[:500]
+    return {"code": str(code), "message": message,
+            "http_status": int(status) if isinstance(status, int) and status else None,
+            "request_id": request_id}

@@ -1,0 +1,56 @@
+"""Thresholds the rules use, with documented defaults, from one YAML file (--config)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import yaml
+
+from .errors import UsageError
+
+
+@dataclass(frozen=True)
+class Settings:
+    # GL8 5.1(c): days of RDS data backups to keep.
+    rds_backup_retention_days: int = 7
+    # GL8 5.1(c): days an automatic snapshot policy keeps snapshots (-1, forever, also passes).
+    snapshot_retention_days: int = 7
+    # GL14 5.17: distinct zones a region's ECS instances must span.
+    min_zones: int = 2
+    # GL14 5.19(d): regions where data may reside.
+    allowed_regions: tuple[str, ...] = ("cn-hongkong",)
+    # GL8 5.1(b): the oldest TLS version a listener policy may accept.
+    min_tls_version: str = "1.2"
+    # GL8 5.1(d): the most days an AccessKey may live.
+    access_key_max_age_days: int = 90
+
+
+def load(path: str | None) -> Settings:
+    if not path:
+        return Settings()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise UsageError("no such file", path) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise UsageError(f"not valid YAML: {str(exc).splitlines()[0]}", path) from None
+    if doc is None:
+        return Settings()
+    if not isinstance(doc, dict):
+        raise UsageError("a config file is a mapping of setting: value", path)
+    known = {f.name: f for f in dataclasses.fields(Settings)}
+    values = {}
+    for key, value in doc.items():
+        if key not in known:
+            raise UsageError(f"unknown setting {key!r} (known: {', '.join(sorted(known))})", path, str(key))
+        default = getattr(Settings(), key)
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise UsageError("expected a list of strings", path, key)
+            value = tuple(value)
+        elif isinstance(default, bool) or not isinstance(value, type(default)) or isinstance(value, bool):
+            raise UsageError(f"expected {type(default).__name__}, got {type(value).__name__}", path, key)
+        values[key] = value
+    return Settings(**values)

@@ -1,0 +1,178 @@
+"""The snapshot: account state as the APIs return it, as versioned JSON.
+
+One document serves three purposes: what the collectors produce, what a
+recorded fixture holds, and what the fake cloud serves.
+
+    {"format": "aliaudit-snapshot/1", "collected_at": ..., "tool_version": ...,
+     "accounts": [{"account_id": "...",
+                   "global": {"ecs": {"regions": [...]}},
+                   "regions": {"cn-hongkong": {"ecs": {"disks": [...], ...}, ...}},
+                   "errors": [{"product", "action", "region", "resource", "code", "message", ...}]}]}
+
+Resource items keep the API's own field names. Detail calls made for one
+resource are stored on it under a lower-case key (a bucket's "encryption", an
+RDS instance's "backup_policy"). A detail key that is missing means the call
+was not made or failed; the failure is then in "errors".
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources as _res
+from typing import Any, Iterator
+
+from . import __version__
+from .errors import UsageError
+
+FORMAT = "aliaudit-snapshot/1"
+MAX_BYTES = 512 * 1024 * 1024
+
+
+def new(source: str = "live") -> dict:
+    return {
+        "format": FORMAT,
+        "collected_at": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "tool_version": __version__,
+        "source": source,
+        "accounts": [],
+    }
+
+
+def new_account(account_id: str) -> dict:
+    return {"account_id": account_id, "global": {}, "regions": {}, "errors": []}
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+
+    schema = json.loads((_res.files("aliaudit") / "schemas" / "snapshot.schema.json").read_text())
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _where(path) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "top level"
+
+
+def validate(doc: Any, path: str | None = None) -> dict:
+    """Raise UsageError naming the first problem, or return the document."""
+    if not isinstance(doc, dict):
+        raise UsageError(f"a snapshot is a JSON object, not {type(doc).__name__}", path)
+    fmt = doc.get("format")
+    if fmt != FORMAT:
+        raise UsageError(f"unknown snapshot format {fmt!r} (expected {FORMAT!r})", path, "format")
+    errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        raise UsageError(err.message, path, _where(err.absolute_path))
+    return doc
+
+
+def load(path: str) -> dict:
+    """Load and validate a snapshot file; every failure is a one-line UsageError."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_BYTES:
+            raise UsageError(f"file is {size} bytes, over the {MAX_BYTES}-byte limit", path)
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        raise UsageError("no such file", path) from None
+    except IsADirectoryError:
+        raise UsageError("is a directory, not a snapshot file", path) from None
+    except PermissionError:
+        raise UsageError("permission denied", path) from None
+    return loads(raw, path)
+
+
+def loads(raw: bytes | str, path: str | None = "<snapshot>") -> dict:
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"not valid UTF-8 (byte offset {exc.start})", path) from None
+    if not raw.strip():
+        raise UsageError("file is empty", path)
+    try:
+        doc = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"not valid JSON: {exc.msg}", path, f"line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise UsageError("JSON nested too deeply", path) from None
+    return validate(doc, path)
+
+
+def dumps(doc: dict) -> str:
+    return json.dumps(doc, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write a file so that a reader never sees half of it, and a failure leaves nothing."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".aliaudit-", dir=directory)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(tmp, 0o666 & ~umask)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One API-shaped item with where it was found."""
+
+    account_id: str
+    region: str
+    data: dict
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.data
+
+
+class AccountView:
+    """Read-only access for rules to one account of a snapshot."""
+
+    def __init__(self, account: dict):
+        self.raw = account
+        self.account_id: str = account["account_id"]
+        self.errors: list[dict] = account.get("errors", [])
+
+    @property
+    def regions(self) -> list[str]:
+        return list(self.raw.get("regions", {}))
+
+    def resources(self, product: str, kind: str) -> Iterator[Resource]:
+        for region, products in self.raw.get("regions", {}).items():
+            for item in products.get(product, {}).get(kind, []):
+                yield Resource(self.account_id, region, item)
+
+    def in_region(self, region: str, product: str, kind: str) -> list[dict]:
+        return self.raw.get("regions", {}).get(region, {}).get(product, {}).get(kind, [])
+
+    def global_items(self, product: str, kind: str) -> list[dict]:
+        return self.raw.get("global", {}).get(product, {}).get(kind, [])
+
+    def has_product(self, region: str, product: str) -> bool:
+        return product in self.raw.get("regions", {}).get(region, {})

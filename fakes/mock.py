@@ -1,0 +1,63 @@
+"""The in-process front door: the real SDKs' HTTP calls answered by the router through `responses`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import responses
+
+from .router import Router
+from .state import FakeState
+from .wire import Request
+
+_ALIYUN = re.compile(r"^https?://([a-z0-9.-]+\.)?aliyuncs\.com(:\d+)?(/.*)?$")
+_METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD")
+
+
+class FakeCloud:
+    """Intercepts every request to ``*.aliyuncs.com`` (and to extra hosts) and serves it from a FakeState.
+
+    >>> with FakeCloud().load("examples/fixtures/hk-insurer-gaps.json") as cloud:
+    ...     ...  # SDK clients created here talk to the fake
+    """
+
+    def __init__(self, state: FakeState | None = None, extra_urls: tuple[str, ...] = ()):
+        self.state = state or FakeState()
+        self.router = Router(self.state)
+        self._extra = [re.compile("^" + re.escape(u.rstrip("/")) + r"(/.*)?(\?.*)?$") for u in extra_urls]
+        self._mock: responses.RequestsMock | None = None
+
+    def load(self, snapshot: Any) -> "FakeCloud":
+        self.state.load(snapshot)
+        return self
+
+    @property
+    def calls(self):
+        return self.state.calls
+
+    def _callback(self, prepared):
+        req = Request.build(prepared.method, prepared.url, prepared.headers, prepared.body)
+        resp = self.router.handle(req)
+        return resp.status, resp.headers, resp.body
+
+    def start(self) -> "FakeCloud":
+        mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+        for method in _METHODS:
+            for pattern in [_ALIYUN, *self._extra]:
+                mock.add_callback(method, pattern, callback=self._callback)
+        mock.start()
+        self._mock = mock
+        return self
+
+    def stop(self) -> None:
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock.reset()
+            self._mock = None
+
+    def __enter__(self) -> "FakeCloud":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,153 @@
+"""OSS: ListBuckets and the bucket sub-resources aliaudit reads, in OSS's XML.
+
+Virtual-hosted requests (``<bucket>.oss-<region>.aliyuncs.com``) and path-style
+requests (``http://127.0.0.1:PORT/<bucket>/?encryption``) are both served.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from . import auth
+from .common import strip
+from .wire import ApiError, Request, Response, http_date, request_id, to_xml, xml_document
+
+PRODUCT = "oss"
+DETAILS = ("info", "encryption", "policy", "versioning")
+LIST_FIELDS = ("CreationDate", "ExtranetEndpoint", "IntranetEndpoint", "Location", "Name", "Region",
+               "StorageClass", "ResourceGroupId", "Comment")
+
+_HOST = re.compile(r"^(?:(?P<bucket>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])\.)?oss-(?P<region>[a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$")
+_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/(?P<region>[a-z0-9-]+)/oss/aliyun_v4_request")
+
+# sub-resource query key -> action name
+SUBRESOURCES = {
+    "bucketInfo": "GetBucketInfo",
+    "encryption": "GetBucketEncryption",
+    "policy": "GetBucketPolicy",
+    "versioning": "GetBucketVersioning",
+}
+
+
+def _target(req: Request) -> tuple[str | None, str]:
+    """(bucket, region) from a virtual-hosted or a path-style request."""
+    host = req.host.split(":")[0]
+    m = _HOST.match(host)
+    if m:
+        return m.group("bucket"), m.group("region")
+    scope = _SCOPE.search(req.headers.get("authorization", ""))
+    region = scope.group("region") if scope else "cn-hongkong"
+    parts = [p for p in req.path.split("/") if p]
+    return (parts[0] if parts else None), region
+
+
+def _error(err: ApiError, rid: str, host: str, bucket: str | None) -> Response:
+    body = {"Code": err.code, "Message": err.message, "RequestId": rid, "HostId": host}
+    if bucket:
+        body["BucketName"] = bucket
+    body["EC"] = err.extra.get("EC", "0000-00000000")
+    return Response(err.status, _headers(rid), xml_document("Error", body))
+
+
+def _headers(rid: str, content_type: str = "application/xml") -> dict:
+    return {"Content-Type": content_type, "x-oss-request-id": rid, "Date": http_date(), "Server": "AliyunOSS"}
+
+
+def handle(state, req: Request) -> Response:
+    rid = request_id()
+    bucket, region = _target(req)
+    try:
+        principal = auth.authenticate_oss(state, req)
+        if req.method != "GET":
+            raise ApiError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
+        if bucket is None:
+            return _list_buckets(state, principal.account_id, req, rid)
+        sub = next((k for k in req.query if k in SUBRESOURCES), None)
+        if sub is None:
+            raise ApiError("NotImplemented", "The fake serves only the bucket sub-resources aliaudit reads.", 501)
+        action = SUBRESOURCES[sub]
+        with state.lock:
+            state.calls[("oss", action)] += 1
+        item, item_region = _bucket(state, principal.account_id, bucket)
+        if item_region != region:
+            raise ApiError("AccessDenied", "The bucket you are attempting to access must be addressed using the specified endpoint.", 403)
+        recorded = state.recorded_error(principal.account_id, "oss", action, region, bucket)
+        if recorded:
+            raise ApiError(recorded["code"], recorded.get("message") or recorded["code"], recorded.get("http_status") or 403)
+        return _subresource(action, item, principal.account_id, rid)
+    except ApiError as err:
+        return _error(err, rid, req.host, bucket)
+
+
+def _bucket(state, account_id: str, name: str) -> tuple[dict, str]:
+    for region, item in state.all_items(account_id, "oss", "buckets"):
+        if item.get("Name") == name:
+            return item, region
+    raise ApiError("NoSuchBucket", "The specified bucket does not exist.", 404, EC="0015-00000101")
+
+
+def _list_buckets(state, account_id: str, req: Request, rid: str) -> Response:
+    with state.lock:
+        state.calls[("oss", "ListBuckets")] += 1
+    recorded = state.recorded_error(account_id, "oss", "ListBuckets", None)
+    if recorded:
+        raise ApiError(recorded["code"], recorded.get("message") or recorded["code"], recorded.get("http_status") or 403)
+    prefix = req.query.get("prefix", "")
+    marker = req.query.get("marker", "")
+    try:
+        max_keys = int(req.query.get("max-keys") or 100)
+    except ValueError:
+        max_keys = -1
+    if not 1 <= max_keys <= 1000:
+        raise ApiError("InvalidArgument", "Argument max-keys must be between 1 and 1000.", 400)
+    names = sorted(
+        (item for _, item in state.all_items(account_id, "oss", "buckets")),
+        key=lambda b: b["Name"],
+    )
+    names = [b for b in names if b["Name"].startswith(prefix) and b["Name"] > marker]
+    page = names[:max_keys]
+    truncated = len(names) > max_keys
+    result = {
+        "Prefix": prefix,
+        "Marker": marker,
+        "MaxKeys": max_keys,
+        "IsTruncated": truncated,
+        "NextMarker": page[-1]["Name"] if truncated else None,
+        "Owner": {"ID": account_id, "DisplayName": account_id},
+        "Buckets": {"Bucket": [{k: b[k] for k in LIST_FIELDS if k in b} for b in page]},
+    }
+    return Response(200, _headers(rid), xml_document("ListAllMyBucketsResult", result))
+
+
+def _default_info(item: dict, account_id: str) -> dict:
+    info = {k: item[k] for k in ("Name", "Location", "CreationDate", "ExtranetEndpoint", "IntranetEndpoint",
+                                 "StorageClass") if k in item}
+    info.update({
+        "Owner": {"ID": account_id, "DisplayName": account_id},
+        "AccessControlList": {"Grant": "private"},
+        "DataRedundancyType": "LRS",
+    })
+    return info
+
+
+def _subresource(action: str, item: dict, account_id: str, rid: str) -> Response:
+    if action == "GetBucketInfo":
+        info = item.get("info") or _default_info(item, account_id)
+        return Response(200, _headers(rid), xml_document("BucketInfo", {"Bucket": info}))
+    if action == "GetBucketEncryption":
+        rule = item.get("encryption")
+        if not rule:
+            raise ApiError("NoSuchServerSideEncryptionRule", "The server side encryption configuration was not found.", 404, EC="0037-00000001")
+        return Response(200, _headers(rid), xml_document("ServerSideEncryptionRule", rule))
+    if action == "GetBucketPolicy":
+        policy = item.get("policy")
+        if policy is None:
+            raise ApiError("NoSuchBucketPolicy", "The bucket policy does not exist.", 404, EC="0031-00000001")
+        return Response(200, _headers(rid, "application/json"), json.dumps(policy).encode())
+    if action == "GetBucketVersioning":
+        return Response(200, _headers(rid), xml_document("VersioningConfiguration", item.get("versioning") or {}))
+    raise ApiError("NotImplemented", f"{action} is not implemented by the fake.", 501)
+
+
+__all__ = ["handle", "strip", "to_xml"]

@@ -1,0 +1,114 @@
+"""The fake's state: a snapshot, split into per-account, per-region stores."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections import Counter
+from typing import Any
+
+DEFAULT_ACCESS_KEY_ID = "fake-access-key-id"
+DEFAULT_ACCESS_KEY_SECRET = "fake-access-key-secret"
+DEFAULT_ACCOUNT_ID = "5000000000000001"
+
+
+def account_key(account_id: str) -> tuple[str, str]:
+    """The access key pair the fake gives each account of a loaded snapshot."""
+    return f"fake-key-{account_id}", f"fake-secret-{account_id}"
+
+
+class FakeState:
+    """What the fake cloud knows: accounts with their resources, access keys, recorded errors.
+
+    Nothing here is global: each FakeCloud or fake server owns its own state.
+    """
+
+    def __init__(self, snapshot: Any = None):
+        self.lock = threading.RLock()
+        self.accounts: dict[str, dict] = {}
+        self.keys: dict[str, dict] = {}
+        self.calls: Counter = Counter()
+        self.reset()
+        if snapshot is not None:
+            self.load(snapshot)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.accounts = {}
+            self.keys = {
+                DEFAULT_ACCESS_KEY_ID: {
+                    "secret": DEFAULT_ACCESS_KEY_SECRET,
+                    "account_id": DEFAULT_ACCOUNT_ID,
+                    "policy": None,
+                }
+            }
+            self.calls = Counter()
+
+    # -- loading -----------------------------------------------------------
+    def load(self, snapshot: Any) -> "FakeState":
+        """Load a snapshot (a path or a dict); it replaces what the state held."""
+        from aliaudit import snapshot as snap
+
+        doc = snap.load(str(snapshot)) if not isinstance(snapshot, dict) else snap.validate(snapshot)
+        doc = copy.deepcopy(doc)
+        with self.lock:
+            self.reset()
+            for account in doc.get("accounts", []):
+                account.setdefault("global", {})
+                account.setdefault("errors", [])
+                self.accounts[account["account_id"]] = account
+                key_id, secret = account_key(account["account_id"])
+                self.add_key(key_id, secret, account["account_id"])
+            fake = doc.get("fake", {})
+            first = next(iter(self.accounts), DEFAULT_ACCOUNT_ID)
+            self.keys[DEFAULT_ACCESS_KEY_ID]["account_id"] = first
+            if fake.get("default_policy") is not None:
+                self.keys[DEFAULT_ACCESS_KEY_ID]["policy"] = fake["default_policy"]
+            for key in fake.get("access_keys", []):
+                self.add_key(key["id"], key["secret"], key.get("account_id") or first, key.get("policy"))
+        return self
+
+    def add_key(self, key_id: str, secret: str, account_id: str, policy: dict | None = None) -> None:
+        with self.lock:
+            self.keys[key_id] = {"secret": secret, "account_id": account_id, "policy": policy}
+
+    # -- reading -----------------------------------------------------------
+    def account(self, account_id: str) -> dict:
+        with self.lock:
+            acct = self.accounts.get(account_id)
+            if acct is None:
+                acct = {"account_id": account_id, "global": {}, "regions": {}, "errors": []}
+                self.accounts[account_id] = acct
+            return acct
+
+    def items(self, account_id: str, region: str, product: str, kind: str) -> list[dict]:
+        regions = self.account(account_id)["regions"]
+        return regions.get(region, {}).get(product, {}).get(kind, [])
+
+    def all_items(self, account_id: str, product: str, kind: str) -> list[tuple[str, dict]]:
+        out = []
+        for region, products in self.account(account_id)["regions"].items():
+            for item in products.get(product, {}).get(kind, []):
+                out.append((region, item))
+        return out
+
+    def global_items(self, account_id: str, product: str, kind: str) -> list[dict] | None:
+        return self.account(account_id)["global"].get(product, {}).get(kind)
+
+    def region_ids(self, account_id: str) -> list[str]:
+        return list(self.account(account_id)["regions"])
+
+    def recorded_error(self, account_id: str, product: str, action: str, region: str | None,
+                       resource: str | None = None, page: int | None = None) -> dict | None:
+        """A failure recorded in the snapshot, replayed for the same call."""
+        for err in self.account(account_id).get("errors", []):
+            if err.get("product") != product or err.get("action") != action:
+                continue
+            if err.get("region") not in (None, region):
+                continue
+            if err.get("resource") != resource:
+                continue
+            if (err.get("page") or 1) != (page or 1) and resource is None:
+                continue
+            return err
+        return None

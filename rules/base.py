@@ -1,0 +1,81 @@
+"""A rule is a small object: an id, metadata, and one pure function of the snapshot.
+
+    @rule(id="ecs-disk-encrypted", product="ecs", severity="high",
+          needs=("ecs:DescribeDisks",), title="...", rationale="...",
+          remediation={"console": "...", "cli": "...", "terraform": "..."})
+    def disk_encrypted(acct, settings):
+        for disk in acct.resources("ecs", "disks"):
+            yield check(disk.get("DiskId"), disk.region, disk.get("Encrypted") is True,
+                        {"Encrypted": disk.get("Encrypted")})
+
+Which clauses a rule evidences is data: see catalogues/*.yaml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from aliaudit.model import ERROR, FAIL, NOT_APPLICABLE, PASS, SEVERITIES
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule's verdict on one resource, with the API fields it read."""
+
+    resource_id: str
+    region: str | None
+    status: str
+    evidence: dict
+    reason: str = ""
+    resource_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    product: str
+    severity: str
+    needs: tuple[str, ...]
+    rationale: str
+    remediation: dict
+    resource_type: str
+    evaluate: Callable[..., Iterable[Check]] = field(repr=False, compare=False)
+
+    def __call__(self, acct, settings) -> Iterable[Check]:
+        return self.evaluate(acct, settings)
+
+
+def rule(*, id: str, title: str, product: str, severity: str, needs: Iterable[str], rationale: str,
+         remediation: dict, resource_type: str) -> Callable[[Callable], Rule]:
+    if severity not in SEVERITIES:
+        raise ValueError(f"rule {id}: unknown severity {severity!r}")
+    needs = tuple(needs)
+    if not needs or not all(":" in n for n in needs):
+        raise ValueError(f"rule {id}: needs must list product:Action calls")
+    if set(remediation) - {"console", "cli", "terraform"} or "console" not in remediation:
+        raise ValueError(f"rule {id}: remediation needs console steps (and may give cli, terraform)")
+
+    def wrap(fn: Callable) -> Rule:
+        return Rule(id=id, title=title, product=product, severity=severity, needs=needs, rationale=rationale,
+                    remediation=dict(remediation), resource_type=resource_type, evaluate=fn)
+
+    return wrap
+
+
+def check(resource_id: Any, region: str | None, passed: bool, evidence: dict, reason: str = "",
+          resource_type: str | None = None) -> Check:
+    """PASS or FAIL. `reason` says why it failed (or why it passed, where that is not obvious)."""
+    return Check(str(resource_id), region, PASS if passed else FAIL, evidence, reason, resource_type)
+
+
+def not_applicable(resource_id: Any, region: str | None, reason: str, evidence: dict | None = None,
+                   resource_type: str | None = None) -> Check:
+    return Check(str(resource_id), region, NOT_APPLICABLE, evidence or {}, reason, resource_type)
+
+
+def unknown(resource_id: Any, region: str | None, reason: str, evidence: dict | None = None,
+            resource_type: str | None = None) -> Check:
+    """ERROR: the data this verdict needs was not read."""
+    return Check(str(resource_id), region, ERROR, evidence or {}, reason, resource_type)
