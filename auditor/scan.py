@@ -29,28 +29,38 @@ def identify(clients: Clients, region: str) -> dict:
     from . import sdk
     from .collectors.base import sdk_method
 
+    if not isinstance(clients.credential, StaticKey):
+        from alibabacloud_credentials.exceptions import CredentialException
+
+        try:
+            clients.credential.get_credential()
+        except CredentialException as exc:
+            raise CredentialsError("no usable credentials: " + _chain_summary(str(exc))) from None
     client = clients.rpc("sts", region)
     try:
         resp = sdk_method(client, "GetCallerIdentity")(clients.runtime())
     except sdk.sdk_errors() as exc:
         err = sdk.describe_error(exc)
         raise CredentialsError(f"the credentials were refused: {err['code']}: {err['message']}") from None
-    except Exception as exc:  # the credential chain itself failed (no provider found, bad profile)
-        if type(exc).__module__.startswith(("alibabacloud_credentials", "Tea")):
-            raise CredentialsError(f"no usable credentials: {exc}") from None
-        raise
     body = resp.body.to_map()
     if not body.get("AccountId"):
         raise CredentialsError("GetCallerIdentity returned no AccountId")
     return {"account_id": body["AccountId"], "principal": body.get("Arn"), "identity_type": body.get("IdentityType")}
 
 
-def collect_fixture(path: str, opts: ScanOptions) -> dict:
-    """Serve the fixture through the fake cloud and collect it back through the SDKs."""
+def _chain_summary(message: str) -> str:
+    """The credential chain's message, without the provider-by-provider detail."""
+    if "unable to load credentials from any of the providers" in message:
+        return "none of the providers in the default chain (environment, profile files, ECS RAM role, OIDC) had any"
+    return " ".join(message.split())[:300]
+
+
+def collect_fixture(fixture: str | dict, opts: ScanOptions) -> dict:
+    """Serve the fixture (a path or a snapshot dict) through the fake cloud and collect it back through the SDKs."""
     from aliaudit.fakes import FakeCloud
     from aliaudit.fakes.state import account_key
 
-    doc = snapshot.load(path)
+    doc = snapshot.load(fixture) if isinstance(fixture, str) else snapshot.validate(fixture)
     out = snapshot.new("fixture")
     out["identities"] = []
     with FakeCloud().load(doc):
@@ -76,12 +86,19 @@ def collect_live(credential, opts: ScanOptions) -> dict:
 
 def default_credential():
     """The default credential chain of alibabacloud-credentials (environment, profile, ECS RAM role, OIDC)."""
+    import logging
+
     from alibabacloud_credentials.client import Client as CredClient
+
+    # The chain logs every provider it tries, with tracebacks; the scan reports one clear line instead.
+    logging.getLogger("credentials").setLevel(logging.CRITICAL)
+
+    from alibabacloud_credentials.exceptions import CredentialException
 
     try:
         return CredClient()
-    except Exception as exc:  # the chain raises its own types; all mean "no credentials"
-        raise CredentialsError(f"no usable credentials: {exc}") from None
+    except CredentialException as exc:
+        raise CredentialsError("no usable credentials: " + _chain_summary(str(exc))) from None
 
 
 def evaluate(collected: dict, opts: ScanOptions, source: dict) -> dict:

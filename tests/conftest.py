@@ -1,0 +1,60 @@
+import copy
+import json
+import os
+
+import pytest
+
+from aliaudit import scan as scanning
+from aliaudit.settings import Settings
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIXTURES = os.path.join(ROOT, "examples", "fixtures")
+DOCUMENTED = os.path.join(ROOT, "tests", "documented")
+
+
+def fixture_path(name: str) -> str:
+    return os.path.join(FIXTURES, name)
+
+
+def load_fixture(name: str) -> dict:
+    with open(fixture_path(name), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def scan(doc_or_path, regions=(), settings=None, frameworks=()) -> dict:
+    """A full offline scan: the fixture served by the fake, collected through the SDKs, evaluated."""
+    opts = scanning.ScanOptions(regions=list(regions), frameworks=list(frameworks), settings=settings or Settings(),
+                                workers=2)
+    collected = scanning.collect_fixture(doc_or_path, opts)
+    return scanning.evaluate(collected, opts, {"kind": "fixture"})
+
+
+def clause(report: dict, framework: str, clause_id: str) -> dict:
+    matches = [c for c in report["clauses"] if c["framework"] == framework and c["clause"] == clause_id]
+    assert len(matches) == 1, (framework, clause_id)
+    return matches[0]
+
+
+def findings(report: dict, rule: str | None = None, resource: str | None = None) -> list[dict]:
+    return [f for f in report["findings"]
+            if (rule is None or f["rule"] == rule) and (resource is None or f["resource_id"] == resource)]
+
+
+@pytest.fixture(scope="session")
+def gaps_report():
+    return scan(fixture_path("hk-insurer-gaps.json"))
+
+
+@pytest.fixture(scope="session")
+def compliant_report():
+    return scan(fixture_path("hk-insurer-compliant.json"))
+
+
+@pytest.fixture
+def gaps_doc():
+    return copy.deepcopy(load_fixture("hk-insurer-gaps.json"))
+
+
+@pytest.fixture
+def compliant_doc():
+    return copy.deepcopy(load_fixture("hk-insurer-compliant.json"))

@@ -1,0 +1,200 @@
+"""The two bundled fixtures, scanned end to end through the fake cloud and the real SDKs: exact verdicts."""
+
+import json
+import subprocess
+import sys
+
+from conftest import clause, findings, fixture_path
+
+GAPS_VERDICTS = {
+    ("ecs-disk-auto-snapshot", "d-j6cbatch01data"): "FAIL",
+    ("ecs-disk-auto-snapshot", "d-j6cbatch01sys"): "PASS",
+    ("ecs-disk-auto-snapshot", "d-j6cweb01data"): "PASS",
+    ("ecs-disk-auto-snapshot", "d-j6cweb01sys"): "PASS",
+    ("ecs-disk-auto-snapshot", "d-j6cweb02sys"): "PASS",
+    ("ecs-disk-auto-snapshot", "d-t4nanalytics01sys"): "PASS",
+    ("ecs-disk-encrypted", "d-j6cbatch01data"): "FAIL",
+    ("ecs-disk-encrypted", "d-j6cbatch01sys"): "FAIL",
+    ("ecs-disk-encrypted", "d-j6cweb01data"): "PASS",
+    ("ecs-disk-encrypted", "d-j6cweb01sys"): "PASS",
+    ("ecs-disk-encrypted", "d-j6cweb02sys"): "PASS",
+    ("ecs-disk-encrypted", "d-t4nanalytics01sys"): "PASS",
+    ("ecs-disk-encrypted-cmk", "d-j6cbatch01data"): "FAIL",
+    ("ecs-disk-encrypted-cmk", "d-j6cbatch01sys"): "FAIL",
+    ("ecs-disk-encrypted-cmk", "d-j6cweb01data"): "PASS",
+    ("ecs-disk-encrypted-cmk", "d-j6cweb01sys"): "PASS",
+    ("ecs-disk-encrypted-cmk", "d-j6cweb02sys"): "FAIL",
+    ("ecs-disk-encrypted-cmk", "d-t4nanalytics01sys"): "PASS",
+    ("ecs-instances-multi-zone", "ap-southeast-1"): "FAIL",
+    ("ecs-instances-multi-zone", "cn-hongkong"): "PASS",
+    ("ecs-snapshot-policy-retention", "sp-j6cdaily30"): "PASS",
+    ("ecs-snapshot-policy-retention", "sp-j6cweekly3"): "FAIL",
+    ("ecs-snapshot-policy-retention", "sp-t4ndaily14"): "PASS",
+    ("kms-key-deletion-protection", "key-hk-app-0a1b2c3d4e5f"): "PASS",
+    ("kms-key-deletion-protection", "key-hk-legacy-6a7b8c9d0e1f"): "FAIL",
+    ("kms-key-deletion-protection", "key-hk-retired-2a3b4c5d6e7f"): "FAIL",
+    ("kms-key-deletion-protection", "key-sg-analytics-3c4d5e6f7a8b"): "PASS",
+    ("kms-key-not-pending-deletion", "key-hk-app-0a1b2c3d4e5f"): "PASS",
+    ("kms-key-not-pending-deletion", "key-hk-legacy-6a7b8c9d0e1f"): "PASS",
+    ("kms-key-not-pending-deletion", "key-hk-retired-2a3b4c5d6e7f"): "FAIL",
+    ("kms-key-not-pending-deletion", "key-sg-analytics-3c4d5e6f7a8b"): "PASS",
+    ("kms-key-rotation", "key-hk-app-0a1b2c3d4e5f"): "PASS",
+    ("kms-key-rotation", "key-hk-legacy-6a7b8c9d0e1f"): "FAIL",
+    ("kms-key-rotation", "key-hk-retired-2a3b4c5d6e7f"): "NOT_APPLICABLE",
+    ("kms-key-rotation", "key-sg-analytics-3c4d5e6f7a8b"): "PASS",
+    ("oss-bucket-https-only", "hkins-app-logs"): "FAIL",
+    ("oss-bucket-https-only", "hkins-claims-docs"): "PASS",
+    ("oss-bucket-https-only", "hkins-marketing-assets"): "FAIL",
+    ("oss-bucket-sse-kms", "hkins-app-logs"): "FAIL",
+    ("oss-bucket-sse-kms", "hkins-claims-docs"): "PASS",
+    ("oss-bucket-sse-kms", "hkins-marketing-assets"): "FAIL",
+    ("oss-bucket-versioning", "hkins-app-logs"): "FAIL",
+    ("oss-bucket-versioning", "hkins-claims-docs"): "PASS",
+    ("oss-bucket-versioning", "hkins-marketing-assets"): "FAIL",
+    ("rds-backup-retention", "rm-j6cclaimspg01"): "FAIL",
+    ("rds-backup-retention", "rm-j6cpolicydb01"): "PASS",
+    ("rds-log-backup-enabled", "rm-j6cclaimspg01"): "FAIL",
+    ("rds-log-backup-enabled", "rm-j6cpolicydb01"): "PASS",
+    ("rds-multi-zone", "rm-j6cclaimspg01"): "FAIL",
+    ("rds-multi-zone", "rm-j6cpolicydb01"): "PASS",
+    ("rds-ssl-enabled", "rm-j6cclaimspg01"): "FAIL",
+    ("rds-ssl-enabled", "rm-j6cpolicydb01"): "PASS",
+    ("rds-tde-enabled", "rm-j6cclaimspg01"): "FAIL",
+    ("rds-tde-enabled", "rm-j6cpolicydb01"): "PASS",
+    ("slb-https-listener-tls12", "lb-j6clegacy01/https:443"): "FAIL",
+    ("slb-https-listener-tls12", "lb-j6cweb01/https:443"): "PASS",
+    ("slb-listener-https-only", "lb-j6clegacy01/http:80"): "FAIL",
+    ("slb-listener-https-only", "lb-j6clegacy01/https:443"): "PASS",
+    ("slb-listener-https-only", "lb-j6clegacy01/tcp:3306"): "NOT_APPLICABLE",
+    ("slb-listener-https-only", "lb-j6cweb01/http:80"): "PASS",
+    ("slb-listener-https-only", "lb-j6cweb01/https:443"): "PASS",
+    ("slb-multi-zone", "lb-j6clegacy01"): "FAIL",
+    ("slb-multi-zone", "lb-j6cweb01"): "PASS",
+}
+
+GAPS_CLAUSES = {
+    ("hkia-gl8", "5.1(a)"): "MANUAL",
+    ("hkia-gl8", "5.1(b)"): "NON_COMPLIANT",
+    ("hkia-gl8", "5.1(c)"): "NON_COMPLIANT",
+    ("hkia-gl8", "5.1(d)"): "NON_COMPLIANT",
+    ("hkia-gl8", "5.1(e)"): "MANUAL",
+    ("hkia-gl8", "5.1(f)"): "MANUAL",
+}
+
+
+def test_gaps_fixture_exact_finding_verdicts(gaps_report):
+    got = {(f["rule"], f["resource_id"]): f["status"] for f in gaps_report["findings"]}
+    assert got == GAPS_VERDICTS
+    assert len(gaps_report["findings"]) == len(GAPS_VERDICTS)
+
+
+def test_gaps_fixture_gl8_clause_statuses(gaps_report):
+    got = {(c["framework"], c["clause"]): c["status"] for c in gaps_report["clauses"] if c["framework"] == "hkia-gl8"}
+    assert got == GAPS_CLAUSES
+
+
+def test_gaps_fixture_covers_both_hong_kong_zones(gaps_doc):
+    hk = gaps_doc["accounts"][0]["regions"]["cn-hongkong"]
+    zones = {i["ZoneId"] for i in hk["ecs"]["instances"]} | {d["ZoneId"] for d in hk["ecs"]["disks"]}
+    assert {"cn-hongkong-b", "cn-hongkong-c"} <= zones
+
+
+def test_every_fail_finding_has_evidence_and_remediation(gaps_report):
+    fails = findings(gaps_report)
+    fails = [f for f in fails if f["status"] == "FAIL"]
+    assert len(fails) == sum(1 for v in GAPS_VERDICTS.values() if v == "FAIL") == 26
+    for f in fails:
+        assert f["evidence"], f
+        assert f["reason"], f
+        assert f["remediation"]["console"], f
+        assert f["region"] and f["resource_id"] and f["account_id"] == "5184000000000001"
+        assert any(key.split(".")[0] in {a.split(":")[1] for a in f["api"]} for key in f["evidence"]), f
+
+
+def test_evidence_traces_to_the_api_value(gaps_report):
+    [f] = findings(gaps_report, "ecs-disk-encrypted", "d-j6cbatch01data")
+    assert f["evidence"]["DescribeDisks.Encrypted"] is False
+    [f] = findings(gaps_report, "oss-bucket-sse-kms", "hkins-marketing-assets")
+    assert f["evidence"]["GetBucketEncryption.ApplyServerSideEncryptionByDefault.SSEAlgorithm"] == "AES256"
+    [f] = findings(gaps_report, "rds-backup-retention", "rm-j6cclaimspg01")
+    assert f["evidence"]["DescribeBackupPolicy.BackupRetentionPeriod"] == 3
+    assert f["clauses"] == ["hkia-gl8:5.1(c)", "hkia-gl14:5.18", "hkia-gl20:recovery"]
+
+
+def test_compliant_fixture_every_automated_clause_compliant(compliant_report):
+    for c in compliant_report["clauses"]:
+        if c["kind"] == "manual":
+            assert c["status"] == "MANUAL", c
+        else:
+            assert c["status"] == "COMPLIANT", c
+    assert {f["status"] for f in compliant_report["findings"]} == {"PASS"}
+
+
+def test_manual_clauses_never_compliant_without_attestation(gaps_report):
+    assert clause(gaps_report, "hkia-gl8", "5.1(a)")["status"] == "MANUAL"
+    assert clause(gaps_report, "hkia-gl8", "5.1(f)")["status"] == "MANUAL"
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "aliaudit.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_cli_gaps_json_exit_1(tmp_path):
+    out = tmp_path / "r.json"
+    proc = _cli("scan", "--fixture", fixture_path("hk-insurer-gaps.json"), "--format", "json", "--output", str(out))
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(out.read_text())
+    statuses = {c["clause"]: c["status"] for c in report["clauses"] if c["framework"] == "hkia-gl8"}
+    assert statuses == {"5.1(a)": "MANUAL", "5.1(b)": "NON_COMPLIANT", "5.1(c)": "NON_COMPLIANT",
+                        "5.1(d)": "NON_COMPLIANT", "5.1(e)": "MANUAL", "5.1(f)": "MANUAL"}
+    for f in report["findings"]:
+        assert set(f) >= {"rule", "resource_id", "region", "status", "severity", "evidence", "remediation"}
+
+
+def test_cli_compliant_exit_0():
+    proc = _cli("scan", "--fixture", fixture_path("hk-insurer-compliant.json"))
+    assert proc.returncode == 0, proc.stderr
+    assert "5.1(b)" in proc.stdout and "COMPLIANT" in proc.stdout
+
+
+def test_cli_fail_on_threshold():
+    # The gaps fixture has high-severity FAILs: --fail-on critical lets them through.
+    proc = _cli("scan", "--fixture", fixture_path("hk-insurer-gaps.json"), "--fail-on", "critical")
+    assert proc.returncode == 0, proc.stderr
+    proc = _cli("scan", "--fixture", fixture_path("hk-insurer-gaps.json"), "--fail-on", "high")
+    assert proc.returncode == 1
+
+
+def test_cli_truncated_fixture_exit_2(tmp_path):
+    text = open(fixture_path("hk-insurer-gaps.json")).read()
+    bad = tmp_path / "truncated.json"
+    bad.write_text(text[: len(text) // 2])
+    proc = _cli("scan", "--fixture", str(bad))
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert str(bad) in lines[0] and "not valid JSON" in lines[0] and "line" in lines[0]
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_cli_missing_fixture_and_unknown_option_exit_2(tmp_path):
+    proc = _cli("scan", "--fixture", str(tmp_path / "nope.json"))
+    assert proc.returncode == 2 and "no such file" in proc.stderr and "Traceback" not in proc.stderr
+    proc = _cli("scan", "--no-such-option")
+    assert proc.returncode == 2 and "No such option" in proc.stderr
+
+
+def test_cli_wrong_shape_fixture_names_the_place(tmp_path):
+    bad = tmp_path / "shape.json"
+    bad.write_text(json.dumps({"format": "aliaudit-snapshot/1", "accounts": [{"account_id": "1", "regions": []}]}))
+    proc = _cli("scan", "--fixture", str(bad))
+    assert proc.returncode == 2
+    assert "accounts[0].regions" in proc.stderr, proc.stderr
+
+
+def test_cli_live_without_credentials_is_a_clear_message(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-m", "aliaudit.cli", "scan"], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert proc.returncode == 2, proc.stderr
+    assert "credentials" in proc.stderr and "Traceback" not in proc.stderr
