@@ -9,6 +9,7 @@ for an account-level call.
 
 from __future__ import annotations
 
+import gc
 import traceback
 from typing import Iterable
 
@@ -134,6 +135,14 @@ class _RuleCrash(_Synthetic):
 def evaluate(doc: dict, rules: Iterable, settings: Settings) -> list[dict]:
     rules = list(rules)
     findings: list[dict] = []
-    for account in doc.get("accounts", []):
-        findings.extend(evaluate_account(account, rules, settings))
+    # Evaluation allocates one dict per finding and creates no reference cycles; the cyclic
+    # collector would rescan the whole snapshot again and again (3x slower at 100k resources).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for account in doc.get("accounts", []):
+            findings.extend(evaluate_account(account, rules, settings))
+    finally:
+        if was_enabled:
+            gc.enable()
     return findings

@@ -67,6 +67,8 @@ def _covers_objects_of(resource: str, bucket: str) -> bool:
     parts = resource.split(":", 4)
     if len(parts) != 5 or parts[0] != "acs" or parts[1] not in ("oss", "*"):
         return False
+    if parts[4] in (f"{bucket}/*", "*", "*/*"):
+        return True
     # every object: the pattern must match any object name, so test two unlike names
     return all(fnmatch.fnmatchcase(f"{bucket}/{name}", parts[4]) for name in ("a", "z/0.bin"))
 

@@ -67,10 +67,11 @@ def disk_encrypted_cmk(acct, settings):
           "terraform": "alicloud_ecs_auto_snapshot_policy_attachment (auto_snapshot_policy_id, disk_id)",
       })
 def disk_auto_snapshot(acct, settings):
+    policies = {(p.region, p.get("AutoSnapshotPolicyId")): p for p in acct.resources("ecs", "auto_snapshot_policies")}
     for disk in acct.resources("ecs", "disks"):
         policy_id = disk.get("AutoSnapshotPolicyId") or ""
-        policies = {p.get("AutoSnapshotPolicyId"): p for p in acct.in_region(disk.region, "ecs", "auto_snapshot_policies")}
-        policy = policies.get(policy_id)
+        policy = policies.get((disk.region, policy_id))
+        policy = policy.data if policy is not None else None
         evidence = {"DescribeDisks.AutoSnapshotPolicyId": policy_id,
                     "DescribeDisks.EnableAutomatedSnapshotPolicy": disk.get("EnableAutomatedSnapshotPolicy")}
         if policy is not None:
