@@ -22,6 +22,10 @@ RPC_SDKS = {
     "rds": ("alibabacloud_rds20140815", "2014-08-15"),
     "slb": ("alibabacloud_slb20140515", "2014-05-15"),
     "sts": ("alibabacloud_sts20150401", "2015-04-01"),
+    "polardb": ("alibabacloud_polardb20170801", "2017-08-01"),
+    "redis": ("alibabacloud_r_kvstore20150101", "2015-01-01"),
+    "alb": ("alibabacloud_alb20200616", "2020-06-16"),
+    "hbr": ("alibabacloud_hbr20170908", "2017-09-08"),
 }
 
 
@@ -146,13 +150,24 @@ class MalformedResponse(Exception):
     """A response the SDK accepted but that lacks what the API documents."""
 
 
+class FailedInBody(Exception):
+    """An HTTP 200 answer that says in its body that the call failed (HBR: `Success: false` with a `Code`)."""
+
+    def __init__(self, code: str, message: str, request_id: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status_code = 200
+        self.request_id = request_id
+
+
 def sdk_errors() -> tuple[type[BaseException], ...]:
     """The exception types an SDK call raises for a failed call (and nothing else)."""
     from alibabacloud_oss_v2.exceptions import BaseError as OssError
     from Tea.exceptions import TeaException, UnretryableException
 
     return (TeaException, UnretryableException, OssError, requests.RequestException,
-            MalformedResponse, json.JSONDecodeError)
+            MalformedResponse, FailedInBody, json.JSONDecodeError)
 
 
 def describe_error(exc: BaseException) -> dict:

@@ -22,6 +22,12 @@ class Settings:
     allowed_regions: tuple[str, ...] = ("cn-hongkong",)
     # GL8 5.1(b): the oldest TLS version a listener policy may accept.
     min_tls_version: str = "1.2"
+    # GL8 5.1(c): days of PolarDB backups to keep (the longer of level-1 and level-2 retention).
+    polardb_backup_retention_days: int = 7
+    # GL8 5.1(c): days of Redis/Tair backups to keep (the service keeps 7 to 730; 7 is its default).
+    redis_backup_retention_days: int = 14
+    # GL8 5.1(c): days a Cloud Backup (HBR) plan keeps its backups.
+    hbr_retention_days: int = 7
     # GL8 5.1(d): the most days an AccessKey may live.
     access_key_max_age_days: int = 90
 

@@ -6,10 +6,10 @@ dropped cannot go unnoticed.
 
 from __future__ import annotations
 
-from . import ecs, kms, oss, rds, slb
+from . import alb, ecs, hbr, kms, oss, polardb, rds, redis, slb
 from .base import Rule
 
-MODULES = (ecs, kms, oss, rds, slb)
+MODULES = (ecs, kms, oss, rds, slb, polardb, redis, alb, hbr)
 
 
 def all_rules() -> list[Rule]:

@@ -91,3 +91,31 @@ def https_only_statement(policy: dict | None, bucket: str) -> dict | None:
         if _denies_plain_http(stmt.get("Condition")):
             return stmt
     return None
+
+
+def open_to_internet(ip_list: Any) -> list[str]:
+    """The entries of a comma-separated whitelist that admit every address (0.0.0.0/0, ::/0)."""
+    import ipaddress
+
+    out = []
+    for entry in str(ip_list or "").split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        try:
+            net = ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            continue
+        if net.prefixlen == 0:
+            out.append(entry)
+    return out
+
+
+def as_int(value: Any) -> int | None:
+    """An integer the API may send as a number or as a string ("7"); None when it is neither."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None

@@ -6,9 +6,9 @@ Collectors write API-shaped data into the snapshot and record every failed
 call; they never decide compliance.
 """
 
-from . import ecs, kms, oss, rds, slb
+from . import alb, ecs, hbr, kms, oss, polardb, rds, redis, slb
 
-COLLECTORS = (ecs, kms, oss, rds, slb)
+COLLECTORS = (ecs, kms, oss, rds, slb, polardb, redis, alb, hbr)
 
 
 def all_calls() -> set[str]:

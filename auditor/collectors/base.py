@@ -92,10 +92,12 @@ class Collection:
 
     def rpc(self, product: str, action: str, region: str, request: Any, *, resource: str | None = None,
             page: int | None = None, require: str | None = None, absent: Iterable[str] = (),
-            record: bool = True, client_region: str | None = None) -> dict | None:
+            record: bool = True, client_region: str | None = None, success_flag: bool = False) -> dict | None:
         """Call an RPC action by name; return the response body as an API-shaped dict.
 
         An account-level call (region None) names the region whose endpoint serves it in `client_region`.
+        With `success_flag`, a body whose `Success` is not true is a failed call (HBR answers
+        HTTP 200 with `Success: false` and the error `Code` in the body).
         """
         client = self.clients.rpc(product, client_region or region)
         method = sdk_method(client, action)
@@ -106,6 +108,12 @@ class Collection:
             body = resp.body.to_map() if resp is not None and resp.body is not None else None
             if not isinstance(body, dict):
                 raise sdk.MalformedResponse("response has no body")
+            if success_flag and body.get("Success") is not True:
+                if body.get("Success") is None:
+                    raise sdk.MalformedResponse("response has no Success flag")
+                raise sdk.FailedInBody(str(body.get("Code") or "Success=false"),
+                                       str(body.get("Message") or "the body says Success: false"),
+                                       body.get("RequestId"))
             if require:
                 value = dig(body, require.removesuffix("[]"))
                 if value is None or (require.endswith("[]") and not isinstance(value, list)):
@@ -133,12 +141,12 @@ class Collection:
 
     def pages_by_number(self, product: str, action: str, region: str, make_request: Callable[[int], Any],
                         items_path: str, total_field: str = "TotalCount", page_size: int = 100,
-                        resource: str | None = None) -> tuple[list[dict], bool]:
+                        resource: str | None = None, success_flag: bool = False) -> tuple[list[dict], bool]:
         """Follow PageNumber until the total is reached or a short page arrives."""
         items: list[dict] = []
         for page in range(1, MAX_PAGES + 1):
             body = self.rpc(product, action, region, make_request(page), resource=resource, page=page,
-                            require=items_path)
+                            require=items_path, success_flag=success_flag)
             if body is None:
                 return items, False
             got = dig(body, items_path.removesuffix("[]"))

@@ -1,0 +1,182 @@
+"""ApsaraDB for Redis / Tair rules: TLS, TDE, backups, multi-zone, whitelist, VPC, password, release protection."""
+
+from .base import check, not_applicable, rule
+from .common import as_int, open_to_internet
+
+
+def _instances(acct):
+    yield from acct.resources("redis", "instances")
+
+
+def _attr(inst) -> dict:
+    return inst.get("attribute") or {}
+
+
+@rule(id="redis-tls-enabled", product="redis", severity="high", resource_type="redis:instance",
+      needs=("redis:DescribeInstances", "redis:DescribeInstanceSSL"),
+      title="Redis/Tair instances encrypt connections with TLS",
+      rationale="GL8 5.1(b): cached session and policy data travels between applications and the cache; TLS keeps "
+                "it intact and confidential in transit.",
+      remediation={
+          "console": "Redis console > the instance > Data Security > TLS (SSL) Encryption: enable.",
+          "cli": "aliyun r-kvstore ModifyInstanceSSL --InstanceId <id> --SSLEnabled Enable",
+          "terraform": "alicloud_kvstore_instance.ssl_enable = \"Enable\"",
+      })
+def tls_enabled(acct, settings):
+    for inst in _instances(acct):
+        value = (inst.get("ssl") or {}).get("SSLEnabled")
+        ok = value == "Enable"  # documented values: Enable / Disable
+        yield check(inst.get("InstanceId"), inst.region, ok, {"DescribeInstanceSSL.SSLEnabled": value},
+                    "" if ok else "TLS is not enabled")
+
+
+@rule(id="redis-tde-enabled", product="redis", severity="medium", resource_type="redis:instance",
+      needs=("redis:DescribeInstances", "redis:DescribeInstanceAttribute", "redis:DescribeInstanceTDEStatus"),
+      title="Redis/Tair instances that support TDE use it",
+      rationale="GL8 5.1(d): persisted cache data (RDB/AOF files) may hold clients' personal information; TDE "
+                "encrypts it at rest.",
+      remediation={
+          "console": "Redis console > the instance > Data Security > TDE: enable (with a customer-managed key). "
+                     "TDE cannot be disabled afterwards.",
+          "cli": "aliyun r-kvstore ModifyInstanceTDE --InstanceId <id> --TDEStatus Enabled --EncryptionKey <key-id>",
+          "terraform": "alicloud_kvstore_instance.tde_status = \"Enabled\"",
+      })
+def tde_enabled(acct, settings):
+    for inst in _instances(acct):
+        supported = _attr(inst).get("IsSupportTDE")
+        if supported is False:
+            yield not_applicable(inst.get("InstanceId"), inst.region, "the instance does not support TDE",
+                                 {"DescribeInstanceAttribute.IsSupportTDE": False})
+            continue
+        value = (inst.get("tde") or {}).get("TDEStatus")
+        ok = value == "Enabled"  # documented values: Enabled / Disable
+        yield check(inst.get("InstanceId"), inst.region, ok,
+                    {"DescribeInstanceTDEStatus.TDEStatus": value, "DescribeInstanceAttribute.IsSupportTDE": supported},
+                    "" if ok else "TDE is not enabled")
+
+
+@rule(id="redis-backup-retention", product="redis", severity="medium", resource_type="redis:instance",
+      needs=("redis:DescribeInstances", "redis:DescribeBackupPolicy"),
+      title="Redis/Tair backups are kept for the required number of days",
+      rationale="GL8 5.1(c): appropriate backups of data stores, kept long enough to recover from late-noticed loss.",
+      remediation={
+          "console": "Redis console > the instance > Backup and Recovery > Backup Settings: raise the retention.",
+          "cli": "aliyun r-kvstore ModifyBackupPolicy --InstanceId <id> --BackupRetentionPeriod <days> "
+                 "--PreferredBackupPeriod Monday,Thursday --PreferredBackupTime 02:00Z-03:00Z",
+          "terraform": "alicloud_kvstore_backup_policy.backup_retention_period (alicloud_redis_tair_instance.backup_period)",
+      })
+def backup_retention(acct, settings):
+    need = settings.redis_backup_retention_days
+    for inst in _instances(acct):
+        raw = (inst.get("backup_policy") or {}).get("BackupRetentionPeriod")
+        days = as_int(raw)
+        ok = days is not None and days >= need
+        yield check(inst.get("InstanceId"), inst.region, ok,
+                    {"DescribeBackupPolicy.BackupRetentionPeriod": raw, "required_days": need},
+                    "" if ok else f"backups are kept {raw} days, fewer than {need}")
+
+
+@rule(id="redis-multi-zone", product="redis", severity="medium", resource_type="redis:instance",
+      needs=("redis:DescribeInstances", "redis:DescribeInstanceAttribute"),
+      title="Redis/Tair instances have a replica in a second zone",
+      rationale="GL14 5.17: an instance whose replica runs in another zone keeps serving when one zone fails.",
+      remediation={
+          "console": "Redis console > the instance > Migrate Zone: choose a secondary zone (dual-zone deployment).",
+          "cli": "aliyun r-kvstore MigrateToOtherZone --DBInstanceId <id> --ZoneId <primary> --SecondaryZoneId <other>",
+          "terraform": "alicloud_kvstore_instance.secondary_zone_id (a zone other than zone_id)",
+      })
+def multi_zone(acct, settings):
+    for inst in _instances(acct):
+        attr = _attr(inst)
+        zone = attr.get("ZoneId") or inst.get("ZoneId") or ""
+        secondary = attr.get("SecondaryZoneId") or inst.get("SecondaryZoneId") or ""
+        ok = "MAZ" in zone or (bool(secondary) and secondary != zone)
+        yield check(inst.get("InstanceId"), inst.region, ok,
+                    {"DescribeInstanceAttribute.ZoneId": zone, "DescribeInstanceAttribute.SecondaryZoneId": secondary,
+                     "DescribeInstanceAttribute.ZoneType": attr.get("ZoneType")},
+                    "" if ok else "the instance and its replica are in one zone")
+
+
+@rule(id="redis-whitelist-not-open", product="redis", severity="high", resource_type="redis:instance",
+      needs=("redis:DescribeInstances", "redis:DescribeSecurityIps"),
+      title="Redis/Tair IP whitelists do not admit every address",
+      rationale="GL8 5.1(d): 0.0.0.0/0 in any whitelist group (hidden groups included) lets anyone who reaches the "
+                "endpoint try to read the cache.",
+      remediation={
+          "console": "Redis console > the instance > Whitelist Settings: replace 0.0.0.0/0 with the application subnets.",
+          "cli": "aliyun r-kvstore ModifySecurityIps --InstanceId <id> --SecurityIpGroupName <group> --SecurityIps <cidrs>",
+          "terraform": "alicloud_kvstore_instance.security_ips (no 0.0.0.0/0)",
+      })
+def whitelist_not_open(acct, settings):
+    for inst in _instances(acct):
+        groups = ((inst.get("security_ips") or {}).get("SecurityIpGroups") or {}).get("SecurityIpGroup") or []
+        open_groups = [g.get("SecurityIpGroupName") for g in groups if open_to_internet(g.get("SecurityIpList"))]
+        yield check(inst.get("InstanceId"), inst.region, not open_groups,
+                    {"DescribeSecurityIps.SecurityIpGroups.SecurityIpGroup[].SecurityIpList":
+                         {g.get("SecurityIpGroupName"): g.get("SecurityIpList") for g in groups}},
+                    "" if not open_groups else f"open to every address in {', '.join(map(str, open_groups))}")
+
+
+@rule(id="redis-vpc-network", product="redis", severity="medium", resource_type="redis:instance",
+      needs=("redis:DescribeInstances",),
+      title="Redis/Tair instances run in a VPC, not the classic network",
+      rationale="GL8 5.1(d): the classic network is shared with other tenants; a VPC isolates the cache holding "
+                "clients' data.",
+      remediation={
+          "console": "Redis console > the instance > Basic Information > Switch to VPC.",
+          "cli": "aliyun r-kvstore SwitchNetwork --InstanceId <id> --TargetNetworkType VPC --VpcId <vpc> --VSwitchId <vsw>",
+          "terraform": "alicloud_kvstore_instance.vswitch_id",
+      })
+def vpc_network(acct, settings):
+    for inst in _instances(acct):
+        value = inst.get("NetworkType")
+        ok = value == "VPC"
+        yield check(inst.get("InstanceId"), inst.region, ok, {"DescribeInstances.NetworkType": value},
+                    "" if ok else f"network type {value}, not VPC")
+
+
+@rule(id="redis-password-required", product="redis", severity="high", resource_type="redis:instance",
+      needs=("redis:DescribeInstances", "redis:DescribeInstanceAttribute"),
+      title="Redis/Tair instances require a password (no password-free VPC access)",
+      rationale="GL8 5.1(d): with password-free access any host in the VPC can read and change the cache without "
+                "authenticating.",
+      remediation={
+          "console": "Redis console > the instance > Account Management / Password-free Access: disable password-free "
+                     "access.",
+          "cli": "aliyun r-kvstore ModifyInstanceVpcAuthMode --InstanceId <id> --VpcAuthMode Open",
+          "terraform": "alicloud_kvstore_instance.vpc_auth_mode = \"Open\"",
+      })
+def password_required(acct, settings):
+    for inst in _instances(acct):
+        value = _attr(inst).get("VpcAuthMode")
+        evidence = {"DescribeInstanceAttribute.VpcAuthMode": value, "DescribeInstances.NetworkType": inst.get("NetworkType")}
+        if value not in ("Open", "Close"):
+            yield not_applicable(inst.get("InstanceId"), inst.region, "no VPC authentication mode (not a VPC instance)",
+                                 evidence)
+            continue
+        ok = value == "Open"  # Open: password authentication on; Close: password-free access
+        yield check(inst.get("InstanceId"), inst.region, ok, evidence,
+                    "" if ok else "password-free access is enabled")
+
+
+@rule(id="redis-release-protection", product="redis", severity="low", resource_type="redis:instance",
+      needs=("redis:DescribeInstances", "redis:DescribeInstanceAttribute"),
+      title="Redis/Tair instances have release protection",
+      rationale="GL8 5.1(d): protects the data against loss from an accidental or malicious release.",
+      remediation={
+          "console": "Redis console > the instance > Basic Information: turn on Release Protection.",
+          "cli": "aliyun r-kvstore ModifyInstanceAttribute --InstanceId <id> --InstanceReleaseProtection true",
+          "terraform": "alicloud_kvstore_instance.instance_release_protection = true",
+      })
+def release_protection(acct, settings):
+    for inst in _instances(acct):
+        charge = _attr(inst).get("ChargeType") or inst.get("ChargeType")
+        if charge == "PrePaid":  # release protection is offered for pay-as-you-go instances
+            yield not_applicable(inst.get("InstanceId"), inst.region, "a subscription instance",
+                                 {"DescribeInstanceAttribute.ChargeType": charge})
+            continue
+        value = _attr(inst).get("InstanceReleaseProtection")
+        ok = value is True
+        yield check(inst.get("InstanceId"), inst.region, ok,
+                    {"DescribeInstanceAttribute.InstanceReleaseProtection": value},
+                    "" if ok else "release protection is off")
