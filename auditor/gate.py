@@ -63,6 +63,11 @@ class Gate:
     def finish(self, report: dict) -> dict:
         if self.plan_ctx is not None:
             report["terraform"] = self.plan_ctx.summary()
+            if not self.plan_ctx.planned:
+                self.messages.append(f"{self.plan_path}: the plan creates or changes no resource type aliaudit "
+                                     "assesses; nothing was checked")
+            for rtype, addresses in sorted(self.plan_ctx.not_assessed.items()):
+                self.messages.append(f"not assessed (no mapping for {rtype}): {', '.join(sorted(addresses))}")
         if self.waivers is not None:
             report["waivers"] = self.waiver_states
             self.messages += waiving.warnings(self.waiver_states)

@@ -236,6 +236,18 @@ class Adapter:
             return None
         return value
 
+    def known_or_default(self, sid: str, values: _Values, attr: str, api: str, default: Any) -> Any:
+        """An attribute with a documented provider default: the default when the configuration does not
+        set it (Terraform shows such computed values as unknown), a gap when the configuration sets it
+        to something known only at apply."""
+        value, unknown = values.get(attr)
+        if unknown:
+            if attr.split(".")[-1] in _config_keys(values, attr):
+                self.ctx.gap(sid, api, attr, f"{attr} is unknown until apply")
+                return None
+            return default
+        return default if value is None else value
+
     def region_bucket(self, region: str, product: str, kind: str) -> list:
         return self.regions.setdefault(region, {}).setdefault(product, {}).setdefault(kind, [])
 
@@ -283,6 +295,14 @@ class Adapter:
         return snap, self.ctx
 
 
+def _config_keys(values: _Values, attr: str) -> set[str]:
+    """The attribute names the configuration sets in the block that holds `attr`."""
+    node: Any = values.config
+    for part in attr.split(".")[:-1]:
+        node = _step(node, int(part) if part.isdigit() else part)
+    return set(node) if isinstance(node, dict) else set()
+
+
 def _config_address(rc: dict) -> str:
     module = rc.get("module_address") or ""
     module = re.sub(r"\[[^\]]*\]", "", module)
@@ -313,12 +333,12 @@ def _register(ad: Adapter, address: str, item: dict) -> dict:
 def _disk(ad: Adapter, sid: str, rc: dict, v: _Values, region: str, *, encrypted: str, kms: str, category: str,
           zone: str | None, policy: str | None, prefix: str = "") -> dict:
     item = {"DiskId": sid, "RegionId": region}
-    item["Encrypted"] = ad.known(sid, v, prefix + encrypted, "DescribeDisks.Encrypted")
+    item["Encrypted"] = ad.known_or_default(sid, v, prefix + encrypted, "DescribeDisks.Encrypted", False)
     key, _ = ad.ref_value(sid, rc, v, prefix + kms, "DescribeDisks.KMSKeyId")
     item["KMSKeyId"] = key or ""
     if key:
         _ensure_key(ad, region, key)
-    item["Category"] = ad.known(sid, v, prefix + category, "DescribeDisks.Category")
+    item["Category"] = ad.known_or_default(sid, v, prefix + category, "DescribeDisks.Category", "cloud_efficiency")
     if zone:
         item["ZoneId"] = ad.known(sid, v, zone, "DescribeDisks.ZoneId")
     if policy:
@@ -397,20 +417,14 @@ def map_kms_key(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
     """alicloud_kms_key -> ListKeys item + DescribeKey KeyMetadata (a key the plan creates is a customer key)."""
     sid = rc["address"]
     meta = {"KeyId": sid, "Creator": PLAN_ACCOUNT_CREATOR, "Origin": ad.known(sid, v, "origin", "DescribeKey.KeyMetadata.Origin")}
-    meta["AutomaticRotation"] = ad.known(sid, v, "automatic_rotation", "DescribeKey.KeyMetadata.AutomaticRotation")
-    spec, unk = v.get("key_spec")
-    if unk or spec is None:
-        spec, unk = v.get("spec")
-    meta["KeySpec"] = None if unk else spec
-    if unk:
-        ad.ctx.gap(sid, "DescribeKey.KeyMetadata.KeySpec", "key_spec", "key_spec is unknown until apply")
+    # documented defaults: automatic_rotation Disabled, key_spec Aliyun_AES_256, status Enabled
+    meta["AutomaticRotation"] = ad.known_or_default(sid, v, "automatic_rotation",
+                                                    "DescribeKey.KeyMetadata.AutomaticRotation", "Disabled")
+    spec_attr = "spec" if v.get("spec")[0] is not None and v.get("key_spec")[0] is None else "key_spec"
+    meta["KeySpec"] = ad.known_or_default(sid, v, spec_attr, "DescribeKey.KeyMetadata.KeySpec", "Aliyun_AES_256")
     meta["DeletionProtection"] = ad.known(sid, v, "deletion_protection", "DescribeKey.KeyMetadata.DeletionProtection")
-    state, unk = v.get("status")
-    if unk or state is None:
-        state, unk = v.get("key_state")
-    if unk:
-        ad.ctx.gap(sid, "DescribeKey.KeyMetadata.KeyState", "status", "status is unknown until apply")
-    meta["KeyState"] = None if unk else (state or "Enabled")
+    state_attr = "key_state" if v.get("key_state")[0] is not None and v.get("status")[0] is None else "status"
+    meta["KeyState"] = ad.known_or_default(sid, v, state_attr, "DescribeKey.KeyMetadata.KeyState", "Enabled")
     meta["ProtectionLevel"] = ad.known(sid, v, "protection_level", "DescribeKey.KeyMetadata.ProtectionLevel")
     meta["KeyUsage"] = ad.known(sid, v, "key_usage", "DescribeKey.KeyMetadata.KeyUsage")
     item = {"KeyId": sid, "KeyArn": None, "metadata": meta}
@@ -570,24 +584,18 @@ def map_db_backup_policy(ad: Adapter, rc: dict, v: _Values, region: str) -> None
         return
     iid = item["DBInstanceId"]
     ad.ctx.gaps[iid] = [g for g in ad.ctx.gaps.get(iid, []) if g.kind != "missing"]
-    days, unk = v.get("backup_retention_period")
-    if (days is None and not unk):
-        days, unk = v.get("retention_period")
-    log, unk_log = v.get("enable_backup_log")
-    if log is None and not unk_log:
-        log, unk_log = v.get("log_backup")
+    # documented defaults: backup_retention_period 7, enable_backup_log true (deprecated names before them)
+    days_attr = "retention_period" if v.get("retention_period")[0] is not None and \
+        v.get("backup_retention_period")[0] is None else "backup_retention_period"
+    log_attr = "log_backup" if v.get("log_backup")[0] is not None and v.get("enable_backup_log")[0] is None \
+        else "enable_backup_log"
     policy: dict = {}
-    if unk:
-        ad.ctx.gap(iid, "DescribeBackupPolicy.BackupRetentionPeriod", "backup_retention_period",
-                   f"{sid}.backup_retention_period is unknown until apply")
-    else:
-        policy["BackupRetentionPeriod"] = None if days is None else str(days)
-    if unk_log:
-        ad.ctx.gap(iid, "DescribeBackupPolicy.BackupLog", "enable_backup_log", f"{sid}.enable_backup_log is unknown until apply")
-    else:
-        # the provider's documented default is true
-        on = True if log is None else str(log).lower() in ("true", "1")
-        policy["BackupLog"] = "Enable" if on else "Disabled"
+    days = ad.known_or_default(iid, v, days_attr, "DescribeBackupPolicy.BackupRetentionPeriod", 7)
+    if days is not None:
+        policy["BackupRetentionPeriod"] = str(days)
+    log = ad.known_or_default(iid, v, log_attr, "DescribeBackupPolicy.BackupLog", True)
+    if log is not None:
+        policy["BackupLog"] = "Enable" if str(log).lower() in ("true", "1") else "Disabled"
     item["backup_policy"] = policy
 
 
@@ -626,11 +634,13 @@ def map_slb_listener(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
     listener: dict = {"ListenerProtocol": protocol, "ListenerPort": port,
                       "LoadBalancerId": lb_item["LoadBalancerId"]}
     if (protocol or "").lower() == "http":
-        fwd = ad.known(sid, v, "listener_forward", "DescribeLoadBalancerListeners.HTTPListenerConfig.ListenerForward")
-        listener["HTTPListenerConfig"] = {"ListenerForward": fwd or "off",
+        fwd = ad.known_or_default(sid, v, "listener_forward",
+                                  "DescribeLoadBalancerListeners.HTTPListenerConfig.ListenerForward", "off")
+        listener["HTTPListenerConfig"] = {"ListenerForward": fwd,
                                           "ForwardPort": v.get("forward_port")[0]}
     elif (protocol or "").lower() == "https":
-        tls = ad.known(sid, v, "tls_cipher_policy", "DescribeLoadBalancerListeners.HTTPSListenerConfig.TLSCipherPolicy")
+        tls = ad.known_or_default(sid, v, "tls_cipher_policy",
+                                  "DescribeLoadBalancerListeners.HTTPSListenerConfig.TLSCipherPolicy", "tls_cipher_policy_1_0")
         listener["HTTPSListenerConfig"] = {"TLSCipherPolicy": tls}
     lb_item["listeners"].append(listener)
     lid = f"{lb_item['LoadBalancerId']}/{protocol}:{port}"
@@ -701,10 +711,8 @@ def map_polardb(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
     if not unk and lock is not None:
         attribute["DeletionLock"] = int(lock)
     item["attribute"] = attribute
-    tde, unk = v.get("tde_status")
-    if unk:
-        ad.ctx.gap(sid, "DescribeDBClusterTDE", "tde_status", "tde_status is unknown until apply")
-    else:
+    tde = ad.known_or_default(sid, v, "tde_status", "DescribeDBClusterTDE", "Disabled")  # documented default
+    if tde is not None:
         item["tde"] = {"TDEStatus": "Enabled" if tde == "Enabled" else "Disabled",
                        "EncryptNewTables": v.get("encrypt_new_tables")[0],
                        "EncryptionKey": v.get("encryption_key")[0]}

@@ -213,3 +213,62 @@ def test_installed_command_runs_a_plan():
     assert proc.returncode == 1, proc.stderr
     assert {f["resource_id"] for f in json.loads(proc.stdout)["findings"] if f["status"] == "FAIL"} == {
         "alicloud_disk.data", "alicloud_slb_listener.http"}
+
+
+def _fixed_doc():
+    with open(plan_path("fixed"), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _change(doc, address):
+    rc = [r for r in doc["resource_changes"] if r["address"] == address][0]
+    conf = [r for r in doc["configuration"]["root_module"]["resources"] if r["address"] == address][0]
+    return rc["change"], conf["expressions"]
+
+
+def test_unset_attributes_take_the_documented_provider_default(tmp_path):
+    doc = _fixed_doc()
+    change, exprs = _change(doc, "alicloud_kms_key.disk")
+    for attr in ("automatic_rotation", "key_spec", "status"):  # not in the configuration: computed by the provider
+        change["after"].pop(attr)
+        change["after_unknown"][attr] = True
+        exprs.pop(attr)
+    change, exprs = _change(doc, "alicloud_slb_listener.https")
+    change["after"].pop("tls_cipher_policy")
+    change["after_unknown"]["tls_cipher_policy"] = True
+    exprs.pop("tls_cipher_policy")
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(doc))
+    code, report, _ = scan_plan(str(path))
+    v = verdicts(report)
+    assert v[("kms-key-rotation", "alicloud_kms_key.disk")] == "FAIL"  # default Disabled
+    assert v[("kms-key-not-pending-deletion", "alicloud_kms_key.disk")] == "PASS"  # default Enabled
+    assert v[("slb-https-listener-tls12", "alicloud_slb_listener.https")] == "FAIL"  # default tls_cipher_policy_1_0
+    assert code == 1
+
+
+def test_a_configured_value_known_only_at_apply_is_error_not_the_default(tmp_path):
+    doc = _fixed_doc()
+    change, exprs = _change(doc, "alicloud_slb_listener.https")
+    change["after"].pop("tls_cipher_policy")
+    change["after_unknown"]["tls_cipher_policy"] = True
+    exprs["tls_cipher_policy"] = {"references": ["data.alicloud_slb_tls_cipher_policies.p.policies"]}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(doc))
+    code, report, _ = scan_plan(str(path))
+    f = [f for f in report["findings"] if f["rule"] == "slb-https-listener-tls12"][0]
+    assert f["status"] == "ERROR" and "tls_cipher_policy is unknown until apply" in f["reason"]
+    assert code == 3
+
+
+def test_a_plan_with_nothing_to_assess_says_so(tmp_path):
+    doc = _fixed_doc()
+    doc["resource_changes"] = [{"address": "alicloud_vpc.main", "mode": "managed", "type": "alicloud_vpc",
+                                "name": "main", "change": {"actions": ["create"], "after": {"cidr_block": "10.0.0.0/8"},
+                                                           "after_unknown": {"id": True}}}]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(doc))
+    code, report, result = scan_plan(str(path))
+    assert code == 0 and report["findings"] == []
+    assert "nothing was checked" in result.stderr
+    assert "not assessed (no mapping for alicloud_vpc): alicloud_vpc.main" in result.stderr
