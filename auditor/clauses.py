@@ -3,6 +3,7 @@
 Roll-up of an automated clause over the findings of its rules: any FAIL gives
 NON_COMPLIANT; otherwise any ERROR gives INCOMPLETE; otherwise any PASS gives
 COMPLIANT; with nothing in scope it is NOT_APPLICABLE. A manual clause is MANUAL.
+WAIVED findings (FAILs accepted by a waiver) count like PASS for the status and show in counts.
 A hybrid clause is rolled up like an automated one, and reports that part of it
 still needs a person.
 """
@@ -16,7 +17,7 @@ from importlib import resources as _res
 import yaml
 
 from .errors import UsageError
-from .model import (COMPLIANT, ERROR, FAIL, INCOMPLETE, MANUAL, NON_COMPLIANT, NOT_APPLICABLE, PASS)
+from .model import (COMPLIANT, ERROR, FAIL, INCOMPLETE, MANUAL, NON_COMPLIANT, NOT_APPLICABLE, PASS, WAIVED)
 
 KINDS = ("automated", "manual", "hybrid")
 
@@ -63,7 +64,7 @@ def status_of(statuses: Counter) -> str:
         return NON_COMPLIANT
     if statuses[ERROR]:
         return INCOMPLETE
-    if statuses[PASS]:
+    if statuses[PASS] or statuses[WAIVED]:  # FAILs that are all waived leave the clause compliant
         return COMPLIANT
     return NOT_APPLICABLE
 
@@ -88,7 +89,7 @@ def roll_up(catalogues: list[dict], findings: list[dict]) -> list[dict]:
                 "kind": kind,
                 "status": status,
                 "rules": rules,
-                "counts": {k: counts[k] for k in (PASS, FAIL, ERROR, NOT_APPLICABLE) if counts[k]},
+                "counts": {k: counts[k] for k in (PASS, FAIL, ERROR, NOT_APPLICABLE, WAIVED) if counts[k]},
             }
             if kind == "manual":
                 entry["reason"] = "organisational clause: needs an attestation with evidence"

@@ -30,40 +30,54 @@ def main() -> None:
               help="Region to scan (repeatable). Default: cn-hongkong live; the fixture's regions offline.")
 @click.option("--framework", "frameworks", multiple=True, metavar="NAME",
               help="Framework to report (repeatable): hkia-gl8, hkia-gl14, hkia-gl20. Default: all.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "sarif", "junit"]), default="table", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of standard output.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="low", show_default=True,
               help="Exit 1 when a FAIL of this severity or higher exists.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="YAML file of rule thresholds.")
 @click.option("--endpoint-override", metavar="URL", help="Send every product's API calls to this address.")
-def scan(fixture, regions, frameworks, fmt, output, fail_on, config_path, endpoint_override):
+@click.option("--terraform-plan", "plan_path", type=click.Path(dir_okay=False),
+              help="Check a plan before apply: the output of `terraform show -json PLAN`.")
+@click.option("--waivers", "waivers_path", type=click.Path(dir_okay=False), help="YAML list of waivers (accepted FAILs).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="A JSON report: exit 1 only for FAILs that are not in it.")
+def scan(fixture, regions, frameworks, fmt, output, fail_on, config_path, endpoint_override, plan_path, waivers_path,
+         baseline_path):
     """Collect account state, evaluate the rules and report per clause.
 
     Exit codes: 0 no FAIL at or above --fail-on; 1 such a FAIL; 2 bad usage or input;
     3 no such FAIL but some check could not read its data (incomplete).
     """
     from . import scan as scanning, settings, snapshot
+    from .gate import Gate
     from .reporters import FORMATS
 
     try:
+        if fixture and plan_path:
+            raise UsageError("--fixture and --terraform-plan cannot be used together")
+        gate = Gate.load(plan_path, waivers_path, baseline_path)
         opts = scanning.ScanOptions(regions=list(regions), frameworks=list(frameworks),
                                     settings=settings.load(config_path), endpoint_override=endpoint_override)
         if frameworks:
             from . import clauses
 
             clauses.load(list(frameworks))
-        if fixture:
+        if plan_path:
+            collected, source = gate.collect(list(regions))
+        elif fixture:
             collected = scanning.collect_fixture(fixture, opts)
             source = {"kind": "fixture", "path": fixture}
         else:
             collected = scanning.collect_live(scanning.default_credential(), opts)
             source = {"kind": "live", "endpoint_override": endpoint_override}
-        report = scanning.evaluate(collected, opts, source)
+        report = gate.finish(scanning.evaluate(collected, opts, source, adjust=gate.adjust))
     except UsageError as exc:
         _fail(str(exc))
     except CredentialsError as exc:
         _fail(f"{exc}. Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile, "
               "or use --fixture FILE for an offline run.")
+    for line in gate.messages:
+        click.echo(f"aliaudit: warning: {line}", err=True)
     text = FORMATS[fmt](report, color=(fmt == "table" and output is None and sys.stdout.isatty()))
     if output:
         try:
@@ -72,8 +86,12 @@ def scan(fixture, regions, frameworks, fmt, output, fail_on, config_path, endpoi
             _fail(f"{output}: cannot write: {exc.strerror}")
     else:
         click.echo(text, nl=False)
-    sys.exit(scanning.exit_code(report, fail_on))
+    sys.exit(gate.exit_code(report, fail_on))
 
+
+from .cli_diff import diff  # noqa: E402  (the `aliaudit diff` command lives in its own module)
+
+main.add_command(diff)
 
 if __name__ == "__main__":
     main()

@@ -101,12 +101,15 @@ def default_credential():
         raise CredentialsError("no usable credentials: " + _chain_summary(str(exc))) from None
 
 
-def evaluate(collected: dict, opts: ScanOptions, source: dict) -> dict:
+def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> dict:
+    """`adjust(findings) -> findings` runs before the roll-up (Terraform plan annotation, waivers)."""
     from aliaudit.rules import all_rules
 
     rules = all_rules()
     cats = clauses.load(opts.frameworks or None)
     findings = engine.evaluate(collected, rules, opts.settings)
+    if adjust is not None:
+        findings = adjust(findings)
     clause_results = clauses.roll_up(cats, findings)
     mapping = clauses.rule_clauses()
     for f in findings:

@@ -10,7 +10,7 @@ from rich.text import Text
 
 STYLE = {
     "COMPLIANT": "green", "NON_COMPLIANT": "bold red", "INCOMPLETE": "yellow", "NOT_APPLICABLE": "dim",
-    "MANUAL": "cyan", "ATTESTED": "green", "PASS": "green", "FAIL": "red", "ERROR": "yellow",
+    "MANUAL": "cyan", "ATTESTED": "green", "PASS": "green", "FAIL": "red", "ERROR": "yellow", "WAIVED": "magenta",
 }
 
 
@@ -26,13 +26,14 @@ def render(report: dict, *, color: bool = False, width: int = 140) -> str:
     console.print(_plain(f"aliaudit {report['tool_version']}  accounts: {ids}  regions: "
                          f"{', '.join(report.get('regions', [])) or '-'}  source: {report['source'].get('kind')}"))
     clauses = Table(title="Status per clause", show_lines=False)
-    for col in ("Framework", "Clause", "Title", "Status", "Pass", "Fail", "Error"):
+    for col in ("Framework", "Clause", "Title", "Status", "Pass", "Fail", "Error", "Waived"):
         clauses.add_column(col, no_wrap=col in ("Clause", "Status"))
     for c in report["clauses"]:
         counts = c.get("counts", {})
         clauses.add_row(_plain(c["framework"]), _plain(c["clause"]), _plain(c["title"]),
                         Text(c["status"], style=STYLE.get(c["status"], "")),
-                        _plain(counts.get("PASS", "")), _plain(counts.get("FAIL", "")), _plain(counts.get("ERROR", "")))
+                        _plain(counts.get("PASS", "")), _plain(counts.get("FAIL", "")), _plain(counts.get("ERROR", "")),
+                        _plain(counts.get("WAIVED", "")))
     console.print(clauses)
     problems = [f for f in report["findings"] if f["status"] in ("FAIL", "ERROR")]
     if problems:
@@ -43,7 +44,31 @@ def render(report: dict, *, color: bool = False, width: int = 140) -> str:
             table.add_row(Text(f["status"], style=STYLE.get(f["status"], "")), _plain(f["severity"]), _plain(f["rule"]),
                           _plain(f["resource_id"]), _plain(f["region"] or "-"), _plain(f["reason"]))
         console.print(table)
+    _waivers(console, report)
     s = report["summary"]
     console.print(_plain("clauses: " + ", ".join(f"{k} {v}" for k, v in s["clauses"].items())
                          + "  |  findings: " + ", ".join(f"{k} {v}" for k, v in s["findings"].items())))
     return buf.getvalue()
+
+
+def _waivers(console: Console, report: dict) -> None:
+    """Waived findings, and waivers that expired or match nothing (--waivers)."""
+    waived = [f for f in report["findings"] if f["status"] == "WAIVED"]
+    if waived:
+        table = Table(title=f"Waived findings ({len(waived)})")
+        for col in ("Rule", "Resource", "Region", "Justification", "Approver", "Expires"):
+            table.add_column(col)
+        for f in sorted(waived, key=lambda f: (f["rule"], f["resource_id"])):
+            w = f.get("waiver") or {}
+            table.add_row(_plain(f["rule"]), _plain(f["resource_id"]), _plain(f["region"] or "-"),
+                          _plain(w.get("justification")), _plain(w.get("approver")), _plain(w.get("expires")))
+        console.print(table)
+    attention = [w for w in report.get("waivers") or [] if w.get("state") in ("expired", "stale")]
+    if attention:
+        table = Table(title=f"Waivers that need attention ({len(attention)})")
+        for col in ("State", "Rule", "Resource pattern", "Approver", "Expires"):
+            table.add_column(col)
+        for w in attention:
+            table.add_row(Text(w["state"].upper(), style="red" if w["state"] == "expired" else "yellow"),
+                          _plain(w["rule"]), _plain(w["resource"]), _plain(w["approver"]), _plain(w["expires"]))
+        console.print(table)

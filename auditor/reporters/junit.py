@@ -1,0 +1,66 @@
+"""JUnit XML, for CI test-report views (GitLab `artifacts:reports:junit`, Jenkins, Azure DevOps).
+
+One <testsuite> per clause (name `hkia-gl8:5.1(b)`), one <testcase> per finding of the clause's
+rules (classname the rule id, name the resource and region). FAIL -> <failure>, ERROR -> <error>,
+NOT_APPLICABLE and WAIVED -> <skipped> with the reason or the waiver. Written with junitparser.
+"""
+
+from __future__ import annotations
+
+import json
+
+from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
+
+
+def _body(f: dict) -> str:
+    rem = f.get("remediation") or {}
+    lines = [f"rule: {f['rule']} ({f.get('severity')})", f"resource: {f['resource_id']}",
+             f"account: {f.get('account_id')}  region: {f.get('region') or '-'}",
+             f"reason: {f.get('reason') or '-'}",
+             "evidence: " + json.dumps(f.get("evidence") or {}, ensure_ascii=False, sort_keys=True)]
+    lines += [f"remediation ({k}): {rem[k]}" for k in ("console", "cli", "terraform") if rem.get(k)]
+    return "\n".join(lines)
+
+
+def _case(f: dict) -> TestCase:
+    case = TestCase(f"{f['resource_id']} ({f.get('region') or 'account'})", f["rule"])
+    status = f["status"]
+    if status == "FAIL":
+        result = Failure(f.get("reason") or f["title"], f.get("severity") or "FAIL")
+        result.text = _body(f)
+        case.result = [result]
+    elif status == "ERROR":
+        result = Error(f.get("reason") or "the check could not read its data", "ERROR")
+        result.text = _body(f)
+        case.result = [result]
+    elif status == "WAIVED":
+        w = f.get("waiver") or {}
+        case.result = [Skipped(f"WAIVED: {w.get('justification')} (approved by {w.get('approver')}, "
+                               f"expires {w.get('expires')})")]
+    elif status == "NOT_APPLICABLE":
+        case.result = [Skipped(f"NOT_APPLICABLE: {f.get('reason') or 'not applicable'}")]
+    case.system_out = _body(f)
+    return case
+
+
+def build(report: dict) -> JUnitXml:
+    xml = JUnitXml("aliaudit")
+    by_rule: dict[str, list[dict]] = {}
+    for f in report["findings"]:
+        by_rule.setdefault(f["rule"], []).append(f)
+    for c in report["clauses"]:
+        suite = TestSuite(f"{c['framework']}:{c['clause']}")
+        suite.add_property("title", c["title"])
+        suite.add_property("status", c["status"])
+        suite.add_property("kind", c["kind"])
+        for rid in c.get("rules", []):
+            for f in sorted(by_rule.get(rid, []), key=lambda f: (str(f.get("region")), str(f["resource_id"]))):
+                suite.add_testcase(_case(f))
+        suite.update_statistics()
+        xml.add_testsuite(suite)
+    xml.update_statistics()
+    return xml
+
+
+def render(report: dict, **_) -> str:
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + build(report).tostring().decode("utf-8") + "\n"
