@@ -16,6 +16,10 @@ from junitparser import Error, Failure, JUnitXml, Skipped
 
 from aliaudit.cli import main
 from conftest import ROOT, fixture_path
+from test_examples import GAPS_VERDICTS
+from test_registry import EXPECTED_RULES
+
+GAPS_FAILS = sum(v == "FAIL" for v in GAPS_VERDICTS.values())
 
 SARIF_SCHEMA = os.path.join(ROOT, "tests", "schemas", "sarif-schema-2.1.0.json")
 GAPS = fixture_path("hk-insurer-gaps.json")
@@ -63,9 +67,9 @@ def test_sarif_of_a_fixture_scan_validates_and_uses_arn_like_logical_locations(g
     with open(gaps_json, encoding="utf-8") as fh:
         report = json.load(fh)
     fails = [f for f in report["findings"] if f["status"] == "FAIL"]
-    assert len(run["results"]) == len(fails) == 26
+    assert len(run["results"]) == len(fails) == GAPS_FAILS
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
-    assert len(rules) == 19
+    assert len(rules) == EXPECTED_RULES
     disk_rule = rules["ecs-disk-encrypted"]
     assert "hkia-gl8:5.1(b)" in disk_rule["properties"]["tags"]
     assert disk_rule["properties"]["security-severity"] == "8.0"
@@ -164,7 +168,7 @@ def test_baseline_of_its_own_report_exits_0(gaps_json):
     result = cli("scan", "--fixture", GAPS, "--baseline", gaps_json, "--format", "json")
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["baseline"] == {"new": 0, "existing": 26}
+    assert report["baseline"] == {"new": 0, "existing": GAPS_FAILS}
 
 
 def test_one_new_failing_resource_fails_the_baseline_gate_naming_only_it(gaps_json, gaps_doc, tmp_path):
@@ -202,7 +206,7 @@ def test_diff_lists_new_fixed_and_still_failing(gaps_json, tmp_path):
     assert [(f["rule"], f["resource_id"]) for f in d["new"]] == [("ecs-disk-encrypted", "d-j6cnewunenc01")]
     assert [(f["rule"], f["resource_id"], f["now"]) for f in d["fixed"]] == [
         ("ecs-disk-encrypted", fixed_one["resource_id"], "PASS")]
-    assert len(d["still_failing"]) == 25
+    assert len(d["still_failing"]) == GAPS_FAILS - 1
     table = cli("diff", gaps_json, new_path)
     assert table.exit_code == 1
     assert "New failing findings (1)" in table.stdout and "d-j6cnewunenc01" in table.stdout
