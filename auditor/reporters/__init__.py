@@ -1,8 +1,9 @@
 """Reporters: each turns a report dict into text. Listed explicitly."""
 
-from . import json_report, table
+from . import html, json_report, table
 
 FORMATS = {
     "table": table.render,
     "json": json_report.render,
+    "html": html.render,
 }
