@@ -30,7 +30,7 @@ def main() -> None:
               help="Region to scan (repeatable). Default: cn-hongkong live; the fixture's regions offline.")
 @click.option("--framework", "frameworks", multiple=True, metavar="NAME",
               help="Framework to report (repeatable): hkia-gl8, hkia-gl14, hkia-gl20. Default: all.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "html", "markdown", "csv"]), default="table", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of standard output.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="low", show_default=True,
               help="Exit 1 when a FAIL of this severity or higher exists.")

@@ -1,9 +1,11 @@
 """Reporters: each turns a report dict into text. Listed explicitly."""
 
-from . import html, json_report, table
+from . import csv_report, html, json_report, markdown, table
 
 FORMATS = {
     "table": table.render,
     "json": json_report.render,
     "html": html.render,
+    "markdown": markdown.render,
+    "csv": csv_report.render,
 }
