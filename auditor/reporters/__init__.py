@@ -1,6 +1,6 @@
 """Reporters: each turns a report dict into text. Listed explicitly."""
 
-from . import csv_report, html, json_report, markdown, table
+from . import csv_report, html, json_report, markdown, ocsf, table
 
 FORMATS = {
     "table": table.render,
@@ -8,4 +8,6 @@ FORMATS = {
     "html": html.render,
     "markdown": markdown.render,
     "csv": csv_report.render,
+    "ocsf": ocsf.render,
+    "ocsf-ndjson": ocsf.render_ndjson,
 }
