@@ -7,6 +7,7 @@ import sys
 import click
 
 from . import __version__
+from .cli_output import FORMAT_NAMES
 from .errors import CredentialsError, UsageError
 from .model import SEVERITIES
 
@@ -30,8 +31,11 @@ def main() -> None:
               help="Region to scan (repeatable). Default: cn-hongkong live; the fixture's regions offline.")
 @click.option("--framework", "frameworks", multiple=True, metavar="NAME",
               help="Framework to report (repeatable): hkia-gl8, hkia-gl14, hkia-gl20. Default: all.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "sarif", "junit"]), default="table", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of standard output.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
+              help="Report format (repeatable; default table): " + ", ".join(FORMAT_NAMES) + ".")
+@click.option("--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
+              help="Write the report to FILE instead of standard output; once per --format, in the same order.")
+@click.option("--output-dir", type=click.Path(file_okay=False), help="Write each --format to DIR/aliaudit-report.<ext>.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="low", show_default=True,
               help="Exit 1 when a FAIL of this severity or higher exists.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="YAML file of rule thresholds.")
@@ -41,18 +45,18 @@ def main() -> None:
 @click.option("--waivers", "waivers_path", type=click.Path(dir_okay=False), help="YAML list of waivers (accepted FAILs).")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="A JSON report: exit 1 only for FAILs that are not in it.")
-def scan(fixture, regions, frameworks, fmt, output, fail_on, config_path, endpoint_override, plan_path, waivers_path,
-         baseline_path):
+def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
+         plan_path, waivers_path, baseline_path):
     """Collect account state, evaluate the rules and report per clause.
 
     Exit codes: 0 no FAIL at or above --fail-on; 1 such a FAIL; 2 bad usage or input;
     3 no such FAIL but some check could not read its data (incomplete).
     """
-    from . import scan as scanning, settings, snapshot
+    from . import cli_output, scan as scanning, settings
     from .gate import Gate
-    from .reporters import FORMATS
 
     try:
+        targets = cli_output.plan(formats, outputs, output_dir)
         if fixture and plan_path:
             raise UsageError("--fixture and --terraform-plan cannot be used together")
         gate = Gate.load(plan_path, waivers_path, baseline_path)
@@ -78,13 +82,11 @@ def scan(fixture, regions, frameworks, fmt, output, fail_on, config_path, endpoi
               "or use --fixture FILE for an offline run.")
     for line in gate.messages:
         click.echo(f"aliaudit: warning: {line}", err=True)
-    text = FORMATS[fmt](report, color=(fmt == "table" and output is None and sys.stdout.isatty()))
-    if output:
-        try:
-            snapshot.write_atomic(output, text)
-        except OSError as exc:
-            _fail(f"{output}: cannot write: {exc.strerror}")
-    else:
+    try:
+        text = cli_output.write(report, targets, isatty=sys.stdout.isatty(), output_dir=output_dir)
+    except UsageError as exc:
+        _fail(str(exc))
+    if text is not None:
         click.echo(text, nl=False)
     sys.exit(gate.exit_code(report, fail_on))
 

@@ -1,0 +1,71 @@
+"""Where `aliaudit scan` writes its reports: one or several formats, to standard output or files.
+
+    --format F                       one report to standard output (the default: table)
+    --format F --output FILE         one report to FILE
+    --format A --output FA --format B --output FB
+                                     several reports: the n-th --output is the n-th --format's file
+    --format A --format B --output-dir DIR
+                                     several reports, DIR/aliaudit-report.<extension> each
+
+Every report is rendered before any file is written, and each file is written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .errors import UsageError
+
+FORMAT_NAMES = ("table", "json", "html", "markdown", "csv", "ocsf", "ocsf-ndjson", "sarif", "junit")
+EXTENSIONS = {"table": "txt", "json": "json", "html": "html", "markdown": "md", "csv": "csv", "ocsf": "ocsf.json",
+              "ocsf-ndjson": "ocsf.ndjson", "sarif": "sarif", "junit": "junit.xml"}
+BASENAME = "aliaudit-report"
+
+
+def plan(formats: tuple[str, ...], outputs: tuple[str, ...], output_dir: str | None) -> list[tuple[str, str | None]]:
+    """(format, path or None for standard output) pairs, or a UsageError saying what is ambiguous."""
+    formats = tuple(formats) or ("table",)
+    if output_dir is not None:
+        if outputs:
+            raise UsageError("give either --output (once per --format) or --output-dir, not both")
+        dupes = sorted({f for f in formats if formats.count(f) > 1})
+        if dupes:
+            raise UsageError(f"--format {dupes[0]} given twice with --output-dir: both would go to one file")
+        return [(f, os.path.join(output_dir, f"{BASENAME}.{EXTENSIONS[f]}")) for f in formats]
+    if not outputs:
+        if len(formats) > 1:
+            raise UsageError(f"{len(formats)} formats need {len(formats)} --output files (in the same order) "
+                             "or --output-dir DIR")
+        return [(formats[0], None)]
+    if len(outputs) != len(formats):
+        raise UsageError(f"{len(formats)} --format and {len(outputs)} --output: give one --output per --format, "
+                         "in the same order")
+    paths = [os.path.abspath(p) for p in outputs]
+    if len(set(paths)) != len(paths):
+        raise UsageError("two reports would be written to the same --output file")
+    return list(zip(formats, outputs))
+
+
+def write(report: dict, targets: list[tuple[str, str | None]], *, isatty: bool,
+          output_dir: str | None = None) -> str | None:
+    """Render every report, then write the files; returns the text meant for standard output, if any."""
+    from . import snapshot
+    from .reporters import FORMATS
+
+    rendered = [(fmt, path, FORMATS[fmt](report, color=(fmt == "table" and path is None and isatty)))
+                for fmt, path in targets]
+    stdout = None
+    if output_dir is not None:
+        try:
+            os.makedirs(output_dir, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot create the --output-dir: {exc.strerror}", output_dir) from None
+    for fmt, path, text in rendered:
+        if path is None:
+            stdout = text
+            continue
+        try:
+            snapshot.write_atomic(path, text)
+        except OSError as exc:
+            raise UsageError(f"cannot write the {fmt} report: {exc.strerror}", path) from None
+    return stdout

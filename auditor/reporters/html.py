@@ -1,0 +1,221 @@
+"""The HTML report: one self-contained file an auditor can read offline, archive and print.
+
+Everything is inline (styles, the filtering script, an SVG chart); nothing is loaded from
+anywhere. A Content-Security-Policy allows only the page's own style and script, by hash.
+Every value from the report is data: the templates autoescape, control characters are shown
+as \\xNN, and "://" in data is written with an entity so the file never holds a URL.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from . import common
+
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
+CHART_SEGMENTS = [(f"FAIL:{s}", f"Fail, {s}") for s in SEVERITY_ORDER] + [
+    ("ERROR", "Error"), ("WAIVED", "Waived"), ("PASS", "Pass"), ("NOT_APPLICABLE", "Not applicable")]
+
+
+def _finalize(value):
+    """Applied to every {{ expression }}: data becomes inert, escaped text."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    return Markup(str(escape(common.visible(value))).replace("://", "&#58;//"))
+
+
+@lru_cache(maxsize=1)
+def _env():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(loader=PackageLoader("aliaudit.reporters", "templates"), autoescape=True,
+                      finalize=_finalize, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["label"] = lambda s: common.LABELS.get(s, s)
+    env.filters["evidence_value"] = common.evidence_value
+    env.filters["framework_name"] = common.framework_name
+    return env
+
+
+def _anchor(key: str) -> str:
+    return "clause-" + re.sub(r"[^A-Za-z0-9]+", "-", key).strip("-").lower()
+
+
+def _catalogue_info() -> tuple[dict, dict]:
+    """Framework titles and clause texts from the installed catalogues (package data)."""
+    from aliaudit import clauses
+
+    titles, texts = {}, {}
+    for cat in clauses.load():
+        titles[cat["framework"]] = cat.get("title", cat["framework"])
+        for c in cat["clauses"]:
+            texts[f"{cat['framework']}:{c['id']}"] = {"text": c.get("text", ""), "unverified": c.get("unverified", False)}
+    return titles, texts
+
+
+def _rule_info() -> dict:
+    from aliaudit.rules import all_rules
+
+    return {r.id: {"title": r.title, "severity": r.severity, "product": r.product, "rationale": r.rationale,
+                   "remediation": r.remediation} for r in all_rules()}
+
+
+def _rules_of(clause: dict, findings: list[dict], registry: dict) -> list[dict]:
+    out = []
+    for rid in clause.get("rules", []):
+        mine = [f for f in findings if f["rule"] == rid]
+        known = registry.get(rid, {})
+        first = mine[0] if mine else {}
+        counts: dict[str, int] = {}
+        for f in mine:
+            counts[f["status"]] = counts.get(f["status"], 0) + 1
+        out.append({
+            "id": rid,
+            "title": first.get("title") or known.get("title") or rid,
+            "severity": first.get("severity") or known.get("severity") or "",
+            "product": first.get("product") or known.get("product") or "",
+            "rationale": known.get("rationale", ""),
+            "remediation": first.get("remediation") or known.get("remediation") or {},
+            "findings": mine,
+            "counts": [(s, counts[s]) for s in common.FINDING_ORDER if counts.get(s)],
+            "worst": next((s for s in common.FINDING_ORDER if counts.get(s)), None),
+        })
+    return out
+
+
+def _chart(clauses: list[dict], by_clause: dict) -> dict:
+    """Horizontal stacked bars: per clause with findings, its findings by status and, for FAILs, severity."""
+    rows = []
+    for c in clauses:
+        items = by_clause.get(c["key"], [])
+        if not items:
+            continue
+        counts: dict[str, int] = {}
+        for f in items:
+            key = f"FAIL:{f.get('severity')}" if f["status"] == "FAIL" else f["status"]
+            counts[key] = counts.get(key, 0) + 1
+        rows.append({"label": f"{common.framework_name(c['framework'])} {c['clause']}", "anchor": c["anchor"],
+                     "counts": counts, "total": len(items),
+                     "fail": sum(v for k, v in counts.items() if k.startswith("FAIL:"))})
+    label_w, bar_w, row_h, pad = 200, 540, 24, 8
+    biggest = max((r["total"] for r in rows), default=1)
+    for i, r in enumerate(rows):
+        x, segs = float(label_w), []
+        for key, caption in CHART_SEGMENTS:
+            n = r["counts"].get(key, 0)
+            if not n:
+                continue
+            w = bar_w * n / biggest
+            segs.append({"x": round(x, 2), "w": round(w, 2), "cls": "seg-" + key.replace(":", "-").lower(),
+                         "title": f"{r['label']}: {n} {caption.lower()}"})
+            x += w
+        r.update(y=pad + i * row_h, segs=segs, end=round(x + 6, 2))
+    legend = [{"cls": "seg-" + k.replace(":", "-").lower(), "caption": cap} for k, cap in CHART_SEGMENTS]
+    return {"rows": rows, "width": label_w + bar_w + 130, "height": pad * 2 + row_h * len(rows),
+            "row_h": row_h, "label_w": label_w, "legend": legend}
+
+
+def _meta(report: dict) -> list[tuple[str, object]]:
+    source = report.get("source") or {}
+    src = source.get("kind", "")
+    if source.get("path"):
+        src += f" ({source['path']})"
+    rows = [
+        ("Accounts", ", ".join(report.get("accounts", [])) or "-"),
+        ("Identities", "; ".join(filter(None, (i.get("principal") or i.get("account_id")
+                                               for i in report.get("identities", [])))) or "-"),
+        ("Regions", ", ".join(report.get("regions", [])) or "-"),
+        ("Frameworks", ", ".join(common.framework_name(f) for f in report.get("frameworks", []))),
+        ("Collected", report.get("collected_at") or "-"),
+        ("Report generated", report.get("generated_at") or "-"),
+        ("Source", src or "-"),
+        ("Tool version", f"aliaudit {report.get('tool_version', '')}"),
+        ("Report format", report.get("report_format", "")),
+    ]
+    if report.get("snapshot_digest"):
+        rows.append(("Snapshot digest", report["snapshot_digest"]))
+    return rows
+
+
+def _organisation(org) -> dict | None:
+    """Issue 6's organisation summary: a per-clause, per-account table when it has that shape."""
+    if not org:
+        return None
+    entries = org.get("clauses") if isinstance(org, dict) else org
+    if isinstance(entries, list) and all(isinstance(e, dict) and isinstance(e.get("accounts"), dict) for e in entries):
+        accounts = sorted({a for e in entries for a in e["accounts"]})
+        return {"accounts": accounts, "rows": entries}
+    import json
+
+    return {"raw": json.dumps(org, indent=2, ensure_ascii=False, default=str)}
+
+
+def _count(statuses) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for s in statuses:
+        out[s] = out.get(s, 0) + 1
+    return out
+
+
+def context(report: dict) -> dict:
+    titles, texts = _catalogue_info()
+    registry = _rule_info()
+    by_clause = common.findings_by_clause(report)
+    clauses = []
+    for c in report.get("clauses", []):
+        key = common.clause_key(c)
+        clauses.append({**c, "key": key, "anchor": _anchor(key), "text": texts.get(key, {}).get("text", ""),
+                        "unverified": texts.get(key, {}).get("unverified", False),
+                        "rule_blocks": _rules_of(c, by_clause.get(key, []), registry),
+                        "waived": sum(1 for f in by_clause.get(key, []) if f["status"] == "WAIVED")})
+    frameworks = []
+    for fw in report.get("frameworks", []) or sorted({c["framework"] for c in clauses}):
+        mine = [c for c in clauses if c["framework"] == fw]
+        if mine:
+            frameworks.append({"id": fw, "name": common.framework_name(fw), "title": titles.get(fw, fw),
+                               "clauses": mine})
+    findings = report.get("findings", [])
+    clause_counts = _count(c["status"] for c in clauses)
+    finding_counts = _count(f["status"] for f in findings)
+    return {
+        "report": report,
+        "verdict": common.verdict(report),
+        "meta": _meta(report),
+        "frameworks": frameworks,
+        "chart": _chart(clauses, by_clause),
+        "clause_counts": [(s, clause_counts[s]) for s in common.CLAUSE_ORDER if clause_counts.get(s)],
+        "finding_counts": [(s, finding_counts[s]) for s in common.FINDING_ORDER if finding_counts.get(s)],
+        "statuses": [s for s in common.FINDING_ORDER if any(f["status"] == s for f in findings)],
+        "products": sorted({f.get("product") for f in findings if f.get("product")}),
+        "waivers": report.get("waivers") or [],
+        "attestations": report.get("attestations") or [],
+        "errors": report.get("collection_errors") or [],
+        "organisation": _organisation(report.get("organisation")),
+        "multi_account": len(report.get("accounts", [])) > 1,
+    }
+
+
+@lru_cache(maxsize=4)
+def _asset(name: str) -> str:
+    from importlib import resources
+
+    return (resources.files("aliaudit.reporters") / "templates" / name).read_text(encoding="utf-8")
+
+
+def _csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def render(report: dict, **_) -> str:
+    env = _env()
+    style, script = _asset("report.css"), _asset("report.js")
+    csp = f"default-src 'none'; style-src {_csp_hash(style)}; script-src {_csp_hash(script)}; img-src data:"
+    page = env.get_template("report.html.j2").render(**context(report), style=Markup(style), script=Markup(script),
+                                                     csp=csp)
+    return page
