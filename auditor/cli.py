@@ -75,5 +75,13 @@ def scan(fixture, regions, frameworks, fmt, output, fail_on, config_path, endpoi
     sys.exit(scanning.exit_code(report, fail_on))
 
 
+def _register() -> None:
+    from .cli_fake import fake
+
+    main.add_command(fake)
+
+
+_register()
+
 if __name__ == "__main__":
     main()

@@ -96,7 +96,12 @@ class Clients:
         config = Config(credential=self._tea_credential(), region_id=region, user_agent="aliaudit")
         override = self._override()
         if override:
+            from alibabacloud_tea_openapi.utils_models import GlobalParameters
+
             config.protocol, config.endpoint = override
+            # One address serves every region: name the region in the header the official core
+            # SDKs send (x-acs-region-id), for actions without a RegionId parameter (KMS ListKeys).
+            config.global_parameters = GlobalParameters(headers={"x-acs-region-id": region})
         return client_cls(config)
 
     def oss(self, region: str):

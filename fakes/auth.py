@@ -60,7 +60,7 @@ def authenticate_rpc(state, req: Request) -> Principal:
     return Principal(key_id, key["account_id"], key.get("policy"))
 
 
-def authenticate_oss(state, req: Request) -> Principal:
+def authenticate_oss(state, req: Request, bucket: str | None = None) -> Principal:
     header = req.headers.get("authorization", "")
     m = _OSS4.match(header)
     if not m:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import requests
 import responses
 
 from .router import Router
 from .state import FakeState
-from .wire import Request
+from .wire import DropConnection, Request
 
 _ALIYUN = re.compile(r"^https?://([a-z0-9.-]+\.)?aliyuncs\.com(:\d+)?(/.*)?$")
 _METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD")
@@ -38,7 +39,11 @@ class FakeCloud:
 
     def _callback(self, prepared):
         req = Request.build(prepared.method, prepared.url, prepared.headers, prepared.body)
-        resp = self.router.handle(req)
+        try:
+            resp = self.router.handle(req)
+        except DropConnection:
+            raise requests.ConnectionError("Connection aborted: the fake cloud dropped the connection",
+                                           request=prepared) from None
         return resp.status, resp.headers, resp.body
 
     def start(self) -> "FakeCloud":

@@ -1,0 +1,56 @@
+"""`aliaudit fake ...`: the fake Alibaba Cloud as a local HTTP server."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .errors import UsageError
+
+
+@click.group("fake")
+def fake() -> None:
+    """Run the fake Alibaba Cloud (for tests, demos and offline runs)."""
+
+
+def _fail(message: str) -> None:
+    click.echo(f"aliaudit: error: {message}", err=True)
+    sys.exit(2)
+
+
+@fake.command("serve")
+@click.option("--state", "state_path", type=click.Path(dir_okay=False), help="Snapshot to serve (default: empty).")
+@click.option("--port", type=int, default=18080, show_default=True, help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback only, unless --allow-remote).")
+@click.option("--allow-remote", is_flag=True, help="Allow binding a non-loopback address. The fake has no real security.")
+def serve(state_path, port, host, allow_remote):
+    """Serve a snapshot over HTTP through the same router the in-process fake uses.
+
+    Prints the environment that points a scan at it, then logs one line per request on stderr.
+    """
+    from aliaudit.fakes import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, FakeState
+    from aliaudit.fakes.server import FakeServer, is_loopback
+
+    if not allow_remote and not is_loopback(host):
+        _fail(f"--host {host} is not a loopback address; pass --allow-remote to bind it anyway")
+    try:
+        state = FakeState()
+        if state_path:
+            state.load(state_path)
+        server = FakeServer(state, host, port, allow_remote=allow_remote)
+    except UsageError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    click.echo(f"# fake Alibaba Cloud serving {state_path or 'an empty state'} at {server.url}")
+    click.echo(f"export ALIBABA_CLOUD_ACCESS_KEY_ID={DEFAULT_ACCESS_KEY_ID}")
+    click.echo(f"export ALIBABA_CLOUD_ACCESS_KEY_SECRET={DEFAULT_ACCESS_KEY_SECRET}")
+    click.echo(f"aliaudit scan --endpoint-override {server.url}")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.httpd.server_close()
