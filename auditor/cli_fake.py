@@ -19,12 +19,36 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+def read_document(path: str):
+    """A JSON or YAML file (JSON is YAML)."""
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise UsageError("no such file", path) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise UsageError(f"not valid JSON or YAML: {str(exc).splitlines()[0]}", path) from None
+
+
+def load_policy(path: str) -> dict:
+    from aliaudit.fakes.ram import PolicyError, validate
+
+    try:
+        return validate(read_document(path))
+    except PolicyError as exc:
+        raise UsageError(f"not a RAM policy document: {exc}", path) from None
+
+
 @fake.command("serve")
 @click.option("--state", "state_path", type=click.Path(dir_okay=False), help="Snapshot to serve (default: empty).")
 @click.option("--port", type=int, default=18080, show_default=True, help="Port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback only, unless --allow-remote).")
 @click.option("--allow-remote", is_flag=True, help="Allow binding a non-loopback address. The fake has no real security.")
-def serve(state_path, port, host, allow_remote):
+@click.option("--policy", "policy_path", type=click.Path(dir_okay=False),
+              help="RAM policy document (JSON or YAML) to attach to the default key.")
+def serve(state_path, port, host, allow_remote, policy_path):
     """Serve a snapshot over HTTP through the same router the in-process fake uses.
 
     Prints the environment that points a scan at it, then logs one line per request on stderr.
@@ -38,6 +62,8 @@ def serve(state_path, port, host, allow_remote):
         state = FakeState()
         if state_path:
             state.load(state_path)
+        if policy_path:
+            state.set_policy(DEFAULT_ACCESS_KEY_ID, load_policy(policy_path))
         server = FakeServer(state, host, port, allow_remote=allow_remote)
     except UsageError as exc:
         _fail(str(exc))
