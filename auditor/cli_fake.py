@@ -41,6 +41,15 @@ def load_policy(path: str) -> dict:
         raise UsageError(f"not a RAM policy document: {exc}", path) from None
 
 
+def load_faults(path: str):
+    from aliaudit.fakes.faults import Faults, FaultSpecError
+
+    try:
+        return Faults(read_document(path))
+    except FaultSpecError as exc:
+        raise UsageError(f"not a valid fault file: {exc}", path) from None
+
+
 @fake.command("serve")
 @click.option("--state", "state_path", type=click.Path(dir_okay=False), help="Snapshot to serve (default: empty).")
 @click.option("--port", type=int, default=18080, show_default=True, help="Port to listen on (0: any free port).")
@@ -48,7 +57,9 @@ def load_policy(path: str) -> dict:
 @click.option("--allow-remote", is_flag=True, help="Allow binding a non-loopback address. The fake has no real security.")
 @click.option("--policy", "policy_path", type=click.Path(dir_okay=False),
               help="RAM policy document (JSON or YAML) to attach to the default key.")
-def serve(state_path, port, host, allow_remote, policy_path):
+@click.option("--faults", "faults_path", type=click.Path(dir_okay=False),
+              help="Fault file (YAML): {seed: 7, faults: [{product: ecs, action: DescribeDisks, kind: throttle, rate: 0.3}]}.")
+def serve(state_path, port, host, allow_remote, policy_path, faults_path):
     """Serve a snapshot over HTTP through the same router the in-process fake uses.
 
     Prints the environment that points a scan at it, then logs one line per request on stderr.
@@ -64,7 +75,8 @@ def serve(state_path, port, host, allow_remote, policy_path):
             state.load(state_path)
         if policy_path:
             state.set_policy(DEFAULT_ACCESS_KEY_ID, load_policy(policy_path))
-        server = FakeServer(state, host, port, allow_remote=allow_remote)
+        faults = load_faults(faults_path) if faults_path else None
+        server = FakeServer(state, host, port, allow_remote=allow_remote, faults=faults)
     except UsageError as exc:
         _fail(str(exc))
     except OSError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import threading
+from xml.etree import ElementTree
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -157,7 +158,7 @@ def sdk_errors() -> tuple[type[BaseException], ...]:
     from Tea.exceptions import TeaException, UnretryableException
 
     return (TeaException, UnretryableException, OssError, requests.RequestException,
-            MalformedResponse, json.JSONDecodeError)
+            MalformedResponse, json.JSONDecodeError, ElementTree.ParseError)
 
 
 def describe_error(exc: BaseException) -> dict:
@@ -170,7 +171,7 @@ def describe_error(exc: BaseException) -> dict:
     status = getattr(inner, "status_code", None) or getattr(inner, "statusCode", None)
     request_id = getattr(inner, "request_id", None) or getattr(inner, "requestId", None)
     message = getattr(inner, "message", None) or str(inner)
-    if isinstance(inner, MalformedResponse):
+    if isinstance(inner, (MalformedResponse, json.JSONDecodeError, ElementTree.ParseError)):
         code = "MalformedResponse"
     elif not code:
         text = str(inner)

@@ -14,6 +14,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TextIO
 
+from .faults import Faults
 from .router import Router
 from .state import FakeState
 from .wire import DropConnection, Request
@@ -90,6 +91,8 @@ class FakeServer:
         if not allow_remote and not is_loopback(host):
             raise ValueError(f"refusing to bind {host}: the fake serves loopback only unless allow_remote is set")
         self.state = state or FakeState()
+        if faults is not None and not isinstance(faults, Faults):
+            faults = Faults(faults)
         self.router = Router(self.state, faults=faults)
         self.max_body = max_body
         self._log = log
