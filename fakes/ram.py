@@ -104,18 +104,23 @@ def rpc_action_resource(call) -> tuple[str, str]:
     return action, "*"
 
 
-def authorize_rpc(call) -> None:
+def authorize_rpc(call, silent: bool = False) -> str:
+    """ALLOW, or raises Forbidden.RAM. With `silent` (an action documented to answer an empty list to a
+    RAM identity without permission, like ECS DescribeInstances) a refusal returns the verdict instead."""
     policy = call.principal.policy
     if policy is None:
-        return
+        return ALLOW
     action, resource = rpc_action_resource(call)
     if action.lower() in STS_EXEMPT:
-        return
+        return ALLOW
     verdict = evaluate(policy, action, resource)
+    if verdict != ALLOW and silent:
+        return verdict
     if verdict != ALLOW:
         raise ApiError("Forbidden.RAM",
                        "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
                        403, AccessDeniedDetail=_detail(call.principal, action, verdict))
+    return ALLOW
 
 
 def oss_resource(account_id: str, bucket: str | None) -> str:

@@ -97,7 +97,9 @@ class Router:
             region = (req.query.get("RegionId") or host_region or req.headers.get("x-acs-region-id")
                       or self.default_region)
             call = Call(self.state, principal, module.PRODUCT, action, region, req.query, req)
-            ram.authorize_rpc(call)
+            silent = getattr(module, "EMPTY_WHEN_DENIED", {}).get(action)
+            if ram.authorize_rpc(call, silent=silent is not None) != ram.ALLOW:
+                handler = silent
             self.count(module.PRODUCT, action)
             body = handler(call)
             body["RequestId"] = rid

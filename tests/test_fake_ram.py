@@ -61,6 +61,11 @@ def test_refused_rpc_call_is_forbidden_ram_with_access_denied_detail():
             rds.describe_dbinstances_with_options(models("rds").DescribeDBInstancesRequest(region_id="cn-hongkong"),
                                                   clients.runtime())
         assert err.value.accessDeniedDetail["NoPermissionType"] == "ImplicitDeny"
+        # DescribeInstances answers a RAM identity without permission with an empty list (documented)
+        cloud.state.set_policy("fake-access-key-id", policy(("Deny", "ecs:DescribeInstances", "*"), ("Allow", "*", "*")))
+        body = client.describe_instances_with_options(m.DescribeInstancesRequest(region_id="cn-hongkong"),
+                                                      clients.runtime()).body.to_map()
+        assert body["Instances"]["Instance"] == [] and body["TotalCount"] == 0
         # GetCallerIdentity needs no permission
         sts = clients.rpc("sts", "cn-hongkong")
         assert sts.get_caller_identity_with_options(clients.runtime()).body.account_id == ACCOUNT
