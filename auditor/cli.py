@@ -91,9 +91,15 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
     sys.exit(gate.exit_code(report, fail_on))
 
 
-from .cli_diff import diff  # noqa: E402  (the `aliaudit diff` command lives in its own module)
+def _register() -> None:
+    from .cli_diff import diff
+    from .cli_fake import fake
 
-main.add_command(diff)
+    main.add_command(diff)
+    main.add_command(fake)
+
+
+_register()
 
 if __name__ == "__main__":
     main()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import threading
+from xml.etree import ElementTree
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -100,7 +101,12 @@ class Clients:
         config = Config(credential=self._tea_credential(), region_id=region, user_agent="aliaudit")
         override = self._override()
         if override:
+            from alibabacloud_tea_openapi.utils_models import GlobalParameters
+
             config.protocol, config.endpoint = override
+            # One address serves every region: name the region in the header the official core
+            # SDKs send (x-acs-region-id), for actions without a RegionId parameter (KMS ListKeys).
+            config.global_parameters = GlobalParameters(headers={"x-acs-region-id": region})
         return client_cls(config)
 
     def oss(self, region: str):
@@ -167,7 +173,7 @@ def sdk_errors() -> tuple[type[BaseException], ...]:
     from Tea.exceptions import TeaException, UnretryableException
 
     return (TeaException, UnretryableException, OssError, requests.RequestException,
-            MalformedResponse, FailedInBody, json.JSONDecodeError)
+            MalformedResponse, FailedInBody, json.JSONDecodeError, ElementTree.ParseError)
 
 
 def describe_error(exc: BaseException) -> dict:
@@ -180,7 +186,7 @@ def describe_error(exc: BaseException) -> dict:
     status = getattr(inner, "status_code", None) or getattr(inner, "statusCode", None)
     request_id = getattr(inner, "request_id", None) or getattr(inner, "requestId", None)
     message = getattr(inner, "message", None) or str(inner)
-    if isinstance(inner, MalformedResponse):
+    if isinstance(inner, (MalformedResponse, json.JSONDecodeError, ElementTree.ParseError)):
         code = "MalformedResponse"
     elif not code:
         text = str(inner)

@@ -60,6 +60,15 @@ def describe_auto_snapshot_policy_ex(call: Call) -> dict:
     }
 
 
+def _no_instances(call: Call) -> dict:
+    page, token, size = page_by_token(call, [], default=10, maximum=100)
+    return {"Instances": {"Instance": page}, "NextToken": token, "TotalCount": 0, "PageSize": size}
+
+
+# Documented: "If you are using a RAM user or RAM role that does not have the permissions to call
+# this operation, an empty list is returned." (DescribeInstances; tests/documented/NOTES.md)
+EMPTY_WHEN_DENIED = {"DescribeInstances": _no_instances}
+
 ACTIONS = {
     "DescribeRegions": describe_regions,
     "DescribeZones": describe_zones,

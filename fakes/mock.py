@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import requests
 import responses
 
+from .faults import Faults
 from .router import Router
 from .state import FakeState
-from .wire import Request
+from .wire import DropConnection, Request
 
 _ALIYUN = re.compile(r"^https?://([a-z0-9.-]+\.)?aliyuncs\.com(:\d+)?(/.*)?$")
 _METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD")
@@ -22,14 +24,20 @@ class FakeCloud:
     ...     ...  # SDK clients created here talk to the fake
     """
 
-    def __init__(self, state: FakeState | None = None, extra_urls: tuple[str, ...] = ()):
+    def __init__(self, state: FakeState | None = None, extra_urls: tuple[str, ...] = (), faults=None):
         self.state = state or FakeState()
         self.router = Router(self.state)
+        self.set_faults(faults)
         self._extra = [re.compile("^" + re.escape(u.rstrip("/")) + r"(/.*)?(\?.*)?$") for u in extra_urls]
         self._mock: responses.RequestsMock | None = None
 
     def load(self, snapshot: Any) -> "FakeCloud":
         self.state.load(snapshot)
+        return self
+
+    def set_faults(self, faults) -> "FakeCloud":
+        """Inject faults: a dict in the fault-file format (see fakes/faults.py), a Faults, or None for none."""
+        self.router.faults = faults if faults is None or isinstance(faults, Faults) else Faults(faults)
         return self
 
     @property
@@ -38,8 +46,14 @@ class FakeCloud:
 
     def _callback(self, prepared):
         req = Request.build(prepared.method, prepared.url, prepared.headers, prepared.body)
-        resp = self.router.handle(req)
-        return resp.status, resp.headers, resp.body
+        try:
+            resp = self.router.handle(req)
+        except DropConnection:
+            raise requests.ConnectionError("Connection aborted: the fake cloud dropped the connection",
+                                           request=prepared) from None
+        headers = dict(resp.headers)
+        headers["Content-Length"] = str(len(resp.body))  # as an HTTP server would send it
+        return resp.status, headers, resp.body
 
     def start(self) -> "FakeCloud":
         mock = responses.RequestsMock(assert_all_requests_are_fired=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from . import auth
+from . import auth, ram
 from .common import strip
 from .wire import ApiError, Request, Response, http_date, request_id, to_xml, xml_document
 
@@ -47,37 +47,58 @@ def _error(err: ApiError, rid: str, host: str, bucket: str | None) -> Response:
     if bucket:
         body["BucketName"] = bucket
     body["EC"] = err.extra.get("EC", "0000-00000000")
-    return Response(err.status, _headers(rid), xml_document("Error", body))
+    headers = _headers(rid)
+    headers["x-oss-ec"] = body["EC"]
+    return Response(err.status, headers, xml_document("Error", body))
 
 
 def _headers(rid: str, content_type: str = "application/xml") -> dict:
     return {"Content-Type": content_type, "x-oss-request-id": rid, "Date": http_date(), "Server": "AliyunOSS"}
 
 
-def handle(state, req: Request) -> Response:
+ACTIONS = ("ListBuckets", *SUBRESOURCES.values())
+
+
+def _action(req: Request, bucket: str | None) -> str | None:
+    if bucket is None:
+        return "ListBuckets"
+    sub = next((k for k in req.query if k in SUBRESOURCES), None)
+    return SUBRESOURCES[sub] if sub else None
+
+
+def handle(router, req: Request) -> Response:
+    state = router.state
     rid = request_id()
     bucket, region = _target(req)
+    action = _action(req, bucket) if req.method == "GET" else None
+    fault = None
     try:
-        principal = auth.authenticate_oss(state, req)
-        if req.method != "GET":
-            raise ApiError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
-        if bucket is None:
-            return _list_buckets(state, principal.account_id, req, rid)
-        sub = next((k for k in req.query if k in SUBRESOURCES), None)
-        if sub is None:
+        if action is None:
+            if req.method != "GET":
+                raise ApiError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
             raise ApiError("NotImplemented", "The fake serves only the bucket sub-resources aliaudit reads.", 501)
-        action = SUBRESOURCES[sub]
-        with state.lock:
-            state.calls[("oss", action)] += 1
-        item, item_region = _bucket(state, principal.account_id, bucket)
-        if item_region != region:
-            raise ApiError("AccessDenied", "The bucket you are attempting to access must be addressed using the specified endpoint.", 403)
-        recorded = state.recorded_error(principal.account_id, "oss", action, region, bucket)
-        if recorded:
-            raise ApiError(recorded["code"], recorded.get("message") or recorded["code"], recorded.get("http_status") or 403)
-        return _subresource(action, item, principal.account_id, rid)
+        fault = router.fault("oss", action, req)
+        if fault is not None and fault.error is not None:
+            raise fault.error("oss")
+        principal = auth.authenticate_oss(state, req, bucket)
+        ram.authorize_oss(principal, action, bucket)
+        router.count("oss", action)
+        if bucket is None:
+            resp = _list_buckets(state, principal.account_id, req, rid)
+        else:
+            item, item_region = _bucket(state, principal.account_id, bucket)
+            if item_region != region:
+                raise ApiError("AccessDenied", "The bucket you are attempting to access must be addressed using the specified endpoint.", 403)
+            recorded = state.recorded_error(principal.account_id, "oss", action, region, bucket)
+            if recorded:
+                raise ApiError(recorded["code"], recorded.get("message") or recorded["code"], recorded.get("http_status") or 403)
+            resp = _subresource(action, item, principal.account_id, rid)
     except ApiError as err:
-        return _error(err, rid, req.host, bucket)
+        resp = _error(err, rid, req.host, bucket)
+    if fault is not None and resp.status == 200:
+        resp = fault.mangle(resp)
+    resp.label = f"oss:{action or req.method}"
+    return resp
 
 
 def _bucket(state, account_id: str, name: str) -> tuple[dict, str]:
@@ -88,8 +109,6 @@ def _bucket(state, account_id: str, name: str) -> tuple[dict, str]:
 
 
 def _list_buckets(state, account_id: str, req: Request, rid: str) -> Response:
-    with state.lock:
-        state.calls[("oss", "ListBuckets")] += 1
     recorded = state.recorded_error(account_id, "oss", "ListBuckets", None)
     if recorded:
         raise ApiError(recorded["code"], recorded.get("message") or recorded["code"], recorded.get("http_status") or 403)

@@ -4,13 +4,16 @@ RPC products are found by host (``ecs.cn-hongkong.aliyuncs.com``) or, behind an
 endpoint override, by the ``x-acs-version`` header; the action comes from
 ``x-acs-action`` (or the older ``Action`` query parameter). OSS is found by host
 (virtual-hosted or path-style) and sub-resource.
+
+Every call goes through the same gates, in this order: faults (if configured),
+authentication (signature, STS token), RAM policy, then the product's handler.
 """
 
 from __future__ import annotations
 
 import re
 
-from . import alb, auth, ecs, hbr, kms, oss, polardb, rds, redis, slb, sts
+from . import alb, auth, ecs, hbr, kms, oss, polardb, ram, rds, redis, slb, sts
 from .rpc import Call
 from .wire import ApiError, Request, Response, json_response, request_id
 
@@ -44,36 +47,63 @@ def is_oss(req: Request) -> bool:
     return req.headers.get("authorization", "").startswith("OSS")
 
 
+def handled_calls() -> set[str]:
+    """Every "product:Action" the fake serves."""
+    calls = {f"{m.PRODUCT}:{a}" for m in RPC_PRODUCTS for a in m.ACTIONS}
+    return calls | {f"oss:{a}" for a in oss.ACTIONS}
+
+
 class Router:
-    def __init__(self, state, default_region: str = "cn-hongkong"):
+    def __init__(self, state, default_region: str = "cn-hongkong", faults=None):
         self.state = state
         self.default_region = default_region
+        self.faults = faults
 
     def handle(self, req: Request) -> Response:
         if is_oss(req):
-            return oss.handle(self.state, req)
+            return oss.handle(self, req)
         return self._rpc(req)
 
+    # -- gates shared by RPC and OSS -----------------------------------------
+    def fault(self, product: str, action: str, req: Request):
+        """The fault to inject into this call, or None. Latency is served here; drop raises."""
+        if self.faults is None:
+            return None
+        return self.faults.apply(product, action, req)
+
+    def count(self, product: str, action: str) -> None:
+        with self.state.lock:
+            self.state.calls[(product, action)] += 1
+
+    # -- RPC -----------------------------------------------------------------
     def _rpc(self, req: Request) -> Response:
         rid = request_id()
         module, host_region = rpc_product_for(req)
+        action = req.headers.get("x-acs-action") or req.query.get("Action") or ""
+        label = f"{module.PRODUCT}:{action}" if module else f"?:{action}"
+        fault = None
         try:
             if module is None:
                 raise ApiError("InvalidProduct.NotFound", f"No product is served at {req.host}.", 404)
-            action = req.headers.get("x-acs-action") or req.query.get("Action")
             if module.VERSION != (req.headers.get("x-acs-version") or req.query.get("Version")):
                 raise ApiError("InvalidVersion", "Specified parameter Version is not valid.", 400)
-            handler = module.ACTIONS.get(action or "")
+            handler = module.ACTIONS.get(action)
             if handler is None:
                 raise ApiError("InvalidAction.NotFound", "Specified api is not found, please check your url and method.", 404)
+            fault = self.fault(module.PRODUCT, action, req)
+            if fault is not None and fault.error is not None:
+                raise fault.error("rpc")
             principal = auth.authenticate_rpc(self.state, req)
-            region = req.query.get("RegionId") or host_region or self.default_region
-            with self.state.lock:
-                self.state.calls[(module.PRODUCT, action)] += 1
+            region = (req.query.get("RegionId") or host_region or req.headers.get("x-acs-region-id")
+                      or self.default_region)
             call = Call(self.state, principal, module.PRODUCT, action, region, req.query, req)
+            silent = getattr(module, "EMPTY_WHEN_DENIED", {}).get(action)
+            if ram.authorize_rpc(call, silent=silent is not None) != ram.ALLOW:
+                handler = silent
+            self.count(module.PRODUCT, action)
             body = handler(call)
             body["RequestId"] = rid
-            return json_response(200, body)
+            resp = json_response(200, body)
         except ApiError as err:
             body = {
                 "RequestId": rid,
@@ -83,4 +113,8 @@ class Router:
                 "Recommend": f"https://api.aliyun.com/troubleshoot?q={err.code}",
             }
             body.update(err.extra)
-            return json_response(err.status, body)
+            resp = json_response(err.status, body)
+        if fault is not None and resp.status == 200:
+            resp = fault.mangle(resp)
+        resp.label = label
+        return resp

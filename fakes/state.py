@@ -65,12 +65,32 @@ class FakeState:
             if fake.get("default_policy") is not None:
                 self.keys[DEFAULT_ACCESS_KEY_ID]["policy"] = fake["default_policy"]
             for key in fake.get("access_keys", []):
-                self.add_key(key["id"], key["secret"], key.get("account_id") or first, key.get("policy"))
+                if key.get("security_token"):
+                    self.add_temporary_key(key["id"], key["secret"], key["security_token"],
+                                           key.get("account_id") or first, key.get("policy"), key.get("expires"))
+                else:
+                    self.add_key(key["id"], key["secret"], key.get("account_id") or first, key.get("policy"))
         return self
 
     def add_key(self, key_id: str, secret: str, account_id: str, policy: dict | None = None) -> None:
+        """A permanent AccessKey pair; `policy` (a RAM policy document) limits what it may call."""
         with self.lock:
             self.keys[key_id] = {"secret": secret, "account_id": account_id, "policy": policy}
+
+    def add_temporary_key(self, key_id: str, secret: str, token: str, account_id: str,
+                          policy: dict | None = None, expires=None) -> None:
+        """An STS credential: every call must carry `token` (x-acs-security-token / x-oss-security-token).
+
+        `expires` (a datetime or an ISO 8601 string; None: never) makes the token expire.
+        """
+        with self.lock:
+            self.keys[key_id] = {"secret": secret, "account_id": account_id, "policy": policy,
+                                 "security_token": token, "expires": expires}
+
+    def set_policy(self, key_id: str, policy: dict | None) -> None:
+        """Attach a RAM policy document to a key (None: allow everything)."""
+        with self.lock:
+            self.keys[key_id]["policy"] = policy
 
     # -- reading -----------------------------------------------------------
     def account(self, account_id: str) -> dict:

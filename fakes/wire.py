@@ -57,6 +57,11 @@ class Response:
     status: int
     headers: dict
     body: bytes
+    label: str = ""  # "product:Action" of the call, for the server's request log
+
+
+class DropConnection(Exception):
+    """A fault: the front door closes the connection without answering."""
 
 
 _ids = itertools.count(1)

@@ -102,10 +102,18 @@ def _details(col: Collection, oss, region: str, bucket: dict) -> None:
         bucket["policy"] = policy
 
     ver = col.call("oss", "GetBucketVersioning", region,
-                   lambda: client.get_bucket_versioning(oss.GetBucketVersioningRequest(bucket=name)),
+                   lambda: _versioning(client.get_bucket_versioning(oss.GetBucketVersioningRequest(bucket=name))),
                    resource=name)
     if ver is not None:
         bucket["versioning"] = {"Status": ver.version_status} if ver.version_status else {}
+
+
+def _versioning(result: Any) -> Any:
+    # The service always answers <VersioningConfiguration> (empty when never enabled); oss-v2 parses an
+    # empty body as "no status", which would read as "versioning off".
+    if result.version_status is None and str((result.headers or {}).get("Content-Length", "")) == "0":
+        raise sdk.MalformedResponse("GetBucketVersioning response has no VersioningConfiguration")
+    return result
 
 
 def _require(result: Any, attr: str) -> Any:

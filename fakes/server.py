@@ -1,0 +1,136 @@
+"""The HTTP front door: the same Router behind a threaded stdlib HTTP server.
+
+Binds to loopback by default. Each request is logged in one line:
+``<method> <product:Action> <status> <ms>ms``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TextIO
+
+from .faults import Faults
+from .router import Router
+from .state import FakeState
+from .wire import DropConnection, Request
+
+MAX_BODY_BYTES = 1 << 20  # the collectors send no request bodies; anything large is refused
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "aliaudit-fake"
+    sys_version = ""
+
+    def _serve(self) -> None:
+        started = time.monotonic()
+        fake: FakeServer = self.server.fake  # type: ignore[attr-defined]
+        length = self.headers.get("Content-Length")
+        try:
+            size = int(length) if length else 0
+        except ValueError:
+            size = -1
+        if size < 0 or size > fake.max_body:
+            self._reply(413 if size > 0 else 400, {"Content-Type": "text/plain"},
+                        b"request body too large or invalid Content-Length\n")
+            self.close_connection = True
+            fake.log(self.command, "-", 413 if size > 0 else 400, started)
+            return
+        body = self.rfile.read(size) if size else b""
+        host = self.headers.get("Host") or f"{fake.host}:{fake.port}"
+        req = Request.build(self.command, f"http://{host}{self.path}", dict(self.headers.items()), body)
+        try:
+            resp = fake.router.handle(req)
+        except DropConnection as drop:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            fake.log(self.command, drop.args[0] if drop.args else "-", "dropped", started)
+            return
+        self._reply(resp.status, resp.headers, resp.body)
+        fake.log(self.command, resp.label or "-", resp.status, started)
+
+    def _reply(self, status: int, headers: dict, body: bytes) -> None:
+        self.send_response_only(status)
+        for k, v in headers.items():
+            if k.lower() not in ("content-length", "connection"):
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _serve
+
+    def log_message(self, format, *args) -> None:  # the server logs its own one line per request
+        pass
+
+
+class FakeServer:
+    """The fake cloud over HTTP. ``start()`` serves in a background thread; ``serve_forever()`` blocks."""
+
+    def __init__(self, state: FakeState | None = None, host: str = "127.0.0.1", port: int = 0, *,
+                 faults=None, allow_remote: bool = False, log: TextIO | None = sys.stderr,
+                 max_body: int = MAX_BODY_BYTES):
+        if not allow_remote and not is_loopback(host):
+            raise ValueError(f"refusing to bind {host}: the fake serves loopback only unless allow_remote is set")
+        self.state = state or FakeState()
+        if faults is not None and not isinstance(faults, Faults):
+            faults = Faults(faults)
+        self.router = Router(self.state, faults=faults)
+        self.max_body = max_body
+        self._log = log
+        self._log_lock = threading.Lock()
+        self.httpd = ThreadingHTTPServer((host, port), _Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.fake = self  # type: ignore[attr-defined]
+        self.host, self.port = self.httpd.server_address[:2]
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in str(self.host) else self.host
+        return f"http://{host}:{self.port}"
+
+    def log(self, method: str, label: str, status, started: float) -> None:
+        if self._log is None:
+            return
+        ms = (time.monotonic() - started) * 1000
+        with self._log_lock:
+            print(f"{method} {label} {status} {ms:.0f}ms", file=self._log, flush=True)
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever(poll_interval=0.2)
+
+    def start(self) -> "FakeServer":
+        self._thread = threading.Thread(target=self.serve_forever, name="fake-cloud", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> "FakeServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
