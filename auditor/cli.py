@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import __version__
+from . import __version__, cli_live
 from .errors import CredentialsError, UsageError
 from .model import SEVERITIES
 
@@ -36,34 +36,33 @@ def main() -> None:
               help="Exit 1 when a FAIL of this severity or higher exists.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="YAML file of rule thresholds.")
 @click.option("--endpoint-override", metavar="URL", help="Send every product's API calls to this address.")
-def scan(fixture, regions, frameworks, fmt, output, fail_on, config_path, endpoint_override):
+@cli_live.options
+def scan(fixture, regions, frameworks, fmt, output, fail_on, config_path, endpoint_override, **live):
     """Collect account state, evaluate the rules and report per clause.
 
     Exit codes: 0 no FAIL at or above --fail-on; 1 such a FAIL; 2 bad usage or input;
     3 no such FAIL but some check could not read its data (incomplete).
     """
-    from . import scan as scanning, settings, snapshot
+    from . import ratelimit, record, scan as scanning, settings, snapshot
     from .reporters import FORMATS
 
     try:
         opts = scanning.ScanOptions(regions=list(regions), frameworks=list(frameworks),
-                                    settings=settings.load(config_path), endpoint_override=endpoint_override)
+                                    settings=settings.load(config_path), endpoint_override=endpoint_override,
+                                    collection=ratelimit.load(config_path))
         if frameworks:
             from . import clauses
 
             clauses.load(list(frameworks))
-        if fixture:
-            collected = scanning.collect_fixture(fixture, opts)
-            source = {"kind": "fixture", "path": fixture}
-        else:
-            collected = scanning.collect_live(scanning.default_credential(), opts)
-            source = {"kind": "live", "endpoint_override": endpoint_override}
-        report = scanning.evaluate(collected, opts, source)
+        collected, source, secrets = cli_live.collect(fixture, opts, live)
+        report = record.scrub(scanning.evaluate(collected, opts, source), secrets)
+        cli_live.after(report, collected, opts, source, secrets, live, fmt)
     except UsageError as exc:
         _fail(str(exc))
     except CredentialsError as exc:
-        _fail(f"{exc}. Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile, "
-              "or use --fixture FILE for an offline run.")
+        hint = (". Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile, "
+                "or use --fixture FILE for an offline run") if str(exc).startswith("no usable credentials") else ""
+        _fail(f"{exc}{hint}.")
     text = FORMATS[fmt](report, color=(fmt == "table" and output is None and sys.stdout.isatty()))
     if output:
         try:

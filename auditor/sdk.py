@@ -22,6 +22,7 @@ RPC_SDKS = {
     "rds": ("alibabacloud_rds20140815", "2014-08-15"),
     "slb": ("alibabacloud_slb20140515", "2014-05-15"),
     "sts": ("alibabacloud_sts20150401", "2015-04-01"),
+    "resourcemanager": ("alibabacloud_resourcemanager20200331", "2020-03-31"),
 }
 
 
@@ -97,6 +98,9 @@ class Clients:
         override = self._override()
         if override:
             config.protocol, config.endpoint = override
+        elif product == "sts":
+            # Always the regional STS endpoint: the global sts.aliyuncs.com times out outside mainland China.
+            config.endpoint = f"sts.{region}.aliyuncs.com"
         return client_cls(config)
 
     def oss(self, region: str):
@@ -178,6 +182,10 @@ def describe_error(exc: BaseException) -> dict:
     if isinstance(message, dict):
         message = message.get("message") or json.dumps(message)
     message = " ".join(str(message).split())[:500]
-    return {"code": str(code), "message": message,
-            "http_status": int(status) if isinstance(status, int) and status else None,
-            "request_id": request_id}
+    out = {"code": str(code), "message": message,
+           "http_status": int(status) if isinstance(status, int) and status else None,
+           "request_id": request_id}
+    retry_after = getattr(inner, "retry_after", None)  # x-acs-retry-after, milliseconds (tea-openapi)
+    if isinstance(retry_after, int) and retry_after > 0:
+        out["retry_after_ms"] = retry_after
+    return out

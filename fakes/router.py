@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 
-from . import auth, ecs, kms, oss, rds, slb, sts
+from . import auth, ecs, kms, oss, rds, resourcemanager, slb, sts
 from .rpc import Call
 from .wire import ApiError, Request, Response, json_response, request_id
 
 # The explicit registry of RPC products the fake implements.
-RPC_PRODUCTS = (ecs, kms, rds, slb, sts)
+RPC_PRODUCTS = (ecs, kms, rds, slb, sts, resourcemanager)
 
 _REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 
@@ -71,6 +71,7 @@ class Router:
             with self.state.lock:
                 self.state.calls[(module.PRODUCT, action)] += 1
             call = Call(self.state, principal, module.PRODUCT, action, region, req.query, req)
+            self._unavailable(call)
             body = handler(call)
             body["RequestId"] = rid
             return json_response(200, body)
@@ -84,3 +85,9 @@ class Router:
             }
             body.update(err.extra)
             return json_response(err.status, body)
+
+    def _unavailable(self, call: Call) -> None:
+        """Replay a recorded "product not available in this region" for every call of that product there."""
+        for u in self.state.account(call.account_id).get("unavailable", []):
+            if u.get("product") == call.product and u.get("region") == call.region:
+                raise ApiError(u["code"], u.get("message") or u["code"], u.get("http_status") or 403)

@@ -28,6 +28,9 @@ class FakeState:
         self.accounts: dict[str, dict] = {}
         self.keys: dict[str, dict] = {}
         self.calls: Counter = Counter()
+        self.roles: list[dict] = []
+        self.resource_directory: dict | None = None
+        self.unavailable: dict[str, list[dict]] = {}
         self.reset()
         if snapshot is not None:
             self.load(snapshot)
@@ -43,6 +46,8 @@ class FakeState:
                 }
             }
             self.calls = Counter()
+            self.roles = []
+            self.resource_directory = None
 
     # -- loading -----------------------------------------------------------
     def load(self, snapshot: Any) -> "FakeState":
@@ -66,11 +71,29 @@ class FakeState:
                 self.keys[DEFAULT_ACCESS_KEY_ID]["policy"] = fake["default_policy"]
             for key in fake.get("access_keys", []):
                 self.add_key(key["id"], key["secret"], key.get("account_id") or first, key.get("policy"))
+            # Roles that STS AssumeRole can hand out, and the resource directory ListAccounts serves:
+            #   "roles": [{"account_id", "name", "trusted_accounts": [...], "policy": {...}?}]
+            #   "resource_directory": {"management_account_id", "accounts": [ListAccounts Account items]}
+            self.roles = list(fake.get("roles", []))
+            self.resource_directory = fake.get("resource_directory")
         return self
 
     def add_key(self, key_id: str, secret: str, account_id: str, policy: dict | None = None) -> None:
         with self.lock:
             self.keys[key_id] = {"secret": secret, "account_id": account_id, "policy": policy}
+
+    def add_temporary_key(self, key_id: str, secret: str, token: str, account_id: str,
+                          policy: dict | None = None, expires: float | None = None) -> None:
+        """An STS key: usable only with its security token, until `expires` (epoch seconds) if given."""
+        with self.lock:
+            self.keys[key_id] = {"secret": secret, "account_id": account_id, "policy": policy,
+                                 "token": token, "expires": expires}
+
+    def role(self, account_id: str, name: str) -> dict | None:
+        for role in self.roles:
+            if role.get("account_id") == account_id and str(role.get("name", "")).lower() == name.lower():
+                return role
+        return None
 
     # -- reading -----------------------------------------------------------
     def account(self, account_id: str) -> dict:
