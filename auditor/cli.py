@@ -74,5 +74,14 @@ def scan(fixture, regions, frameworks, fmt, output, fail_on, config_path, endpoi
     sys.exit(scanning.exit_code(report, fail_on))
 
 
+def _register() -> None:
+    from .cli_history import drift, history, verify
+
+    for command in (verify, history, drift):
+        main.add_command(command)
+
+
+_register()
+
 if __name__ == "__main__":
     main()
