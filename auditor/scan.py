@@ -15,6 +15,8 @@ from .sdk import Clients, StaticKey
 from .settings import Settings
 
 REPORT_FORMAT = "aliaudit-report/1"
+# Calls a scan makes besides the collectors' (RAM actions; see examples/ram-policy.json).
+IDENTITY_CALLS = ("sts:GetCallerIdentity",)
 
 
 @dataclass
