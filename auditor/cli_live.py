@@ -88,4 +88,8 @@ def after(report: dict, collected: dict, opts, source: dict, secrets: list[str],
     if live.get("store_url"):
         from . import history
 
-        history.open_store(live["store_url"]).save(report)
+        store = history.open_store(live["store_url"])
+        try:
+            store.save(report)
+        finally:
+            store.close()

@@ -7,7 +7,7 @@ Read from the ``collection`` section of the ``--config`` YAML file::
       detail_workers: 8     # per-resource detail calls at once, per account
       account_workers: 4    # accounts at once (--resource-directory)
       retry:
-        attempts: 8         # tries per call, the first included
+        attempts: 10        # tries per call, the first included
         base_delay_s: 0.2   # backoff: base * 2^(try-1), capped, with jitter
         max_delay_s: 5.0
         max_total_s: 60.0   # no retry starts after this long on one call

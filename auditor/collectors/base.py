@@ -38,7 +38,7 @@ class RetryPolicy:
     or what the service asked for in x-acs-retry-after; no wait runs past max_total_s from the first try.
     """
 
-    attempts: int = 8
+    attempts: int = 10
     base_delay_s: float = 0.2
     max_delay_s: float = 5.0
     max_total_s: float = 60.0
