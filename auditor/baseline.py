@@ -88,4 +88,6 @@ def exit_code(report: dict, fail_on: str) -> int:
         return 1
     if any(f["status"] == ERROR for f in report["findings"]):
         return 3
-    return 0
+    from .org import incomplete
+
+    return 3 if incomplete(report) else 0

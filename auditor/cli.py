@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import __version__
+from . import __version__, cli_live
 from .cli_output import FORMAT_NAMES
 from .errors import CredentialsError, UsageError
 from .model import SEVERITIES
@@ -45,14 +45,15 @@ def main() -> None:
 @click.option("--waivers", "waivers_path", type=click.Path(dir_okay=False), help="YAML list of waivers (accepted FAILs).")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="A JSON report: exit 1 only for FAILs that are not in it.")
+@cli_live.options
 def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
-         plan_path, waivers_path, baseline_path):
+         plan_path, waivers_path, baseline_path, **live):
     """Collect account state, evaluate the rules and report per clause.
 
     Exit codes: 0 no FAIL at or above --fail-on; 1 such a FAIL; 2 bad usage or input;
     3 no such FAIL but some check could not read its data (incomplete).
     """
-    from . import cli_output, scan as scanning, settings
+    from . import cli_output, ratelimit, record, scan as scanning, settings
     from .gate import Gate
 
     try:
@@ -61,25 +62,25 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
             raise UsageError("--fixture and --terraform-plan cannot be used together")
         gate = Gate.load(plan_path, waivers_path, baseline_path)
         opts = scanning.ScanOptions(regions=list(regions), frameworks=list(frameworks),
-                                    settings=settings.load(config_path), endpoint_override=endpoint_override)
+                                    settings=settings.load(config_path), endpoint_override=endpoint_override,
+                                    collection=ratelimit.load(config_path))
         if frameworks:
             from . import clauses
 
             clauses.load(list(frameworks))
         if plan_path:
             collected, source = gate.collect(list(regions))
-        elif fixture:
-            collected = scanning.collect_fixture(fixture, opts)
-            source = {"kind": "fixture", "path": fixture}
+            secrets: list[str] = []
         else:
-            collected = scanning.collect_live(scanning.default_credential(), opts)
-            source = {"kind": "live", "endpoint_override": endpoint_override}
-        report = gate.finish(scanning.evaluate(collected, opts, source, adjust=gate.adjust))
+            collected, source, secrets = cli_live.collect(fixture, opts, live)
+        report = record.scrub(gate.finish(scanning.evaluate(collected, opts, source, adjust=gate.adjust)), secrets)
+        cli_live.after(report, collected, opts, source, secrets, live, targets[0][0])
     except UsageError as exc:
         _fail(str(exc))
     except CredentialsError as exc:
-        _fail(f"{exc}. Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile, "
-              "or use --fixture FILE for an offline run.")
+        hint = (". Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile, "
+                "or use --fixture FILE for an offline run") if str(exc).startswith("no usable credentials") else ""
+        _fail(f"{exc}{hint}.")
     for line in gate.messages:
         click.echo(f"aliaudit: warning: {line}", err=True)
     try:
@@ -94,9 +95,10 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
 def _register() -> None:
     from .cli_diff import diff
     from .cli_fake import fake
+    from .cli_history import drift, history, verify
 
-    main.add_command(diff)
-    main.add_command(fake)
+    for command in (diff, fake, verify, history, drift):
+        main.add_command(command)
 
 
 _register()

@@ -13,7 +13,7 @@ import gc
 import traceback
 from typing import Iterable
 
-from .model import ERROR
+from .model import ERROR, NOT_APPLICABLE
 from .settings import Settings
 from .snapshot import AccountView
 
@@ -76,6 +76,17 @@ def _evaluate_rule(rule, view: AccountView, settings: Settings) -> list[dict]:
     per_resource = [e for e in errors if e.get("resource") is not None]
 
     out: list[dict] = []
+    products = {n.split(":", 1)[0] for n in needs}
+    unavailable = {}
+    for u in view.raw.get("unavailable", []):
+        if u["product"] in products:
+            unavailable.setdefault(u["region"], u)
+    for region, u in sorted(unavailable.items()):
+        out.append(_finding(rule, view.account_id, _Synthetic(
+            region, region, f"{u['product']} is not available in {region}: {u['code']}",
+            {"unavailable": {"call": f"{u['product']}:{u.get('action')}", "code": u["code"]}}, "region",
+            NOT_APPLICABLE)))
+    checks = [c for c in checks if c.region not in unavailable]
     if account_wide:
         err = account_wide[0]
         out.append(_scope_error(rule, view.account_id, None, err))
@@ -119,11 +130,9 @@ def _resource_error(rule, account_id: str, err: dict) -> dict:
 
 
 class _Synthetic:
-    status = ERROR
-
-    def __init__(self, resource_id, region, reason, evidence, resource_type):
+    def __init__(self, resource_id, region, reason, evidence, resource_type, status=ERROR):
         self.resource_id, self.region, self.reason = resource_id, region, reason
-        self.evidence, self.resource_type = evidence, resource_type
+        self.evidence, self.resource_type, self.status = evidence, resource_type, status
 
 
 class _RuleCrash(_Synthetic):

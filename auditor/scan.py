@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Callable
 
-from . import __version__, clauses, engine, snapshot
+from . import __version__, clauses, engine, record, snapshot
 from .collect import collect_account
 from .errors import CredentialsError, UsageError
 from .model import FAIL, ERROR, severity_rank
+from .ratelimit import CollectionConfig
 from .sdk import Clients, StaticKey
 from .settings import Settings
 
 REPORT_FORMAT = "aliaudit-report/1"
+# Calls a scan makes besides the collectors' (RAM actions; see examples/ram-policy.json).
+IDENTITY_CALLS = ("sts:GetCallerIdentity",)
 
 
 @dataclass
@@ -21,13 +25,21 @@ class ScanOptions:
     frameworks: list[str] = field(default_factory=list)
     settings: Settings = field(default_factory=Settings)
     endpoint_override: str | None = None
-    workers: int = 8
+    workers: int | None = None
+    collection: CollectionConfig = field(default_factory=CollectionConfig)
+    # the region whose endpoints serve account-level calls (STS, DescribeRegions) before regions are known
+    home_region: str = "cn-hongkong"
+    progress: Callable[[str, int, int], None] | None = None
+
+    def collect_kwargs(self) -> dict:
+        c = self.collection
+        return {"workers": self.workers or c.workers, "detail_workers": c.detail_workers,
+                "retry": c.retry_policy(), "limiter": c.limiter(), "progress": self.progress}
 
 
-def identify(clients: Clients, region: str) -> dict:
+def identify(clients: Clients, region: str, retry=None) -> dict:
     """GetCallerIdentity: the account and principal behind the credentials."""
-    from . import sdk
-    from .collectors.base import sdk_method
+    from .collectors.base import RetryPolicy, attempt, sdk_method
 
     if not isinstance(clients.credential, StaticKey):
         from alibabacloud_credentials.exceptions import CredentialException
@@ -37,11 +49,9 @@ def identify(clients: Clients, region: str) -> dict:
         except CredentialException as exc:
             raise CredentialsError("no usable credentials: " + _chain_summary(str(exc))) from None
     client = clients.rpc("sts", region)
-    try:
-        resp = sdk_method(client, "GetCallerIdentity")(clients.runtime())
-    except sdk.sdk_errors() as exc:
-        err = sdk.describe_error(exc)
-        raise CredentialsError(f"the credentials were refused: {err['code']}: {err['message']}") from None
+    resp, err = attempt(lambda: sdk_method(client, "GetCallerIdentity")(clients.runtime()), retry or RetryPolicy())
+    if err is not None:
+        raise CredentialsError(f"the credentials were refused: {err['code']}: {err['message']}")
     body = resp.body.to_map()
     if not body.get("AccountId"):
         raise CredentialsError("GetCallerIdentity returned no AccountId")
@@ -49,10 +59,9 @@ def identify(clients: Clients, region: str) -> dict:
 
 
 def _chain_summary(message: str) -> str:
-    """The credential chain's message, without the provider-by-provider detail."""
-    if "unable to load credentials from any of the providers" in message:
-        return "none of the providers in the default chain (environment, profile files, ECS RAM role, OIDC) had any"
-    return " ".join(message.split())[:300]
+    from .credentials import chain_summary
+
+    return chain_summary(message)
 
 
 def collect_fixture(fixture: str | dict, opts: ScanOptions) -> dict:
@@ -60,45 +69,56 @@ def collect_fixture(fixture: str | dict, opts: ScanOptions) -> dict:
     from aliaudit.fakes import FakeCloud
     from aliaudit.fakes.state import account_key
 
+    from .collectors.base import RetryPolicy
+
     doc = snapshot.load(fixture) if isinstance(fixture, str) else snapshot.validate(fixture)
     out = snapshot.new("fixture")
     out["identities"] = []
-    with FakeCloud().load(doc):
+    extra = (opts.endpoint_override,) if opts.endpoint_override else ()
+    with FakeCloud(extra_urls=extra).load(doc):
         for account in doc["accounts"]:
             key_id, secret = account_key(account["account_id"])
             clients = Clients(StaticKey(key_id, secret), opts.endpoint_override)
-            regions = opts.regions or sorted(account.get("regions", {})) or ["cn-hongkong"]
+            regions = opts.regions or sorted(account.get("regions", {})) or [opts.home_region]
             who = identify(clients, regions[0])
             out["identities"].append(who)
-            out["accounts"].append(collect_account(clients, who["account_id"], regions, workers=opts.workers))
+            # A fixture holds each call's final outcome, after the recording scan's retries: a
+            # recorded failure is answered the same way every time, so asking again only waits.
+            kwargs = dict(opts.collect_kwargs(), retry=RetryPolicy(attempts=1))
+            collected = collect_account(clients, who["account_id"], regions, **kwargs)
+            if account.get("regions_without_resources") and not opts.regions:
+                collected["regions_without_resources"] = list(account["regions_without_resources"])
+            out["accounts"].append(collected)
+    if doc.get("organisation") is not None:
+        out["organisation"] = doc["organisation"]
     return out
+
+
+def collect_identity(clients: Clients, opts: ScanOptions, who: dict) -> dict:
+    """One account's section: its regions discovered (or narrowed by --region), then collected."""
+    from . import regions as region_mod
+
+    available = region_mod.discover(clients, opts.regions[0] if opts.regions else opts.home_region,
+                                    opts.collection.retry_policy())
+    regions = region_mod.narrow(available, opts.regions) if opts.regions else available
+    return collect_account(clients, who["account_id"], regions, prune_empty=not opts.regions,
+                           **opts.collect_kwargs())
 
 
 def collect_live(credential, opts: ScanOptions) -> dict:
     out = snapshot.new("live")
     clients = Clients(credential, opts.endpoint_override)
-    regions = opts.regions or ["cn-hongkong"]
-    who = identify(clients, regions[0])
+    who = identify(clients, opts.regions[0] if opts.regions else opts.home_region, opts.collection.retry_policy())
     out["identities"] = [who]
-    out["accounts"].append(collect_account(clients, who["account_id"], regions, workers=opts.workers))
+    out["accounts"].append(collect_identity(clients, opts, who))
     return out
 
 
-def default_credential():
+def default_credential(profile: str | None = None):
     """The default credential chain of alibabacloud-credentials (environment, profile, ECS RAM role, OIDC)."""
-    import logging
+    from .credentials import base_credential
 
-    from alibabacloud_credentials.client import Client as CredClient
-
-    # The chain logs every provider it tries, with tracebacks; the scan reports one clear line instead.
-    logging.getLogger("credentials").setLevel(logging.CRITICAL)
-
-    from alibabacloud_credentials.exceptions import CredentialException
-
-    try:
-        return CredClient()
-    except CredentialException as exc:
-        raise CredentialsError("no usable credentials: " + _chain_summary(str(exc))) from None
+    return base_credential(profile)
 
 
 def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> dict:
@@ -115,7 +135,7 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
     for f in findings:
         f["clauses"] = mapping.get(f["rule"], [])
     errors = [e for a in collected["accounts"] for e in a.get("errors", [])]
-    return {
+    report = {
         "report_format": REPORT_FORMAT,
         "tool_version": __version__,
         "generated_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -129,7 +149,20 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
         "clauses": clause_results,
         "findings": findings,
         "collection_errors": errors,
+        "snapshot_digest": record.digest(collected),
     }
+    unavailable = [u for a in collected["accounts"] for u in a.get("unavailable", [])]
+    if unavailable:
+        report["unavailable"] = unavailable
+    empty = {a["account_id"]: a["regions_without_resources"] for a in collected["accounts"]
+             if a.get("regions_without_resources")}
+    if empty:
+        report["regions_without_resources"] = empty
+    if collected.get("organisation") is not None:
+        from . import org
+
+        report["organisation"] = org.summarise(collected["organisation"], cats, findings)
+    return report
 
 
 def _summary(clause_results: list[dict], findings: list[dict]) -> dict:
@@ -148,6 +181,10 @@ def exit_code(report: dict, fail_on: str) -> int:
     if any(f["status"] == FAIL and severity_rank(f["severity"]) >= threshold for f in report["findings"]):
         return 1
     if any(f["status"] == ERROR for f in report["findings"]):
+        return 3
+    from .org import incomplete
+
+    if incomplete(report):
         return 3
     return 0
 

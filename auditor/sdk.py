@@ -27,6 +27,7 @@ RPC_SDKS = {
     "redis": ("alibabacloud_r_kvstore20150101", "2015-01-01"),
     "alb": ("alibabacloud_alb20200616", "2020-06-16"),
     "hbr": ("alibabacloud_hbr20170908", "2017-09-08"),
+    "resourcemanager": ("alibabacloud_resourcemanager20200331", "2020-03-31"),
 }
 
 
@@ -107,6 +108,9 @@ class Clients:
             # One address serves every region: name the region in the header the official core
             # SDKs send (x-acs-region-id), for actions without a RegionId parameter (KMS ListKeys).
             config.global_parameters = GlobalParameters(headers={"x-acs-region-id": region})
+        if product == "sts" and not override:
+            # Always the regional STS endpoint: the global sts.aliyuncs.com times out outside mainland China.
+            config.endpoint = f"sts.{region}.aliyuncs.com"
         return client_cls(config)
 
     def oss(self, region: str):
@@ -199,6 +203,10 @@ def describe_error(exc: BaseException) -> dict:
     if isinstance(message, dict):
         message = message.get("message") or json.dumps(message)
     message = " ".join(str(message).split())[:500]
-    return {"code": str(code), "message": message,
-            "http_status": int(status) if isinstance(status, int) and status else None,
-            "request_id": request_id}
+    out = {"code": str(code), "message": message,
+           "http_status": int(status) if isinstance(status, int) and status else None,
+           "request_id": request_id}
+    retry_after = getattr(inner, "retry_after", None)  # x-acs-retry-after, milliseconds (tea-openapi)
+    if isinstance(retry_after, int) and retry_after > 0:
+        out["retry_after_ms"] = retry_after
+    return out

@@ -49,6 +49,8 @@ def load(path: str | None) -> Settings:
     known = {f.name: f for f in dataclasses.fields(Settings)}
     values = {}
     for key, value in doc.items():
+        if key == "collection":  # collection tuning, read by aliaudit.ratelimit
+            continue
         if key not in known:
             raise UsageError(f"unknown setting {key!r} (known: {', '.join(sorted(known))})", path, str(key))
         default = getattr(Settings(), key)

@@ -69,6 +69,8 @@ def acs3_signature(req: Request, secret: str, signed_headers: list[str]) -> str:
 def _expired(expires) -> bool:
     if expires is None:
         return False
+    if isinstance(expires, (int, float)):
+        expires = dt.datetime.fromtimestamp(expires, dt.timezone.utc)
     if isinstance(expires, str):
         expires = dt.datetime.fromisoformat(expires.replace("Z", "+00:00"))
     if expires.tzinfo is None:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 
-from . import alb, auth, ecs, hbr, kms, oss, polardb, ram, rds, redis, slb, sts
+from . import alb, auth, ecs, hbr, kms, oss, polardb, ram, rds, redis, resourcemanager, slb, sts
 from .rpc import Call
 from .wire import ApiError, Request, Response, json_response, request_id
 
 # The explicit registry of RPC products the fake implements.
-RPC_PRODUCTS = (ecs, kms, rds, slb, sts, polardb, redis, alb, hbr)
+RPC_PRODUCTS = (ecs, kms, rds, slb, sts, resourcemanager, polardb, redis, alb, hbr)
 
 _REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 
@@ -97,6 +97,7 @@ class Router:
             region = (req.query.get("RegionId") or host_region or req.headers.get("x-acs-region-id")
                       or self.default_region)
             call = Call(self.state, principal, module.PRODUCT, action, region, req.query, req)
+            self._unavailable(call)
             silent = getattr(module, "EMPTY_WHEN_DENIED", {}).get(action)
             if ram.authorize_rpc(call, silent=silent is not None) != ram.ALLOW:
                 handler = silent
@@ -118,3 +119,9 @@ class Router:
             resp = fault.mangle(resp)
         resp.label = label
         return resp
+
+    def _unavailable(self, call: Call) -> None:
+        """Replay a recorded "product not available in this region" for every call of that product there."""
+        for u in self.state.account(call.account_id).get("unavailable", []):
+            if u.get("product") == call.product and u.get("region") == call.region:
+                raise ApiError(u["code"], u.get("message") or u["code"], u.get("http_status") or 403)

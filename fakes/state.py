@@ -28,6 +28,9 @@ class FakeState:
         self.accounts: dict[str, dict] = {}
         self.keys: dict[str, dict] = {}
         self.calls: Counter = Counter()
+        self.roles: list[dict] = []
+        self.resource_directory: dict | None = None
+        self.unavailable: dict[str, list[dict]] = {}
         self.reset()
         if snapshot is not None:
             self.load(snapshot)
@@ -43,6 +46,8 @@ class FakeState:
                 }
             }
             self.calls = Counter()
+            self.roles = []
+            self.resource_directory = None
 
     # -- loading -----------------------------------------------------------
     def load(self, snapshot: Any) -> "FakeState":
@@ -70,6 +75,11 @@ class FakeState:
                                            key.get("account_id") or first, key.get("policy"), key.get("expires"))
                 else:
                     self.add_key(key["id"], key["secret"], key.get("account_id") or first, key.get("policy"))
+            # Roles that STS AssumeRole can hand out, and the resource directory ListAccounts serves:
+            #   "roles": [{"account_id", "name", "trusted_accounts": [...], "policy": {...}?}]
+            #   "resource_directory": {"management_account_id", "accounts": [ListAccounts Account items]}
+            self.roles = list(fake.get("roles", []))
+            self.resource_directory = fake.get("resource_directory")
         return self
 
     def add_key(self, key_id: str, secret: str, account_id: str, policy: dict | None = None) -> None:
@@ -81,7 +91,7 @@ class FakeState:
                           policy: dict | None = None, expires=None) -> None:
         """An STS credential: every call must carry `token` (x-acs-security-token / x-oss-security-token).
 
-        `expires` (a datetime or an ISO 8601 string; None: never) makes the token expire.
+        `expires` (a datetime, an ISO 8601 string or epoch seconds; None: never) makes the token expire.
         """
         with self.lock:
             self.keys[key_id] = {"secret": secret, "account_id": account_id, "policy": policy,
@@ -91,6 +101,12 @@ class FakeState:
         """Attach a RAM policy document to a key (None: allow everything)."""
         with self.lock:
             self.keys[key_id]["policy"] = policy
+
+    def role(self, account_id: str, name: str) -> dict | None:
+        for role in self.roles:
+            if role.get("account_id") == account_id and str(role.get("name", "")).lower() == name.lower():
+                return role
+        return None
 
     # -- reading -----------------------------------------------------------
     def account(self, account_id: str) -> dict:

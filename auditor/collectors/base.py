@@ -16,31 +16,67 @@ from typing import Any, Callable, Iterable
 from .. import sdk
 
 RETRYABLE_CODES = {"Throttling", "Throttling.User", "Throttling.Api", "ServiceUnavailable",
-                   "RequestTimeout", "Timeout", "InternalError", "SlowDown"}
+                   "ServiceUnavailableTemporary", "RequestTimeout", "Timeout", "InternalError", "InternalFailure",
+                   "SlowDown", "ConcurrentLimit", "TimeoutRetryLater", "ConnectTimeoutRetryLater", "RequestFailed"}
+
+# Documented codes meaning "this product is not available to this account in this region" (not activated,
+# region not served). A list call answered with one of them is recorded in the account's "unavailable", not
+# in "errors": the rules of that product are NOT_APPLICABLE there. Sources: tests/documented/NOTES-issue6.md.
+UNAVAILABLE_CODES = {
+    "Forbidden.KmsServiceNotEnabled",   # KMS common errors, 403
+    "InvalidRegionId.NotFound",         # ECS DescribeZones (404), DescribeAutoSnapshotPolicyEx (400)
+    "InvalidRegion.NotFound",           # ECS DescribeDisks (400)
+}
 MAX_PAGES = 100_000
 
 
 @dataclass
 class RetryPolicy:
-    attempts: int = 4
+    """Exponential backoff with jitter on throttling, 5xx and transient failures, bounded in tries and time.
+
+    The n-th retry waits between half and all of min(max_delay_s, base_delay_s * 2^(n-1)) ("equal jitter"),
+    or what the service asked for in x-acs-retry-after; no wait runs past max_total_s from the first try.
+    """
+
+    attempts: int = 10
     base_delay_s: float = 0.2
     max_delay_s: float = 5.0
-    max_total_s: float = 30.0
+    max_total_s: float = 60.0
     sleep: Callable[[float], None] = time.sleep
+    rng: random.Random = field(default_factory=random.Random, repr=False)
 
     def retryable(self, err: dict) -> bool:
         status = err.get("http_status") or 0
         return err["code"] in RETRYABLE_CODES or status >= 500 or err["code"].startswith("Throttling")
 
+    def delay(self, attempt: int, elapsed: float, retry_after_s: float | None = None) -> float | None:
+        """Seconds to wait before try attempt+1, or None when no try is left (count or time)."""
+        if attempt >= self.attempts:
+            return None
+        if retry_after_s is not None and retry_after_s > 0:
+            wait = retry_after_s
+        else:
+            cap = min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1))
+            wait = cap / 2 + self.rng.uniform(0, cap / 2)
+        if elapsed + wait > self.max_total_s:
+            return None
+        return wait
+
 
 @dataclass
 class Collection:
-    """The state of collecting one account: the snapshot section being filled, and its errors."""
+    """The state of collecting one account: the snapshot section being filled, and its errors.
+
+    `details` is a thread pool for per-resource detail calls (see `map`); it is not the pool that runs the
+    collectors, so a collector waiting on its detail calls never starves them.
+    """
 
     clients: sdk.Clients
     account: dict
     regions: list[str]
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    limiter: Any = None
+    details: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # -- where results go ---------------------------------------------------
@@ -59,6 +95,25 @@ class Collection:
         with self._lock:
             self.account.setdefault("errors", []).append(entry)
 
+    def record_unavailable(self, product: str, action: str, region: str, err: dict) -> None:
+        entry = {"product": product, "region": region, "action": action, "code": err["code"],
+                 "message": err.get("message", ""), "http_status": err.get("http_status")}
+        with self._lock:
+            known = self.account.setdefault("unavailable", [])
+            if not any(e["product"] == product and e["region"] == region for e in known):
+                known.append(entry)
+
+    def unavailable(self, product: str, region: str | None) -> bool:
+        with self._lock:
+            return any(e["product"] == product and e["region"] == region for e in self.account.get("unavailable", []))
+
+    def map(self, fn: Callable[[Any], Any], items: Iterable) -> list:
+        """fn over items on the detail pool (in order); fn must not call map itself."""
+        items = list(items)
+        if self.details is None or len(items) < 2:
+            return [fn(i) for i in items]
+        return list(self.details.map(fn, items))
+
     # -- calling ------------------------------------------------------------
     def call(self, product: str, action: str, region: str | None, fn: Callable[[], Any], *,
              resource: str | None = None, page: int | None = None, absent: Iterable[str] = (),
@@ -69,26 +124,23 @@ class Collection:
         NoSuchBucketPolicy): for those the result is the `ABSENT` marker. With
         record=False the caller takes charge of the failure (it retries narrower).
         """
-        errors = sdk.sdk_errors()
-        started = time.monotonic()
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return fn()
-            except errors as exc:
-                err = sdk.describe_error(exc)
-            if err["code"] in absent:
-                return ABSENT
-            elapsed = time.monotonic() - started
-            if attempt >= self.retry.attempts or not self.retry.retryable(err) or elapsed >= self.retry.max_total_s:
-                if attempt > 1:
-                    err["message"] = f"{err['message']} (after {attempt} attempts)"
-                if record:
-                    self.record_error(product, action, region, resource, err, page)
-                return None
-            delay = min(self.retry.max_delay_s, self.retry.base_delay_s * 2 ** (attempt - 1))
-            self.retry.sleep(random.uniform(0, delay))
+        if self.limiter is not None:
+            limiter, name = self.limiter, f"{product}:{action}"
+            before = lambda: limiter.acquire(name)  # noqa: E731
+        else:
+            before = None
+        result, err = attempt(fn, self.retry, before=before, stop=set(absent) | UNAVAILABLE_CODES)
+        if err is None:
+            return result
+        if err["code"] in absent:
+            return ABSENT
+        if err["code"] in UNAVAILABLE_CODES and region is not None and resource is None:
+            if record:
+                self.record_unavailable(product, action, region, err)
+            return None
+        if record:
+            self.record_error(product, action, region, resource, err, page)
+        return None
 
     def rpc(self, product: str, action: str, region: str, request: Any, *, resource: str | None = None,
             page: int | None = None, require: str | None = None, absent: Iterable[str] = (),
@@ -155,6 +207,31 @@ class Collection:
             if len(got) < page_size or (isinstance(total, int) and len(items) >= total):
                 return items, True
         return items, False
+
+
+def attempt(fn: Callable[[], Any], retry: RetryPolicy, *, before: Callable[[], Any] | None = None,
+            stop: Iterable[str] = ()) -> tuple[Any, dict | None]:
+    """Run one SDK call with retries: (result, None), or (None, the error as describe_error gives it)."""
+    errors = sdk.sdk_errors()
+    started = time.monotonic()
+    tries = 0
+    while True:
+        tries += 1
+        if before is not None:
+            before()
+        try:
+            return fn(), None
+        except errors as exc:
+            err = sdk.describe_error(exc)
+        retry_after_ms = err.pop("retry_after_ms", None)
+        wait = None
+        if err["code"] not in stop and retry.retryable(err):
+            wait = retry.delay(tries, time.monotonic() - started, retry_after_ms / 1000 if retry_after_ms else None)
+        if wait is None:
+            if tries > 1:
+                err["message"] = f"{err['message']} (after {tries} attempts)"
+            return None, err
+        retry.sleep(wait)
 
 
 class _Absent:

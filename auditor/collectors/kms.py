@@ -16,9 +16,12 @@ def collect_region(col: Collection, region: str) -> None:
         "kms", "ListKeys", region,
         lambda page: m.ListKeysRequest(page_size=100, page_number=page),
         "Keys.Key[]")
-    for key in keys:
+
+    def describe(key: dict) -> None:
         body = col.rpc("kms", "DescribeKey", region, m.DescribeKeyRequest(key_id=key["KeyId"]),
                        resource=key["KeyId"], require="KeyMetadata")
         if body is not None:
             key["metadata"] = body["KeyMetadata"]
+
+    col.map(describe, keys)
     out["keys"] = keys

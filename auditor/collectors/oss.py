@@ -60,11 +60,14 @@ def collect_account(col: Collection) -> None:
         if not result.is_truncated:
             break
         marker = result.next_marker or (buckets[-1]["Name"] if buckets else "")
+    placed = []
     for bucket in buckets:
         region = bucket.get("Region") or (bucket.get("Location") or "").removeprefix("oss-")
         if region in wanted:
-            _details(col, oss, region, bucket)
-            col.section(region, "oss")["buckets"].append(bucket)
+            placed.append((region, bucket))
+    col.map(lambda rb: _details(col, oss, *rb), placed)
+    for region, bucket in placed:
+        col.section(region, "oss")["buckets"].append(bucket)
 
 
 def _list(client, oss, marker: str):

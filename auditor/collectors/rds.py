@@ -17,24 +17,27 @@ def collect_region(col: Collection, region: str) -> None:
         "rds", "DescribeDBInstances", region,
         lambda page: m.DescribeDBInstancesRequest(region_id=region, page_size=100, page_number=page),
         "Items.DBInstance[]", total_field="TotalRecordCount")
-    for inst in instances:
-        iid = inst["DBInstanceId"]
-        body = col.rpc("rds", "DescribeDBInstanceAttribute", region,
-                       m.DescribeDBInstanceAttributeRequest(dbinstance_id=iid), resource=iid,
-                       require="Items.DBInstanceAttribute[]")
-        if body is not None and body["Items"]["DBInstanceAttribute"]:
-            inst["attribute"] = body["Items"]["DBInstanceAttribute"][0]
-        body = col.rpc("rds", "DescribeBackupPolicy", region,
-                       m.DescribeBackupPolicyRequest(dbinstance_id=iid), resource=iid,
-                       require="BackupRetentionPeriod")
-        if body is not None:
-            inst["backup_policy"] = body
-        body = col.rpc("rds", "DescribeDBInstanceTDE", region,
-                       m.DescribeDBInstanceTDERequest(dbinstance_id=iid), resource=iid, require="TDEStatus")
-        if body is not None:
-            inst["tde"] = body
-        body = col.rpc("rds", "DescribeDBInstanceSSL", region,
-                       m.DescribeDBInstanceSSLRequest(dbinstance_id=iid), resource=iid)
-        if body is not None:
-            inst["ssl"] = body
+    col.map(lambda inst: _details(col, m, region, inst), instances)
     out["instances"] = instances
+
+
+def _details(col: Collection, m, region: str, inst: dict) -> None:
+    iid = inst["DBInstanceId"]
+    body = col.rpc("rds", "DescribeDBInstanceAttribute", region,
+                   m.DescribeDBInstanceAttributeRequest(dbinstance_id=iid), resource=iid,
+                   require="Items.DBInstanceAttribute[]")
+    if body is not None and body["Items"]["DBInstanceAttribute"]:
+        inst["attribute"] = body["Items"]["DBInstanceAttribute"][0]
+    body = col.rpc("rds", "DescribeBackupPolicy", region,
+                   m.DescribeBackupPolicyRequest(dbinstance_id=iid), resource=iid,
+                   require="BackupRetentionPeriod")
+    if body is not None:
+        inst["backup_policy"] = body
+    body = col.rpc("rds", "DescribeDBInstanceTDE", region,
+                   m.DescribeDBInstanceTDERequest(dbinstance_id=iid), resource=iid, require="TDEStatus")
+    if body is not None:
+        inst["tde"] = body
+    body = col.rpc("rds", "DescribeDBInstanceSSL", region,
+                   m.DescribeDBInstanceSSLRequest(dbinstance_id=iid), resource=iid)
+    if body is not None:
+        inst["ssl"] = body

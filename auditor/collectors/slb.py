@@ -18,8 +18,7 @@ def collect_region(col: Collection, region: str) -> None:
         lambda page: m.DescribeLoadBalancersRequest(region_id=region, page_size=100, page_number=page),
         "LoadBalancers.LoadBalancer[]")
     by_id = {lb["LoadBalancerId"]: lb for lb in lbs}
-    for batch in chunks(list(by_id), LISTENER_BATCH):
-        _listeners(col, m, region, batch, by_id)
+    col.map(lambda batch: _listeners(col, m, region, batch, by_id), chunks(list(by_id), LISTENER_BATCH))
     out["load_balancers"] = lbs
 
 

@@ -1,0 +1,97 @@
+"""The scan command's options for live scans, recording, history and multi-account runs.
+
+Kept apart from cli.py so that the scan command itself stays short: `options`
+adds the click options, `collect` chooses the source, `after` records/stores.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from .org import DEFAULT_MEMBER_ROLE
+
+_OPTIONS = [
+    click.option("--profile", help="Profile of ~/.aliyun/config.json to take credentials from (default: the chain)."),
+    click.option("--role-arn", help="Assume this RAM role (through the regional STS endpoint) for the scan."),
+    click.option("--role-session-name", default="aliaudit", show_default=True, help="Session name for --role-arn."),
+    click.option("--sts-region", metavar="REGION",
+                 help="Region whose STS endpoint (sts.REGION.aliyuncs.com) assumes roles. Default: the first "
+                      "--region, else cn-hongkong."),
+    click.option("--resource-directory", is_flag=True,
+                 help="Scan every member account of the resource directory (ListAccounts + AssumeRole)."),
+    click.option("--member-role-name", default=DEFAULT_MEMBER_ROLE, show_default=True,
+                 help="Role assumed in each member account with --resource-directory."),
+    click.option("--per-account-dir", type=click.Path(file_okay=False),
+                 help="Also write one report per account into this folder (ACCOUNT.json or .txt)."),
+    click.option("--record", "record_path", type=click.Path(dir_okay=False),
+                 help="Save the collected snapshot as a fixture (no secrets; with a SHA-256 digest)."),
+    click.option("--redact", is_flag=True, help="With --record: mask account ids and IP addresses."),
+    click.option("--store", "store_url", metavar="URL", default=None,
+                 help="Store the result in the history: a path or sqlite:///PATH, or postgresql://... "
+                      "(use --store default for ~/.local/share/aliaudit/history.db)."),
+    click.option("--verbose", "-v", is_flag=True, help="Progress on stderr even when it is not a terminal."),
+]
+
+
+def options(fn):
+    for opt in reversed(_OPTIONS):
+        fn = opt(fn)
+    return fn
+
+
+def collect(fixture: str | None, opts, live: dict) -> tuple[dict, dict, list[str]]:
+    """(collected snapshot, report source, secrets to keep out of files)."""
+    from . import credentials, org, progress, scan as scanning
+
+    if fixture:
+        return scanning.collect_fixture(fixture, opts), {"kind": "fixture", "path": fixture}, []
+    if live.get("sts_region"):
+        opts.home_region = live["sts_region"]
+    elif opts.regions:
+        opts.home_region = opts.regions[0]
+    cred_opts = credentials.CredentialOptions(profile=live.get("profile"), role_arn=live.get("role_arn"),
+                                              role_session_name=live.get("role_session_name") or "aliaudit",
+                                              sts_region=opts.home_region)
+    credential = credentials.resolve(cred_opts, opts.home_region, opts.endpoint_override)
+    with progress.reporter(live.get("verbose", False)) as update:
+        opts.progress = update
+        if live.get("resource_directory"):
+            collected = org.collect_organisation(credential, opts, live.get("member_role_name") or DEFAULT_MEMBER_ROLE)
+        else:
+            collected = scanning.collect_live(credential, opts)
+    source = {"kind": "live", "endpoint_override": opts.endpoint_override}
+    if live.get("resource_directory"):
+        source["resource_directory"] = True
+    return collected, source, credentials.secrets_of(credential)
+
+
+def after(report: dict, collected: dict, opts, source: dict, secrets: list[str], live: dict, fmt: str) -> None:
+    """--record, --per-account-dir, --store."""
+    from . import record, snapshot
+    from .errors import UsageError
+
+    if live.get("record_path"):
+        record.write(live["record_path"], collected, secrets, redact_ids=live.get("redact", False))
+    elif live.get("redact"):
+        raise UsageError("--redact applies to --record FILE")
+    if live.get("per_account_dir"):
+        from .org import account_reports
+        from .reporters import FORMATS
+
+        folder = live["per_account_dir"]
+        os.makedirs(folder, exist_ok=True)
+        for account_id, one in account_reports(collected, opts, source).items():
+            from .cli_output import EXTENSIONS
+
+            ext = EXTENSIONS[fmt]
+            snapshot.write_atomic(os.path.join(folder, f"{account_id}.{ext}"), FORMATS[fmt](one, color=False))
+    if live.get("store_url"):
+        from . import history
+
+        store = history.open_store(live["store_url"])
+        try:
+            store.save(report)
+        finally:
+            store.close()

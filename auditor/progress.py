@@ -1,0 +1,39 @@
+"""Progress of a live scan on stderr: rich progress bars on a terminal; silent otherwise unless --verbose."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+
+@contextmanager
+def reporter(verbose: bool = False, stream=None) -> Iterator[Callable[[str, int, int], None] | None]:
+    """Yields progress(account_id, done, total), or None when nothing is to be shown."""
+    stream = stream or sys.stderr
+    if stream.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        lock = threading.Lock()
+        tasks: dict[str, int] = {}
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=Console(file=stream), transient=not verbose) as bars:
+            def update(account_id: str, done: int, total: int) -> None:
+                with lock:
+                    if account_id not in tasks:
+                        tasks[account_id] = bars.add_task(f"account {account_id}", total=total)
+                    bars.update(tasks[account_id], completed=done, total=total)
+
+            yield update
+    elif verbose:
+        lock = threading.Lock()
+
+        def line(account_id: str, done: int, total: int) -> None:
+            with lock:
+                print(f"aliaudit: account {account_id}: {done}/{total} collection tasks done", file=stream, flush=True)
+
+        yield line
+    else:
+        yield None

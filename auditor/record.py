@@ -1,0 +1,168 @@
+"""Recorded scans: a snapshot saved as a fixture, without secrets, optionally redacted, with a digest.
+
+The digest is SHA-256 over the RFC 8785 (JSON Canonicalization Scheme) form of
+the whole document without its top-level "digest" member, as UTF-8 bytes. The
+document already carries the scan time ("collected_at") and the tool version
+("tool_version"), so both are covered. `aliaudit verify FILE` recomputes it.
+
+Redaction (`--redact`) masks account ids and IPv4 addresses consistently inside
+one file: each account id becomes the same 16-digit pseudo id everywhere (in
+ARNs too), each address the same stand-in of the same kind (private stays
+private, public stays public, the CIDR length is kept; 0.0.0.0, loopback and other
+special addresses are kept, since they carry no identity and rules read them).
+Verdicts stay the same; finding account ids change. IPv6 addresses are not masked.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import ipaddress
+import json
+import re
+from typing import Any
+
+from . import snapshot
+from .errors import UsageError
+
+ALGORITHM = "sha256"
+CANONICALIZATION = "RFC 8785 JCS of the document without its top-level digest member, UTF-8"
+# Keys that never belong in a recording, whatever a response put there.
+SECRET_KEYS = {"AccessKeySecret", "SecurityToken", "Signature", "Authorization", "x-acs-security-token"}
+REDACTED = "[REDACTED]"
+
+
+def canonical(doc: dict) -> bytes:
+    import rfc8785
+
+    body = {k: v for k, v in doc.items() if k != "digest"}
+    try:
+        return rfc8785.dumps(body)
+    except (rfc8785.CanonicalizationError, ValueError) as exc:
+        raise UsageError(f"cannot canonicalise the snapshot: {exc}") from None
+
+
+def digest(doc: dict) -> str:
+    return hashlib.sha256(canonical(doc)).hexdigest()
+
+
+def scrub(doc: Any, secrets: list[str]) -> Any:
+    """A copy with secret-named keys dropped and every secret string replaced."""
+    secrets = [s for s in secrets if s]
+
+    def walk(v):
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items() if k not in SECRET_KEYS}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, str):
+            for s in secrets:
+                v = v.replace(s, REDACTED)
+        return v
+
+    return walk(doc)
+
+
+_IPV4 = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(/\d{1,2})?(?![\d.])")
+
+
+class Redactor:
+    def __init__(self, account_ids: list[str]):
+        ids = sorted({a for a in account_ids if a}, key=len, reverse=True)
+        self.accounts = {a: str(9000000000000001 + n) for n, a in enumerate(sorted(set(ids)))}
+        self._acct_re = re.compile(r"(?<!\d)(" + "|".join(map(re.escape, ids)) + r")(?!\d)") if ids else None
+        self.ips: dict[str, str] = {}
+        self._next = {"private": 1, "public": 1}
+
+    def _ip(self, m: re.Match) -> str:
+        text = m.group(0)
+        if text in self.ips:
+            return self.ips[text]
+        try:
+            net = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            return text
+        addr = ipaddress.ip_address(m.group(1))
+        if addr.is_unspecified or addr.is_loopback or addr.is_reserved or addr.is_multicast or addr.is_link_local \
+                or net.prefixlen < 16 or not (addr.is_private or addr.is_global):
+            out = text
+        else:
+            kind = "private" if addr.is_private else "public"
+            n = self._next[kind]
+            self._next[kind] += 1
+            base = int(ipaddress.ip_address("10.0.0.0" if kind == "private" else "11.0.0.0"))
+            host_bits = 32 - net.prefixlen
+            value = base + ((n << host_bits) if m.group(2) else n)
+            out = str(ipaddress.ip_address(value & 0xFFFFFFFF)) + (m.group(2) or "")
+        self.ips[text] = out
+        return out
+
+    def text(self, s: str) -> str:
+        if self._acct_re is not None:
+            s = self._acct_re.sub(lambda m: self.accounts[m.group(1)], s)
+        return _IPV4.sub(self._ip, s)
+
+    def walk(self, v: Any) -> Any:
+        if isinstance(v, dict):
+            return {self.text(k) if isinstance(k, str) else k: self.walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [self.walk(x) for x in v]
+        if isinstance(v, str):
+            return self.text(v)
+        return v
+
+
+def account_ids(doc: dict) -> list[str]:
+    ids = [a["account_id"] for a in doc.get("accounts", [])]
+    ids += [i.get("account_id") for i in doc.get("identities", [])]
+    org = doc.get("organisation") or {}
+    ids += [a.get("account_id") for a in org.get("accounts", [])]
+    ids.append(org.get("management_account_id"))
+    return [i for i in ids if isinstance(i, str) and i]
+
+
+def redact(doc: dict) -> dict:
+    r = Redactor(account_ids(doc))
+    out = r.walk(doc)
+    out["redacted"] = {"account_ids": len(r.accounts), "ip_addresses": sum(1 for k, v in r.ips.items() if k != v)}
+    return out
+
+
+def prepare(doc: dict, secrets: list[str], redact_ids: bool = False) -> dict:
+    """The document as it is recorded: scrubbed, maybe redacted, with its digest."""
+    out = scrub(copy.deepcopy(doc), secrets)
+    out.pop("digest", None)
+    if redact_ids:
+        out = redact(out)
+    out["digest"] = {"algorithm": ALGORITHM, "canonicalization": CANONICALIZATION, "value": digest(out)}
+    return snapshot.validate(out)
+
+
+def write(path: str, doc: dict, secrets: list[str], redact_ids: bool = False) -> dict:
+    out = prepare(doc, secrets, redact_ids)
+    try:
+        snapshot.write_atomic(path, snapshot.dumps(out))
+    except OSError as exc:
+        raise UsageError(f"cannot write: {exc.strerror}", path) from None
+    return out
+
+
+def verify(path: str) -> tuple[bool, str, str]:
+    """(matches, recorded digest, computed digest); UsageError if the file cannot be read as a recording."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read: {exc.strerror}", path) from None
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"not valid JSON: {exc}", path) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("digest"), dict) or \
+            not isinstance(doc["digest"].get("value"), str):
+        raise UsageError("has no digest (not an aliaudit recording)", path)
+    if doc["digest"].get("algorithm") != ALGORITHM:
+        raise UsageError(f"unknown digest algorithm {doc['digest'].get('algorithm')!r}", path)
+    recorded = doc["digest"]["value"]
+    computed = digest(doc)
+    return recorded == computed, recorded, computed

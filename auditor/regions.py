@@ -1,0 +1,70 @@
+"""Which regions a scan covers. Never a hard-coded list: ECS DescribeRegions says which exist.
+
+Default ("the regions where the tenant has resources"): every region DescribeRegions
+returns is collected, then a region is left out of the snapshot only when every
+list call there succeeded and came back empty. The trade-off: one list call per
+product per region (about 6 x the region count, each a cheap first page; detail
+calls only happen where there is something), against a dedicated probe such as
+Resource Center, which would need another service enabled and another
+permission, and would be one more thing that can silently miss a product. A
+region where any call failed is kept, so its errors make the affected checks
+ERROR: an unreachable region is never silently dropped. The regions left out are
+listed in the snapshot (account "regions_without_resources").
+
+`--region` narrows the scan to the regions given, each of which must be one that
+DescribeRegions returns; those are kept even when empty.
+"""
+
+from __future__ import annotations
+
+from . import sdk
+from .collectors.base import RetryPolicy, attempt, sdk_method
+from .errors import CredentialsError, UsageError
+
+# Lists that describe a region rather than resources in it.
+METADATA_KINDS = {("ecs", "zones")}
+
+
+def discover(clients: sdk.Clients, via_region: str, retry: RetryPolicy | None = None) -> list[str]:
+    """Region ids from ECS DescribeRegions (through the endpoint of via_region)."""
+    m = sdk.models("ecs")
+    client = clients.rpc("ecs", via_region)
+    resp, err = attempt(lambda: sdk_method(client, "DescribeRegions")(
+        m.DescribeRegionsRequest(accept_language="en-US"), clients.runtime()), retry or RetryPolicy())
+    if err is not None:
+        raise CredentialsError(f"cannot list regions (ecs:DescribeRegions): {err['code']}: {err['message']}")
+    body = resp.body.to_map() if resp is not None and resp.body is not None else {}
+    regions = (body.get("Regions") or {}).get("Region")
+    if not isinstance(regions, list):
+        raise CredentialsError("cannot list regions: the DescribeRegions response has no Regions.Region")
+    return sorted(r["RegionId"] for r in regions if isinstance(r, dict) and r.get("RegionId"))
+
+
+def narrow(available: list[str], wanted: list[str]) -> list[str]:
+    unknown = [r for r in wanted if r not in available]
+    if unknown:
+        raise UsageError(f"unknown region(s) {', '.join(unknown)} (DescribeRegions lists: {', '.join(available)})")
+    return list(dict.fromkeys(wanted))
+
+
+def has_resources(section: dict) -> bool:
+    for product, kinds in section.items():
+        for kind, items in kinds.items():
+            if (product, kind) not in METADATA_KINDS and items:
+                return True
+    return False
+
+
+def prune_empty(account: dict, keep: set[str] = frozenset()) -> list[str]:
+    """Drop the regions where everything succeeded and nothing was found; returns their names."""
+    touched = {e.get("region") for e in account.get("errors", [])}
+    dropped = []
+    for region, section in list(account["regions"].items()):
+        if region in keep or region in touched or has_resources(section):
+            continue
+        dropped.append(region)
+        del account["regions"][region]
+    if dropped:
+        account["regions_without_resources"] = sorted(dropped)
+        account["unavailable"] = [u for u in account.get("unavailable", []) if u["region"] not in dropped]
+    return dropped
