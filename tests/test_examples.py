@@ -7,69 +7,99 @@ import sys
 from conftest import clause, findings, fixture_path
 
 GAPS_VERDICTS = {
-    ("ecs-disk-auto-snapshot", "d-j6cbatch01data"): "FAIL",
-    ("ecs-disk-auto-snapshot", "d-j6cbatch01sys"): "PASS",
-    ("ecs-disk-auto-snapshot", "d-j6cweb01data"): "PASS",
-    ("ecs-disk-auto-snapshot", "d-j6cweb01sys"): "PASS",
-    ("ecs-disk-auto-snapshot", "d-j6cweb02sys"): "PASS",
-    ("ecs-disk-auto-snapshot", "d-t4nanalytics01sys"): "PASS",
-    ("ecs-disk-encrypted", "d-j6cbatch01data"): "FAIL",
-    ("ecs-disk-encrypted", "d-j6cbatch01sys"): "FAIL",
-    ("ecs-disk-encrypted", "d-j6cweb01data"): "PASS",
-    ("ecs-disk-encrypted", "d-j6cweb01sys"): "PASS",
-    ("ecs-disk-encrypted", "d-j6cweb02sys"): "PASS",
-    ("ecs-disk-encrypted", "d-t4nanalytics01sys"): "PASS",
-    ("ecs-disk-encrypted-cmk", "d-j6cbatch01data"): "FAIL",
-    ("ecs-disk-encrypted-cmk", "d-j6cbatch01sys"): "FAIL",
-    ("ecs-disk-encrypted-cmk", "d-j6cweb01data"): "PASS",
-    ("ecs-disk-encrypted-cmk", "d-j6cweb01sys"): "PASS",
-    ("ecs-disk-encrypted-cmk", "d-j6cweb02sys"): "FAIL",
-    ("ecs-disk-encrypted-cmk", "d-t4nanalytics01sys"): "PASS",
-    ("ecs-instances-multi-zone", "ap-southeast-1"): "FAIL",
-    ("ecs-instances-multi-zone", "cn-hongkong"): "PASS",
-    ("ecs-snapshot-policy-retention", "sp-j6cdaily30"): "PASS",
-    ("ecs-snapshot-policy-retention", "sp-j6cweekly3"): "FAIL",
-    ("ecs-snapshot-policy-retention", "sp-t4ndaily14"): "PASS",
-    ("kms-key-deletion-protection", "key-hk-app-0a1b2c3d4e5f"): "PASS",
-    ("kms-key-deletion-protection", "key-hk-legacy-6a7b8c9d0e1f"): "FAIL",
-    ("kms-key-deletion-protection", "key-hk-retired-2a3b4c5d6e7f"): "FAIL",
-    ("kms-key-deletion-protection", "key-sg-analytics-3c4d5e6f7a8b"): "PASS",
-    ("kms-key-not-pending-deletion", "key-hk-app-0a1b2c3d4e5f"): "PASS",
-    ("kms-key-not-pending-deletion", "key-hk-legacy-6a7b8c9d0e1f"): "PASS",
-    ("kms-key-not-pending-deletion", "key-hk-retired-2a3b4c5d6e7f"): "FAIL",
-    ("kms-key-not-pending-deletion", "key-sg-analytics-3c4d5e6f7a8b"): "PASS",
-    ("kms-key-rotation", "key-hk-app-0a1b2c3d4e5f"): "PASS",
-    ("kms-key-rotation", "key-hk-legacy-6a7b8c9d0e1f"): "FAIL",
-    ("kms-key-rotation", "key-hk-retired-2a3b4c5d6e7f"): "NOT_APPLICABLE",
-    ("kms-key-rotation", "key-sg-analytics-3c4d5e6f7a8b"): "PASS",
-    ("oss-bucket-https-only", "hkins-app-logs"): "FAIL",
-    ("oss-bucket-https-only", "hkins-claims-docs"): "PASS",
-    ("oss-bucket-https-only", "hkins-marketing-assets"): "FAIL",
-    ("oss-bucket-sse-kms", "hkins-app-logs"): "FAIL",
-    ("oss-bucket-sse-kms", "hkins-claims-docs"): "PASS",
-    ("oss-bucket-sse-kms", "hkins-marketing-assets"): "FAIL",
-    ("oss-bucket-versioning", "hkins-app-logs"): "FAIL",
-    ("oss-bucket-versioning", "hkins-claims-docs"): "PASS",
-    ("oss-bucket-versioning", "hkins-marketing-assets"): "FAIL",
-    ("rds-backup-retention", "rm-j6cclaimspg01"): "FAIL",
-    ("rds-backup-retention", "rm-j6cpolicydb01"): "PASS",
-    ("rds-log-backup-enabled", "rm-j6cclaimspg01"): "FAIL",
-    ("rds-log-backup-enabled", "rm-j6cpolicydb01"): "PASS",
-    ("rds-multi-zone", "rm-j6cclaimspg01"): "FAIL",
-    ("rds-multi-zone", "rm-j6cpolicydb01"): "PASS",
-    ("rds-ssl-enabled", "rm-j6cclaimspg01"): "FAIL",
-    ("rds-ssl-enabled", "rm-j6cpolicydb01"): "PASS",
-    ("rds-tde-enabled", "rm-j6cclaimspg01"): "FAIL",
-    ("rds-tde-enabled", "rm-j6cpolicydb01"): "PASS",
-    ("slb-https-listener-tls12", "lb-j6clegacy01/https:443"): "FAIL",
-    ("slb-https-listener-tls12", "lb-j6cweb01/https:443"): "PASS",
-    ("slb-listener-https-only", "lb-j6clegacy01/http:80"): "FAIL",
-    ("slb-listener-https-only", "lb-j6clegacy01/https:443"): "PASS",
-    ("slb-listener-https-only", "lb-j6clegacy01/tcp:3306"): "NOT_APPLICABLE",
-    ("slb-listener-https-only", "lb-j6cweb01/http:80"): "PASS",
-    ("slb-listener-https-only", "lb-j6cweb01/https:443"): "PASS",
-    ("slb-multi-zone", "lb-j6clegacy01"): "FAIL",
-    ("slb-multi-zone", "lb-j6cweb01"): "PASS",
+    ('ecs-disk-auto-snapshot', 'd-j6cbatch01data'): 'FAIL',
+    ('ecs-disk-auto-snapshot', 'd-j6cbatch01sys'): 'PASS',
+    ('ecs-disk-auto-snapshot', 'd-j6cweb01data'): 'PASS',
+    ('ecs-disk-auto-snapshot', 'd-j6cweb01sys'): 'PASS',
+    ('ecs-disk-auto-snapshot', 'd-j6cweb02sys'): 'PASS',
+    ('ecs-disk-auto-snapshot', 'd-t4nanalytics01sys'): 'PASS',
+    ('ecs-disk-encrypted', 'd-j6cbatch01data'): 'FAIL',
+    ('ecs-disk-encrypted', 'd-j6cbatch01sys'): 'FAIL',
+    ('ecs-disk-encrypted', 'd-j6cweb01data'): 'PASS',
+    ('ecs-disk-encrypted', 'd-j6cweb01sys'): 'PASS',
+    ('ecs-disk-encrypted', 'd-j6cweb02sys'): 'PASS',
+    ('ecs-disk-encrypted', 'd-t4nanalytics01sys'): 'PASS',
+    ('ecs-disk-encrypted-cmk', 'd-j6cbatch01data'): 'FAIL',
+    ('ecs-disk-encrypted-cmk', 'd-j6cbatch01sys'): 'FAIL',
+    ('ecs-disk-encrypted-cmk', 'd-j6cweb01data'): 'PASS',
+    ('ecs-disk-encrypted-cmk', 'd-j6cweb01sys'): 'PASS',
+    ('ecs-disk-encrypted-cmk', 'd-j6cweb02sys'): 'FAIL',
+    ('ecs-disk-encrypted-cmk', 'd-t4nanalytics01sys'): 'PASS',
+    ('ecs-instances-multi-zone', 'ap-southeast-1'): 'FAIL',
+    ('ecs-instances-multi-zone', 'cn-hongkong'): 'PASS',
+    ('ecs-sg-no-public-all-ports', 'sg-j6cdb'): 'PASS',
+    ('ecs-sg-no-public-all-ports', 'sg-j6clegacy'): 'FAIL',
+    ('ecs-sg-no-public-all-ports', 'sg-j6cweb'): 'PASS',
+    ('ecs-sg-no-public-mongodb', 'sg-j6cdb'): 'PASS',
+    ('ecs-sg-no-public-mongodb', 'sg-j6clegacy'): 'FAIL',
+    ('ecs-sg-no-public-mongodb', 'sg-j6cweb'): 'PASS',
+    ('ecs-sg-no-public-mysql', 'sg-j6cdb'): 'FAIL',
+    ('ecs-sg-no-public-mysql', 'sg-j6clegacy'): 'FAIL',
+    ('ecs-sg-no-public-mysql', 'sg-j6cweb'): 'PASS',
+    ('ecs-sg-no-public-oracle', 'sg-j6cdb'): 'FAIL',
+    ('ecs-sg-no-public-oracle', 'sg-j6clegacy'): 'FAIL',
+    ('ecs-sg-no-public-oracle', 'sg-j6cweb'): 'PASS',
+    ('ecs-sg-no-public-postgresql', 'sg-j6cdb'): 'PASS',
+    ('ecs-sg-no-public-postgresql', 'sg-j6clegacy'): 'FAIL',
+    ('ecs-sg-no-public-postgresql', 'sg-j6cweb'): 'PASS',
+    ('ecs-sg-no-public-rdp', 'sg-j6cdb'): 'FAIL',
+    ('ecs-sg-no-public-rdp', 'sg-j6clegacy'): 'FAIL',
+    ('ecs-sg-no-public-rdp', 'sg-j6cweb'): 'PASS',
+    ('ecs-sg-no-public-redis', 'sg-j6cdb'): 'FAIL',
+    ('ecs-sg-no-public-redis', 'sg-j6clegacy'): 'FAIL',
+    ('ecs-sg-no-public-redis', 'sg-j6cweb'): 'PASS',
+    ('ecs-sg-no-public-sqlserver', 'sg-j6cdb'): 'FAIL',
+    ('ecs-sg-no-public-sqlserver', 'sg-j6clegacy'): 'FAIL',
+    ('ecs-sg-no-public-sqlserver', 'sg-j6cweb'): 'PASS',
+    ('ecs-sg-no-public-ssh', 'sg-j6cdb'): 'FAIL',
+    ('ecs-sg-no-public-ssh', 'sg-j6clegacy'): 'FAIL',
+    ('ecs-sg-no-public-ssh', 'sg-j6cweb'): 'PASS',
+    ('ecs-sg-no-public-telnet', 'sg-j6cdb'): 'FAIL',
+    ('ecs-sg-no-public-telnet', 'sg-j6clegacy'): 'FAIL',
+    ('ecs-sg-no-public-telnet', 'sg-j6cweb'): 'PASS',
+    ('ecs-snapshot-policy-retention', 'sp-j6cdaily30'): 'PASS',
+    ('ecs-snapshot-policy-retention', 'sp-j6cweekly3'): 'FAIL',
+    ('ecs-snapshot-policy-retention', 'sp-t4ndaily14'): 'PASS',
+    ('kms-key-deletion-protection', 'key-hk-app-0a1b2c3d4e5f'): 'PASS',
+    ('kms-key-deletion-protection', 'key-hk-legacy-6a7b8c9d0e1f'): 'FAIL',
+    ('kms-key-deletion-protection', 'key-hk-retired-2a3b4c5d6e7f'): 'FAIL',
+    ('kms-key-deletion-protection', 'key-sg-analytics-3c4d5e6f7a8b'): 'PASS',
+    ('kms-key-not-pending-deletion', 'key-hk-app-0a1b2c3d4e5f'): 'PASS',
+    ('kms-key-not-pending-deletion', 'key-hk-legacy-6a7b8c9d0e1f'): 'PASS',
+    ('kms-key-not-pending-deletion', 'key-hk-retired-2a3b4c5d6e7f'): 'FAIL',
+    ('kms-key-not-pending-deletion', 'key-sg-analytics-3c4d5e6f7a8b'): 'PASS',
+    ('kms-key-rotation', 'key-hk-app-0a1b2c3d4e5f'): 'PASS',
+    ('kms-key-rotation', 'key-hk-legacy-6a7b8c9d0e1f'): 'FAIL',
+    ('kms-key-rotation', 'key-hk-retired-2a3b4c5d6e7f'): 'NOT_APPLICABLE',
+    ('kms-key-rotation', 'key-sg-analytics-3c4d5e6f7a8b'): 'PASS',
+    ('oss-bucket-https-only', 'hkins-app-logs'): 'FAIL',
+    ('oss-bucket-https-only', 'hkins-claims-docs'): 'PASS',
+    ('oss-bucket-https-only', 'hkins-marketing-assets'): 'FAIL',
+    ('oss-bucket-sse-kms', 'hkins-app-logs'): 'FAIL',
+    ('oss-bucket-sse-kms', 'hkins-claims-docs'): 'PASS',
+    ('oss-bucket-sse-kms', 'hkins-marketing-assets'): 'FAIL',
+    ('oss-bucket-versioning', 'hkins-app-logs'): 'FAIL',
+    ('oss-bucket-versioning', 'hkins-claims-docs'): 'PASS',
+    ('oss-bucket-versioning', 'hkins-marketing-assets'): 'FAIL',
+    ('rds-backup-retention', 'rm-j6cclaimspg01'): 'FAIL',
+    ('rds-backup-retention', 'rm-j6cpolicydb01'): 'PASS',
+    ('rds-log-backup-enabled', 'rm-j6cclaimspg01'): 'FAIL',
+    ('rds-log-backup-enabled', 'rm-j6cpolicydb01'): 'PASS',
+    ('rds-multi-zone', 'rm-j6cclaimspg01'): 'FAIL',
+    ('rds-multi-zone', 'rm-j6cpolicydb01'): 'PASS',
+    ('rds-ssl-enabled', 'rm-j6cclaimspg01'): 'FAIL',
+    ('rds-ssl-enabled', 'rm-j6cpolicydb01'): 'PASS',
+    ('rds-tde-enabled', 'rm-j6cclaimspg01'): 'FAIL',
+    ('rds-tde-enabled', 'rm-j6cpolicydb01'): 'PASS',
+    ('slb-https-listener-tls12', 'lb-j6clegacy01/https:443'): 'FAIL',
+    ('slb-https-listener-tls12', 'lb-j6cweb01/https:443'): 'PASS',
+    ('slb-listener-https-only', 'lb-j6clegacy01/http:80'): 'FAIL',
+    ('slb-listener-https-only', 'lb-j6clegacy01/https:443'): 'PASS',
+    ('slb-listener-https-only', 'lb-j6clegacy01/tcp:3306'): 'NOT_APPLICABLE',
+    ('slb-listener-https-only', 'lb-j6cweb01/http:80'): 'PASS',
+    ('slb-listener-https-only', 'lb-j6cweb01/https:443'): 'PASS',
+    ('slb-multi-zone', 'lb-j6clegacy01'): 'FAIL',
+    ('slb-multi-zone', 'lb-j6cweb01'): 'PASS',
 }
 
 GAPS_CLAUSES = {
@@ -102,7 +132,7 @@ def test_gaps_fixture_covers_both_hong_kong_zones(gaps_doc):
 def test_every_fail_finding_has_evidence_and_remediation(gaps_report):
     fails = findings(gaps_report)
     fails = [f for f in fails if f["status"] == "FAIL"]
-    assert len(fails) == sum(1 for v in GAPS_VERDICTS.values() if v == "FAIL") == 26
+    assert len(fails) == sum(1 for v in GAPS_VERDICTS.values() if v == "FAIL") == 43
     for f in fails:
         assert f["evidence"], f
         assert f["reason"], f
@@ -157,11 +187,19 @@ def test_cli_compliant_exit_0():
     assert "5.1(b)" in proc.stdout and "COMPLIANT" in proc.stdout
 
 
-def test_cli_fail_on_threshold():
-    # The gaps fixture has high-severity FAILs: --fail-on critical lets them through.
+def test_cli_fail_on_threshold(tmp_path):
+    # The gaps fixture's only critical FAIL is the security group open on every port.
     proc = _cli("scan", "--fixture", fixture_path("hk-insurer-gaps.json"), "--fail-on", "critical")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(open(fixture_path("hk-insurer-gaps.json")).read())
+    hk = doc["accounts"][0]["regions"]["cn-hongkong"]
+    hk["ecs"]["security_groups"] = [g for g in hk["ecs"]["security_groups"] if g["SecurityGroupId"] != "sg-j6clegacy"]
+    path = tmp_path / "no-critical.json"
+    path.write_text(json.dumps(doc))
+    # Without it, --fail-on critical lets the high-severity FAILs through.
+    proc = _cli("scan", "--fixture", str(path), "--fail-on", "critical")
     assert proc.returncode == 0, proc.stderr
-    proc = _cli("scan", "--fixture", fixture_path("hk-insurer-gaps.json"), "--fail-on", "high")
+    proc = _cli("scan", "--fixture", str(path), "--fail-on", "high")
     assert proc.returncode == 1
 
 
