@@ -14,6 +14,7 @@ import responses
 
 from aliaudit.collectors import COLLECTORS
 from aliaudit.collectors.base import dig, sdk_method
+from aliaudit.collectors.oss import _logging as _oss_logging
 from aliaudit.collectors.oss import as_api
 from aliaudit.sdk import Clients, StaticKey, models
 from conftest import DOCUMENTED
@@ -100,7 +101,7 @@ def _documented(product, name):
 
 
 def test_every_collector_call_has_a_documented_shape_test():
-    covered = {f"{p}:{a}" for p, a in RPC} | {f"oss:{a}" for a in OSS}
+    covered = {f"{p}:{a}" for p, a in RPC} | {f"oss:{a.split('.')[0]}" for a in OSS}
     called = {f"{c.PRODUCT}:{a}" for c in COLLECTORS for a in c.CALLS} | {"sts:GetCallerIdentity"}
     assert called <= covered, called - covered
 
@@ -139,7 +140,34 @@ OSS = {
                             lambda r: r.version_status),
 }
 
+OSS.update({
+    "GetBucketAcl": ("GetBucketAcl.xml", lambda c, oss: c.get_bucket_acl(oss.GetBucketAclRequest(bucket="oss-example")),
+                     lambda r: as_api(r)["AccessControlList"]["Grant"]),
+    "GetBucketPublicAccessBlock": ("GetBucketPublicAccessBlock.xml",
+                                   lambda c, oss: c.get_bucket_public_access_block(
+                                       oss.GetBucketPublicAccessBlockRequest(bucket="oss-example")),
+                                   lambda r: as_api(r.public_access_block_configuration)),
+    # Parsed by the collector itself: oss-v2 misses the documented XML namespace (see collectors/oss.py).
+    "GetBucketLogging": ("GetBucketLogging.xml", lambda c, oss: _oss_logging(c, oss, "oss-example"),
+                         lambda r: r["LoggingEnabled"]["TargetBucket"]),
+    "GetBucketLogging.disabled": ("GetBucketLogging.disabled.xml", lambda c, oss: _oss_logging(c, oss, "oss-example"),
+                                  lambda r: r),
+    "GetBucketReplication": ("GetBucketReplication.xml",
+                             lambda c, oss: c.get_bucket_replication(oss.GetBucketReplicationRequest(bucket="oss-example")),
+                             lambda r: [(x["Status"], x["Destination"]["Location"])
+                                        for x in as_api(r.replication_configuration)["Rule"]]),
+    "GetBucketHttpsConfig": ("GetBucketHttpsConfig.xml",
+                             lambda c, oss: c.get_bucket_https_config(oss.GetBucketHttpsConfigRequest(bucket="oss-example")),
+                             lambda r: as_api(r.https_configuration)["TLS"]),
+})
+
 OSS_EXPECTED = {
+    "GetBucketAcl": "public-read",
+    "GetBucketPublicAccessBlock": {"BlockPublicAccess": True},
+    "GetBucketLogging": "mybucketlogs",
+    "GetBucketLogging.disabled": {},
+    "GetBucketReplication": [("doing", "oss-cn-beijing")],
+    "GetBucketHttpsConfig": {"Enable": True, "TLSVersion": ["TLSv1.2", "TLSv1.3"]},
     "ListBuckets": None,  # compared with the XML below
     "GetBucketInfo": ("oss-example", "private", "27183473914****"),
     "GetBucketEncryption": None,

@@ -4,6 +4,7 @@ pagination and documented error shapes, through the real SDKs."""
 import pytest
 from Tea.exceptions import TeaException
 
+from aliaudit.fakes.state import account_key
 from aliaudit.sdk import Clients, StaticKey, models
 from conftest import load_fixture
 
@@ -50,3 +51,36 @@ def test_security_groups_paginate_by_token_and_rules_filter(alicloud_fake):
             m.DescribeSecurityGroupAttributeRequest(region_id="cn-hongkong", security_group_id="sg-nope"),
             clients.runtime())
     assert err.value.code == "InvalidSecurityGroupId.NotFound" and err.value.status_code == 404
+
+
+def test_oss_bucket_subresources_and_not_configured_errors(alicloud_fake):
+    import alibabacloud_oss_v2 as oss
+    from alibabacloud_oss_v2.exceptions import OperationError
+
+    from aliaudit.collectors.oss import _logging
+
+    doc = load_fixture("hk-insurer-gaps.json")
+    alicloud_fake.load(doc)
+    c = Clients(StaticKey(*account_key("5184000000000001"))).oss(
+        "cn-hongkong")
+    assert c.get_bucket_acl(oss.GetBucketAclRequest(bucket="hkins-marketing-assets")).acl == "public-read"
+    pab = c.get_bucket_public_access_block(oss.GetBucketPublicAccessBlockRequest(bucket="hkins-marketing-assets"))
+    assert pab.public_access_block_configuration.block_public_access is False
+    assert _logging(c, oss, "hkins-claims-docs")["LoggingEnabled"]["TargetBucket"] == "hkins-app-logs"
+    assert _logging(c, oss, "hkins-marketing-assets") == {}
+    with pytest.raises(OperationError) as err:
+        c.get_bucket_replication(oss.GetBucketReplicationRequest(bucket="hkins-marketing-assets"))
+    assert err.value.unwrap().code == "NoSuchReplicationConfiguration" and err.value.unwrap().status_code == 404
+    with pytest.raises(OperationError) as err:
+        c.get_bucket_https_config(oss.GetBucketHttpsConfigRequest(bucket="hkins-marketing-assets"))
+    assert err.value.unwrap().code == "NoSuchHttpsConfig"
+    tls = c.get_bucket_https_config(oss.GetBucketHttpsConfigRequest(bucket="hkins-app-logs")).https_configuration.tls
+    assert tls.enable is True and tls.tls_versions == ["TLSv1.0", "TLSv1.1", "TLSv1.2"]
+    # a recorded failure replays as the real error
+    doc["accounts"][0]["errors"].append({"product": "oss", "action": "GetBucketAcl", "region": "cn-hongkong",
+                                         "resource": "hkins-claims-docs", "code": "AccessDenied", "message": "no",
+                                         "http_status": 403})
+    alicloud_fake.load(doc)
+    with pytest.raises(OperationError) as err:
+        c.get_bucket_acl(oss.GetBucketAclRequest(bucket="hkins-claims-docs"))
+    assert err.value.unwrap().code == "AccessDenied" and err.value.unwrap().status_code == 403
