@@ -59,6 +59,13 @@ RPC = {
     ("rds", "DescribeDBInstanceTDE"): (lambda m: m.DescribeDBInstanceTDERequest(dbinstance_id="rm-1"), ["TDEStatus"]),
     ("rds", "DescribeDBInstanceSSL"): (lambda m: m.DescribeDBInstanceSSLRequest(dbinstance_id="rm-1"),
                                        ["SSLEnabled", "ConnectionString", "SSLExpireTime"]),
+    ("rds", "DescribeDBInstanceIPArrayList"): (lambda m: m.DescribeDBInstanceIPArrayListRequest(dbinstance_id="rm-1"),
+                                               ["Items.DBInstanceIPArray.0.DBInstanceIPArrayName",
+                                                "Items.DBInstanceIPArray.0.DBInstanceIPArrayAttribute",
+                                                "Items.DBInstanceIPArray.0.SecurityIPList"]),
+    ("rds", "DescribeInstanceCrossBackupPolicy"): (
+        lambda m: m.DescribeInstanceCrossBackupPolicyRequest(region_id="cn-hangzhou", dbinstance_id="rm-1"),
+        ["BackupEnabled", "LogBackupEnabled", "CrossBackupRegion", "Retention"]),
     ("slb", "DescribeLoadBalancers"): (lambda m: m.DescribeLoadBalancersRequest(region_id="cn-hangzhou"),
                                        ["LoadBalancers.LoadBalancer.0.LoadBalancerId", "LoadBalancers.LoadBalancer.0.MasterZoneId",
                                         "LoadBalancers.LoadBalancer.0.SlaveZoneId", "TotalCount"]),

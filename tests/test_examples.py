@@ -105,14 +105,22 @@ GAPS_VERDICTS = {
     ('oss-bucket-zrs', 'hkins-app-logs'): 'PASS',
     ('oss-bucket-zrs', 'hkins-claims-docs'): 'PASS',
     ('oss-bucket-zrs', 'hkins-marketing-assets'): 'FAIL',
+    ('rds-allowlist-not-open', 'rm-j6cclaimspg01'): 'FAIL',
+    ('rds-allowlist-not-open', 'rm-j6cpolicydb01'): 'PASS',
     ('rds-backup-retention', 'rm-j6cclaimspg01'): 'FAIL',
     ('rds-backup-retention', 'rm-j6cpolicydb01'): 'PASS',
+    ('rds-cross-region-backup', 'rm-j6cclaimspg01'): 'FAIL',
+    ('rds-cross-region-backup', 'rm-j6cpolicydb01'): 'PASS',
+    ('rds-cross-region-log-backup', 'rm-j6cclaimspg01'): 'FAIL',
+    ('rds-cross-region-log-backup', 'rm-j6cpolicydb01'): 'PASS',
     ('rds-log-backup-enabled', 'rm-j6cclaimspg01'): 'FAIL',
     ('rds-log-backup-enabled', 'rm-j6cpolicydb01'): 'PASS',
     ('rds-multi-zone', 'rm-j6cclaimspg01'): 'FAIL',
     ('rds-multi-zone', 'rm-j6cpolicydb01'): 'PASS',
     ('rds-ssl-enabled', 'rm-j6cclaimspg01'): 'FAIL',
     ('rds-ssl-enabled', 'rm-j6cpolicydb01'): 'PASS',
+    ('rds-tde-cmk', 'rm-j6cclaimspg01'): 'FAIL',
+    ('rds-tde-cmk', 'rm-j6cpolicydb01'): 'PASS',
     ('rds-tde-enabled', 'rm-j6cclaimspg01'): 'FAIL',
     ('rds-tde-enabled', 'rm-j6cpolicydb01'): 'PASS',
     ('slb-https-listener-tls12', 'lb-j6clegacy01/https:443'): 'FAIL',
@@ -156,7 +164,7 @@ def test_gaps_fixture_covers_both_hong_kong_zones(gaps_doc):
 def test_every_fail_finding_has_evidence_and_remediation(gaps_report):
     fails = findings(gaps_report)
     fails = [f for f in fails if f["status"] == "FAIL"]
-    assert len(fails) == sum(1 for v in GAPS_VERDICTS.values() if v == "FAIL") == 55
+    assert len(fails) == sum(1 for v in GAPS_VERDICTS.values() if v == "FAIL") == 59
     for f in fails:
         assert f["evidence"], f
         assert f["reason"], f

@@ -84,3 +84,34 @@ def test_oss_bucket_subresources_and_not_configured_errors(alicloud_fake):
     with pytest.raises(OperationError) as err:
         c.get_bucket_acl(oss.GetBucketAclRequest(bucket="hkins-claims-docs"))
     assert err.value.unwrap().code == "AccessDenied" and err.value.unwrap().status_code == 403
+
+
+def test_rds_allow_lists_and_cross_backup_policy_errors(alicloud_fake):
+    alicloud_fake.load(load_fixture("hk-insurer-gaps.json"))
+    clients, rds = client("rds")
+    m = models("rds")
+    body = rds.describe_dbinstance_iparray_list_with_options(
+        m.DescribeDBInstanceIPArrayListRequest(dbinstance_id="rm-j6cclaimspg01"), clients.runtime()).body.to_map()
+    assert [(a["DBInstanceIPArrayName"], a["DBInstanceIPArrayAttribute"]) for a in body["Items"]["DBInstanceIPArray"]] \
+        == [("default", ""), ("ali_dms_group", "hidden")]
+    body = rds.describe_instance_cross_backup_policy_with_options(
+        m.DescribeInstanceCrossBackupPolicyRequest(region_id="cn-hongkong", dbinstance_id="rm-j6cpolicydb01"),
+        clients.runtime()).body.to_map()
+    assert (body["BackupEnabled"], body["CrossBackupRegion"]) == ("Enable", "cn-shenzhen")
+    with pytest.raises(TeaException) as err:
+        rds.describe_instance_cross_backup_policy_with_options(
+            m.DescribeInstanceCrossBackupPolicyRequest(region_id="cn-hongkong", dbinstance_id="rm-nope"),
+            clients.runtime())
+    assert err.value.code == "InvalidDBInstanceId.NotFound" and err.value.status_code == 400
+
+
+def test_rds_cross_backup_not_supported_is_error_not_pass(gaps_doc):
+    from conftest import findings, scan
+
+    gaps_doc["accounts"][0]["errors"].append(
+        {"product": "rds", "action": "DescribeInstanceCrossBackupPolicy", "region": "cn-hongkong",
+         "resource": "rm-j6cpolicydb01", "code": "CrossBackupNotSupport",
+         "message": "Specified region not support cross region backup", "http_status": 403})
+    report = scan(gaps_doc)
+    [f] = findings(report, "rds-cross-region-backup", "rm-j6cpolicydb01")
+    assert f["status"] == "ERROR" and f["evidence"]["error"]["code"] == "CrossBackupNotSupport"
