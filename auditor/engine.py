@@ -50,8 +50,8 @@ def _matches(resource_id: str, err_resource: str) -> bool:
     return resource_id == err_resource or resource_id.startswith(err_resource + "/")
 
 
-def evaluate_account(account: dict, rules: Iterable, settings: Settings) -> list[dict]:
-    view = AccountView(account)
+def evaluate_account(account: dict, rules: Iterable, settings: Settings, collected_at: str | None = None) -> list[dict]:
+    view = AccountView(account, collected_at)
     findings: list[dict] = []
     for rule in rules:
         findings.extend(_evaluate_rule(rule, view, settings))
@@ -135,5 +135,5 @@ def evaluate(doc: dict, rules: Iterable, settings: Settings) -> list[dict]:
     rules = list(rules)
     findings: list[dict] = []
     for account in doc.get("accounts", []):
-        findings.extend(evaluate_account(account, rules, settings))
+        findings.extend(evaluate_account(account, rules, settings, doc.get("collected_at")))
     return findings

@@ -62,6 +62,8 @@ def collect_fixture(fixture: str | dict, opts: ScanOptions) -> dict:
 
     doc = snapshot.load(fixture) if isinstance(fixture, str) else snapshot.validate(fixture)
     out = snapshot.new("fixture")
+    # The state is as it was when the fixture was recorded: ages are measured from then.
+    out["collected_at"] = doc.get("collected_at") or out["collected_at"]
     out["identities"] = []
     with FakeCloud().load(doc):
         for account in doc["accounts"]:

@@ -22,6 +22,11 @@ RPC_SDKS = {
     "rds": ("alibabacloud_rds20140815", "2014-08-15"),
     "slb": ("alibabacloud_slb20140515", "2014-05-15"),
     "sts": ("alibabacloud_sts20150401", "2015-04-01"),
+    "vpc": ("alibabacloud_vpc20160428", "2016-04-28"),
+    "actiontrail": ("alibabacloud_actiontrail20200706", "2020-07-06"),
+    # RAM users, keys and password policy; the account security report is only in IMS.
+    "ram": ("alibabacloud_ram20150501", "2015-05-01"),
+    "ims": ("alibabacloud_ims20190815", "2019-08-15"),
 }
 
 

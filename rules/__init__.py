@@ -6,10 +6,10 @@ dropped cannot go unnoticed.
 
 from __future__ import annotations
 
-from . import ecs, ecs_sg, kms, oss, rds, slb
+from . import ecs, ecs_sg, kms, oss, ram, rds, slb
 from .base import Rule
 
-MODULES = (ecs, ecs_sg, kms, oss, rds, slb)
+MODULES = (ecs, ecs_sg, kms, oss, rds, slb, ram)
 
 
 def all_rules() -> list[Rule]:

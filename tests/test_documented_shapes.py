@@ -72,6 +72,23 @@ RPC = {
     ("slb", "DescribeLoadBalancerListeners"): (lambda m: m.DescribeLoadBalancerListenersRequest(region_id="cn-hangzhou"),
                                                ["Listeners.0.ListenerProtocol", "Listeners.0.HTTPListenerConfig.ListenerForward",
                                                 "Listeners.1.HTTPSListenerConfig.TLSCipherPolicy", "Listeners.1.LoadBalancerId"]),
+    ("ram", "ListUsers"): (lambda m: m.ListUsersRequest(max_items=1000),
+                           ["Users.User.0.UserName", "Users.User.0.UserId", "IsTruncated", "Marker"]),
+    ("ram", "GetLoginProfile"): (lambda m: m.GetLoginProfileRequest(user_name="u"),
+                                 ["LoginProfile.UserName", "LoginProfile.MFABindRequired"]),
+    ("ram", "GetUserMFAInfo"): (lambda m: m.GetUserMFAInfoRequest(user_name="u"), ["MFADevice.SerialNumber"]),
+    ("ram", "ListAccessKeys"): (lambda m: m.ListAccessKeysRequest(user_name="u"),
+                                ["AccessKeys.AccessKey.0.AccessKeyId", "AccessKeys.AccessKey.0.Status",
+                                 "AccessKeys.AccessKey.0.CreateDate"]),
+    ("ram", "GetAccessKeyLastUsed"): (lambda m: m.GetAccessKeyLastUsedRequest(user_name="u", user_access_key_id="k"),
+                                      ["AccessKeyLastUsed.LastUsedDate"]),
+    # The documented example is IMS's; RAM 2015-05-01 parses the fields the rules read with the same names.
+    ("ram", "GetPasswordPolicy"): (None, ["PasswordPolicy.MinimumPasswordLength", "PasswordPolicy.RequireSymbols",
+                                          "PasswordPolicy.RequireNumbers", "PasswordPolicy.RequireUppercaseCharacters",
+                                          "PasswordPolicy.RequireLowercaseCharacters", "PasswordPolicy.MaxPasswordAge",
+                                          "PasswordPolicy.PasswordReusePrevention", "PasswordPolicy.MaxLoginAttemps"]),
+    ("ims", "GetAccountSecurityPracticeReport"): (
+        None, ["AccountSecurityPracticeInfo.AccountSecurityPracticeUserInfo.RootWithAccessKey"]),
     ("sts", "GetCallerIdentity"): (None, ["AccountId", "Arn", "IdentityType"]),
 }
 

@@ -105,6 +105,31 @@ GAPS_VERDICTS = {
     ('oss-bucket-zrs', 'hkins-app-logs'): 'PASS',
     ('oss-bucket-zrs', 'hkins-claims-docs'): 'PASS',
     ('oss-bucket-zrs', 'hkins-marketing-assets'): 'FAIL',
+    ('ram-access-key-age', 'alice.admin/fake-ak-alice-0001'): 'PASS',
+    ('ram-access-key-age', 'bob.claims/fake-ak-bob-0001'): 'FAIL',
+    ('ram-access-key-age', 'bob.claims/fake-ak-bob-0002'): 'FAIL',
+    ('ram-access-key-age', 'bob.claims/fake-ak-bob-0003'): 'NOT_APPLICABLE',
+    ('ram-access-key-age', 'ci-deploy/fake-ak-ci-0001'): 'PASS',
+    ('ram-access-key-unused', 'alice.admin/fake-ak-alice-0001'): 'PASS',
+    ('ram-access-key-unused', 'bob.claims/fake-ak-bob-0001'): 'PASS',
+    ('ram-access-key-unused', 'bob.claims/fake-ak-bob-0002'): 'FAIL',
+    ('ram-access-key-unused', 'bob.claims/fake-ak-bob-0003'): 'NOT_APPLICABLE',
+    ('ram-access-key-unused', 'ci-deploy/fake-ak-ci-0001'): 'PASS',
+    ('ram-console-user-mfa', 'alice.admin'): 'PASS',
+    ('ram-console-user-mfa', 'bob.claims'): 'FAIL',
+    ('ram-console-user-mfa', 'ci-deploy'): 'NOT_APPLICABLE',
+    ('ram-no-root-access-key', '5184000000000001'): 'FAIL',
+    ('ram-password-max-age', '5184000000000001'): 'FAIL',
+    ('ram-password-max-login-attempts', '5184000000000001'): 'FAIL',
+    ('ram-password-min-length', '5184000000000001'): 'FAIL',
+    ('ram-password-require-lowercase', '5184000000000001'): 'FAIL',
+    ('ram-password-require-numbers', '5184000000000001'): 'FAIL',
+    ('ram-password-require-symbols', '5184000000000001'): 'FAIL',
+    ('ram-password-require-uppercase', '5184000000000001'): 'FAIL',
+    ('ram-password-reuse-prevention', '5184000000000001'): 'FAIL',
+    ('ram-user-single-active-key', 'alice.admin'): 'PASS',
+    ('ram-user-single-active-key', 'bob.claims'): 'FAIL',
+    ('ram-user-single-active-key', 'ci-deploy'): 'PASS',
     ('rds-allowlist-not-open', 'rm-j6cclaimspg01'): 'FAIL',
     ('rds-allowlist-not-open', 'rm-j6cpolicydb01'): 'PASS',
     ('rds-backup-retention', 'rm-j6cclaimspg01'): 'FAIL',
@@ -133,6 +158,8 @@ GAPS_VERDICTS = {
     ('slb-multi-zone', 'lb-j6clegacy01'): 'FAIL',
     ('slb-multi-zone', 'lb-j6cweb01'): 'PASS',
 }
+
+ACCOUNT_LEVEL = {"ram"}  # global services: their findings have no region
 
 GAPS_CLAUSES = {
     ("hkia-gl8", "5.1(a)"): "MANUAL",
@@ -164,12 +191,13 @@ def test_gaps_fixture_covers_both_hong_kong_zones(gaps_doc):
 def test_every_fail_finding_has_evidence_and_remediation(gaps_report):
     fails = findings(gaps_report)
     fails = [f for f in fails if f["status"] == "FAIL"]
-    assert len(fails) == sum(1 for v in GAPS_VERDICTS.values() if v == "FAIL") == 59
+    assert len(fails) == sum(1 for v in GAPS_VERDICTS.values() if v == "FAIL") == 73
     for f in fails:
         assert f["evidence"], f
         assert f["reason"], f
         assert f["remediation"]["console"], f
-        assert f["region"] and f["resource_id"] and f["account_id"] == "5184000000000001"
+        assert f["resource_id"] and f["account_id"] == "5184000000000001"
+        assert f["region"] or f["product"] in ACCOUNT_LEVEL, f
         assert any(key.split(".")[0] in {a.split(":")[1] for a in f["api"]} for key in f["evidence"]), f
 
 
@@ -189,7 +217,10 @@ def test_compliant_fixture_every_automated_clause_compliant(compliant_report):
             assert c["status"] == "MANUAL", c
         else:
             assert c["status"] == "COMPLIANT", c
-    assert {f["status"] for f in compliant_report["findings"]} == {"PASS"}
+    # NOT_APPLICABLE only where a check has nothing to judge (a RAM user without console login needs no MFA).
+    assert {f["status"] for f in compliant_report["findings"]} == {"PASS", "NOT_APPLICABLE"}
+    assert [(f["rule"], f["resource_id"]) for f in compliant_report["findings"] if f["status"] == "NOT_APPLICABLE"] \
+        == [("ram-console-user-mfa", "app-runtime")]
 
 
 def test_manual_clauses_never_compliant_without_attestation(gaps_report):
@@ -220,12 +251,13 @@ def test_cli_compliant_exit_0():
 
 
 def test_cli_fail_on_threshold(tmp_path):
-    # The gaps fixture's only critical FAIL is the security group open on every port.
+    # The gaps fixture's critical FAILs: the security group open on every port, the root AccessKey.
     proc = _cli("scan", "--fixture", fixture_path("hk-insurer-gaps.json"), "--fail-on", "critical")
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(open(fixture_path("hk-insurer-gaps.json")).read())
     hk = doc["accounts"][0]["regions"]["cn-hongkong"]
     hk["ecs"]["security_groups"] = [g for g in hk["ecs"]["security_groups"] if g["SecurityGroupId"] != "sg-j6clegacy"]
+    doc["accounts"][0]["global"]["ram"]["security_report"][0]["AccountSecurityPracticeUserInfo"]["RootWithAccessKey"] = 0
     path = tmp_path / "no-critical.json"
     path.write_text(json.dumps(doc))
     # Without it, --fail-on critical lets the high-severity FAILs through.

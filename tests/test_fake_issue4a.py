@@ -115,3 +115,53 @@ def test_rds_cross_backup_not_supported_is_error_not_pass(gaps_doc):
     report = scan(gaps_doc)
     [f] = findings(report, "rds-cross-region-backup", "rm-j6cpolicydb01")
     assert f["status"] == "ERROR" and f["evidence"]["error"]["code"] == "CrossBackupNotSupport"
+
+
+def test_ram_users_paginate_by_marker_and_absent_states_are_documented_404s(alicloud_fake):
+    doc = load_fixture("hk-insurer-gaps.json")
+    alicloud_fake.load(doc)
+    clients = Clients(StaticKey(*account_key("5184000000000001")))
+    ram = clients.rpc("ram", "cn-hongkong")
+    m = models("ram")
+    names, marker, pages = [], None, 0
+    while True:
+        body = ram.list_users_with_options(m.ListUsersRequest(max_items=2, marker=marker), clients.runtime()).body.to_map()
+        pages += 1
+        names += [u["UserName"] for u in body["Users"]["User"]]
+        if not body["IsTruncated"]:
+            assert "Marker" not in body
+            break
+        marker = body["Marker"]
+    assert (names, pages) == (["alice.admin", "bob.claims", "ci-deploy"], 2)
+    with pytest.raises(TeaException) as err:
+        ram.list_users_with_options(m.ListUsersRequest(max_items=1001), clients.runtime())
+    assert err.value.code == "InvalidParameter.MaxItems"
+    with pytest.raises(TeaException) as err:
+        ram.get_login_profile_with_options(m.GetLoginProfileRequest(user_name="ci-deploy"), clients.runtime())
+    assert (err.value.code, err.value.status_code) == ("EntityNotExist.User.LoginProfile", 404)
+    with pytest.raises(TeaException) as err:
+        ram.get_user_mfainfo_with_options(m.GetUserMFAInfoRequest(user_name="bob.claims"), clients.runtime())
+    assert (err.value.code, err.value.status_code) == ("EntityNotExist.User.MFADevice", 404)
+    with pytest.raises(TeaException) as err:
+        ram.list_access_keys_with_options(m.ListAccessKeysRequest(user_name="nobody"), clients.runtime())
+    assert (err.value.code, err.value.status_code) == ("EntityNotExist.User", 404)
+    keys = ram.list_access_keys_with_options(m.ListAccessKeysRequest(user_name="bob.claims"),
+                                             clients.runtime()).body.to_map()["AccessKeys"]["AccessKey"]
+    assert [k["Status"] for k in keys] == ["Active", "Active", "Inactive"] and "last_used" not in keys[0]
+    policy = ram.get_password_policy_with_options(clients.runtime()).body.to_map()["PasswordPolicy"]
+    assert policy["MaxLoginAttemps"] == 0 and policy["MinimumPasswordLength"] == 8
+    ims = clients.rpc("ims", "cn-hongkong")
+    report = ims.get_account_security_practice_report_with_options(clients.runtime()).body.to_map()
+    assert report["AccountSecurityPracticeInfo"]["AccountSecurityPracticeUserInfo"]["RootWithAccessKey"] == 1
+
+
+def test_ram_list_users_failure_is_account_wide_error(gaps_doc):
+    from conftest import findings, scan
+
+    gaps_doc["accounts"][0]["errors"].append({"product": "ram", "action": "ListUsers", "region": None,
+                                              "resource": None, "code": "NoPermission", "message": "denied",
+                                              "http_status": 403})
+    report = scan(gaps_doc)
+    [f] = findings(report, "ram-console-user-mfa")
+    assert f["status"] == "ERROR" and f["resource_id"] == "*"
+    assert {f["status"] for f in findings(report, "ram-password-min-length")} == {"FAIL"}

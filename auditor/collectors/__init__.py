@@ -6,9 +6,9 @@ Collectors write API-shaped data into the snapshot and record every failed
 call; they never decide compliance.
 """
 
-from . import ecs, kms, oss, rds, slb
+from . import ecs, ims, kms, oss, ram, rds, slb
 
-COLLECTORS = (ecs, kms, oss, rds, slb)
+COLLECTORS = (ecs, kms, oss, rds, slb, ram, ims)
 
 
 def all_calls() -> set[str]:

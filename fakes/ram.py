@@ -1,0 +1,95 @@
+"""RAM 2015-05-01 (global, ram.aliyuncs.com): password policy, users, login profiles, MFA devices, AccessKeys.
+
+Users live in the snapshot's account section: global.ram.users[], each with `login_profile`
+(null: no console login), `mfa_device` (null: none bound) and `access_keys` (each with `last_used`).
+"""
+
+from .common import find, strip
+from .rpc import Call, _decode_token, _encode_token
+from .wire import ApiError
+
+PRODUCT = "ram"
+VERSION = "2015-05-01"
+HOST_PREFIXES = ("ram",)
+USER_DETAILS = ("login_profile", "mfa_device", "access_keys")
+
+# Served when the snapshot has no policy: a weak one (8 characters, nothing else required). Not a claim
+# about the real default.
+DEFAULT_POLICY = {"MinimumPasswordLength": 8, "RequireLowercaseCharacters": False, "RequireUppercaseCharacters": False,
+                  "RequireNumbers": False, "RequireSymbols": False, "HardExpiry": False, "MaxPasswordAge": 0,
+                  "PasswordReusePrevention": 0, "MaxLoginAttemps": 5}
+
+
+def _users(call: Call) -> list[dict]:
+    return call.state.global_items(call.account_id, "ram", "users") or []
+
+
+def _user(call: Call) -> dict:
+    name = call.require("UserName")
+    call.fail_if_recorded(resource=name)
+    user = find(_users(call), "UserName", name)
+    if user is None:
+        raise ApiError("EntityNotExist.User", "The user does not exist.", 404)
+    return user
+
+
+def get_password_policy(call: Call) -> dict:
+    call.fail_if_recorded()
+    stored = call.state.global_items(call.account_id, "ram", "password_policy")
+    return {"PasswordPolicy": dict(stored[0]) if stored else dict(DEFAULT_POLICY)}
+
+
+def list_users(call: Call) -> dict:
+    """Marker / MaxItems (1-1000, default 100) pagination; IsTruncated and Marker in the response."""
+    size = call.int_param("MaxItems", 100, 1, 1000)
+    marker = call.params.get("Marker") or ""
+    start = _decode_token(marker) if marker else 0
+    call.fail_if_recorded(page=start // size + 1)
+    users = _users(call)
+    page = [strip(u, USER_DETAILS) for u in users[start:start + size]]
+    body = {"Users": {"User": page}, "IsTruncated": start + size < len(users)}
+    if body["IsTruncated"]:
+        body["Marker"] = _encode_token(start + size)
+    return body
+
+
+def get_login_profile(call: Call) -> dict:
+    user = _user(call)
+    profile = user.get("login_profile")
+    if not profile:
+        raise ApiError("EntityNotExist.User.LoginProfile", "The user login profile does not exist.", 404)
+    return {"LoginProfile": profile}
+
+
+def get_user_mfa_info(call: Call) -> dict:
+    user = _user(call)
+    device = user.get("mfa_device")
+    if not device:
+        raise ApiError("EntityNotExist.User.MFADevice", "The user has not bound any MFA device.", 404)
+    return {"MFADevice": device}
+
+
+def list_access_keys(call: Call) -> dict:
+    user = _user(call)
+    return {"AccessKeys": {"AccessKey": [strip(k, ("last_used",)) for k in user.get("access_keys") or []]}}
+
+
+def get_access_key_last_used(call: Call) -> dict:
+    name = call.require("UserName")
+    key_id = call.require("UserAccessKeyId")
+    call.fail_if_recorded(resource=f"{name}/{key_id}")
+    user = _user(call)
+    key = find(user.get("access_keys") or [], "AccessKeyId", key_id)
+    if key is None:
+        raise ApiError("EntityNotExist.User.AccessKey", "The AccessKey does not exist.", 404)
+    return {"AccessKeyLastUsed": key.get("last_used") or {"LastUsedDate": ""}}
+
+
+ACTIONS = {
+    "GetPasswordPolicy": get_password_policy,
+    "ListUsers": list_users,
+    "GetLoginProfile": get_login_profile,
+    "GetUserMFAInfo": get_user_mfa_info,
+    "ListAccessKeys": list_access_keys,
+    "GetAccessKeyLastUsed": get_access_key_last_used,
+}
