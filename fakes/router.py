@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 
-from . import auth, ecs, ims, kms, oss, ram, rds, slb, sts
+from . import actiontrail, auth, ecs, ims, kms, oss, ram, rds, slb, sts, vpc
 from .rpc import Call
 from .wire import ApiError, Request, Response, json_response, request_id
 
 # The explicit registry of RPC products the fake implements.
-RPC_PRODUCTS = (ecs, kms, rds, slb, sts, ram, ims)
+RPC_PRODUCTS = (ecs, kms, rds, slb, sts, vpc, actiontrail, ram, ims)
 
 _REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 

@@ -6,10 +6,10 @@ dropped cannot go unnoticed.
 
 from __future__ import annotations
 
-from . import ecs, ecs_sg, kms, oss, ram, rds, slb
+from . import actiontrail, ecs, ecs_sg, kms, oss, ram, rds, residency, slb, vpc
 from .base import Rule
 
-MODULES = (ecs, ecs_sg, kms, oss, rds, slb, ram)
+MODULES = (ecs, ecs_sg, kms, oss, rds, slb, vpc, actiontrail, ram, residency)
 
 
 def all_rules() -> list[Rule]:

@@ -7,6 +7,27 @@ import sys
 from conftest import clause, findings, fixture_path
 
 GAPS_VERDICTS = {
+    ('actiontrail-multi-region-trail', '5184000000000001'): 'FAIL',
+    ('actiontrail-trail-delivery', 'hk-write-audit'): 'FAIL',
+    ('actiontrail-trail-logging', 'hk-write-audit'): 'FAIL',
+    ('actiontrail-trail-read-write', 'hk-write-audit'): 'FAIL',
+    ('data-residency-allowed-regions', 'd-j6cbatch01data'): 'PASS',
+    ('data-residency-allowed-regions', 'd-j6cbatch01sys'): 'PASS',
+    ('data-residency-allowed-regions', 'd-j6cweb01data'): 'PASS',
+    ('data-residency-allowed-regions', 'd-j6cweb01sys'): 'PASS',
+    ('data-residency-allowed-regions', 'd-j6cweb02sys'): 'PASS',
+    ('data-residency-allowed-regions', 'd-t4nanalytics01sys'): 'FAIL',
+    ('data-residency-allowed-regions', 'hkins-app-logs'): 'PASS',
+    ('data-residency-allowed-regions', 'hkins-claims-docs'): 'PASS',
+    ('data-residency-allowed-regions', 'hkins-marketing-assets'): 'PASS',
+    ('data-residency-allowed-regions', 'i-j6c0batch01'): 'PASS',
+    ('data-residency-allowed-regions', 'i-j6c0web01'): 'PASS',
+    ('data-residency-allowed-regions', 'i-j6c0web02'): 'PASS',
+    ('data-residency-allowed-regions', 'i-t4n0analytics01'): 'FAIL',
+    ('data-residency-allowed-regions', 'lb-j6clegacy01'): 'PASS',
+    ('data-residency-allowed-regions', 'lb-j6cweb01'): 'PASS',
+    ('data-residency-allowed-regions', 'rm-j6cclaimspg01'): 'PASS',
+    ('data-residency-allowed-regions', 'rm-j6cpolicydb01'): 'PASS',
     ('ecs-disk-auto-snapshot', 'd-j6cbatch01data'): 'FAIL',
     ('ecs-disk-auto-snapshot', 'd-j6cbatch01sys'): 'PASS',
     ('ecs-disk-auto-snapshot', 'd-j6cweb01data'): 'PASS',
@@ -157,6 +178,9 @@ GAPS_VERDICTS = {
     ('slb-listener-https-only', 'lb-j6cweb01/https:443'): 'PASS',
     ('slb-multi-zone', 'lb-j6clegacy01'): 'FAIL',
     ('slb-multi-zone', 'lb-j6cweb01'): 'PASS',
+    ('vpc-flow-logs-enabled', 'vpc-j6cdev01'): 'FAIL',
+    ('vpc-flow-logs-enabled', 'vpc-j6cprod01'): 'PASS',
+    ('vpc-flow-logs-enabled', 'vpc-t4nanalytics'): 'FAIL',
 }
 
 ACCOUNT_LEVEL = {"ram"}  # global services: their findings have no region
@@ -191,13 +215,13 @@ def test_gaps_fixture_covers_both_hong_kong_zones(gaps_doc):
 def test_every_fail_finding_has_evidence_and_remediation(gaps_report):
     fails = findings(gaps_report)
     fails = [f for f in fails if f["status"] == "FAIL"]
-    assert len(fails) == sum(1 for v in GAPS_VERDICTS.values() if v == "FAIL") == 73
+    assert len(fails) == sum(1 for v in GAPS_VERDICTS.values() if v == "FAIL") == 81
     for f in fails:
         assert f["evidence"], f
         assert f["reason"], f
         assert f["remediation"]["console"], f
         assert f["resource_id"] and f["account_id"] == "5184000000000001"
-        assert f["region"] or f["product"] in ACCOUNT_LEVEL, f
+        assert f["region"] or f["product"] in ACCOUNT_LEVEL or f["resource_type"] == "account", f
         assert any(key.split(".")[0] in {a.split(":")[1] for a in f["api"]} for key in f["evidence"]), f
 
 

@@ -165,3 +165,50 @@ def test_ram_list_users_failure_is_account_wide_error(gaps_doc):
     [f] = findings(report, "ram-console-user-mfa")
     assert f["status"] == "ERROR" and f["resource_id"] == "*"
     assert {f["status"] for f in findings(report, "ram-password-min-length")} == {"FAIL"}
+
+
+def test_vpc_flow_logs_paginate_and_filter(alicloud_fake):
+    doc = load_fixture("hk-insurer-gaps.json")
+    hk = doc["accounts"][0]["regions"]["cn-hongkong"]
+    fl = hk["vpc"]["flow_logs"][0]
+    hk["vpc"]["flow_logs"] = [dict(fl, FlowLogId=f"fl-many{i:03d}") for i in range(51)]
+    alicloud_fake.load(doc)
+    clients = Clients(StaticKey(*account_key("5184000000000001")))
+    vpc = clients.rpc("vpc", "cn-hongkong")
+    m = models("vpc")
+    page2 = vpc.describe_flow_logs_with_options(m.DescribeFlowLogsRequest(region_id="cn-hongkong", page_size=50,
+                                                                         page_number=2), clients.runtime()).body.to_map()
+    assert [f["FlowLogId"] for f in page2["FlowLogs"]["FlowLog"]] == ["fl-many050"] and page2["TotalCount"] == "51"
+    with pytest.raises(TeaException) as err:
+        vpc.describe_vpcs_with_options(m.DescribeVpcsRequest(region_id="cn-hongkong", page_size=51), clients.runtime())
+    assert err.value.code == "InvalidParameter.PageSize"
+    from aliaudit.collect import collect_account
+
+    got = collect_account(clients, "5184000000000001", ["cn-hongkong"], workers=1)
+    assert len(got["regions"]["cn-hongkong"]["vpc"]["flow_logs"]) == 51
+    assert alicloud_fake.calls[("vpc", "DescribeFlowLogs")] == 1 + 2
+
+
+def test_actiontrail_shadow_trails_and_status_from_home_region(alicloud_fake):
+    doc = load_fixture("hk-insurer-compliant.json")
+    alicloud_fake.load(doc)
+    clients = Clients(StaticKey(*account_key("5184000000000002")))
+    at = clients.rpc("actiontrail", "cn-hongkong")
+    m = models("actiontrail")
+    body = at.describe_trails_with_options(m.DescribeTrailsRequest(), clients.runtime()).body.to_map()
+    assert [t["Name"] for t in body["TrailList"]] == ["org-audit-all"] and "status" not in body["TrailList"][0]
+    status = at.get_trail_status_with_options(m.GetTrailStatusRequest(name="org-audit-all"), clients.runtime())
+    assert status.body.to_map()["IsLogging"] is True
+    with pytest.raises(TeaException) as err:
+        at.get_trail_status_with_options(m.GetTrailStatusRequest(name="nope"), clients.runtime())
+    assert err.value.status_code == 404
+
+
+def test_residency_follows_allowed_regions_setting(gaps_doc):
+    from dataclasses import replace
+
+    from aliaudit.settings import Settings
+    from conftest import findings, scan
+
+    report = scan(gaps_doc, settings=replace(Settings(), allowed_regions=("cn-hongkong", "ap-southeast-1")))
+    assert {f["status"] for f in findings(report, "data-residency-allowed-regions")} == {"PASS"}

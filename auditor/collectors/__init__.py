@@ -6,9 +6,9 @@ Collectors write API-shaped data into the snapshot and record every failed
 call; they never decide compliance.
 """
 
-from . import ecs, ims, kms, oss, ram, rds, slb
+from . import actiontrail, ecs, ims, kms, oss, ram, rds, slb, vpc
 
-COLLECTORS = (ecs, kms, oss, rds, slb, ram, ims)
+COLLECTORS = (ecs, kms, oss, rds, slb, vpc, actiontrail, ram, ims)
 
 
 def all_calls() -> set[str]:
