@@ -36,7 +36,9 @@ def main() -> None:
               help="Exit 1 when a FAIL of this severity or higher exists.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="YAML file of rule thresholds.")
 @click.option("--endpoint-override", metavar="URL", help="Send every product's API calls to this address.")
-def scan(fixture, regions, frameworks, fmt, output, fail_on, config_path, endpoint_override):
+@click.option("--attestations", "attestations_path", type=click.Path(dir_okay=False),
+              help="YAML list of attestations for manual clauses (clause, statement, evidence, owner, date, expires).")
+def scan(fixture, regions, frameworks, fmt, output, fail_on, config_path, endpoint_override, attestations_path):
     """Collect account state, evaluate the rules and report per clause.
 
     Exit codes: 0 no FAIL at or above --fail-on; 1 such a FAIL; 2 bad usage or input;
@@ -52,6 +54,10 @@ def scan(fixture, regions, frameworks, fmt, output, fail_on, config_path, endpoi
             from . import clauses
 
             clauses.load(list(frameworks))
+        if attestations_path:
+            from . import attestations, clauses
+
+            opts.attestations = attestations.load(attestations_path, clauses.load())
         if fixture:
             collected = scanning.collect_fixture(fixture, opts)
             source = {"kind": "fixture", "path": fixture}
@@ -74,6 +80,11 @@ def scan(fixture, regions, frameworks, fmt, output, fail_on, config_path, endpoi
         click.echo(text, nl=False)
     sys.exit(scanning.exit_code(report, fail_on))
 
+
+from .cli_catalogue import frameworks_group, rules_group  # noqa: E402
+
+main.add_command(rules_group)
+main.add_command(frameworks_group)
 
 if __name__ == "__main__":
     main()

@@ -22,6 +22,7 @@ class ScanOptions:
     settings: Settings = field(default_factory=Settings)
     endpoint_override: str | None = None
     workers: int = 8
+    attestations: list[dict] | None = None  # checked entries from attestations.load
 
 
 def identify(clients: Clients, region: str) -> dict:
@@ -110,6 +111,10 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict) -> dict:
     cats = clauses.load(opts.frameworks or None)
     findings = engine.evaluate(collected, rules, opts.settings)
     clause_results = clauses.roll_up(cats, findings)
+    if opts.attestations is not None:
+        from . import attestations
+
+        attestations.apply(clause_results, opts.attestations)
     mapping = clauses.rule_clauses()
     for f in findings:
         f["clauses"] = mapping.get(f["rule"], [])
@@ -128,6 +133,7 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict) -> dict:
         "clauses": clause_results,
         "findings": findings,
         "collection_errors": errors,
+        **({"attestations": opts.attestations} if opts.attestations is not None else {}),
     }
 
 
