@@ -45,9 +45,11 @@ def main() -> None:
 @click.option("--waivers", "waivers_path", type=click.Path(dir_okay=False), help="YAML list of waivers (accepted FAILs).")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="A JSON report: exit 1 only for FAILs that are not in it.")
+@click.option("--attestations", "attestations_path", type=click.Path(dir_okay=False),
+              help="YAML list of attestations for manual clauses (clause, statement, evidence, owner, date, expires).")
 @cli_live.options
 def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
-         plan_path, waivers_path, baseline_path, **live):
+         plan_path, waivers_path, baseline_path, attestations_path, **live):
     """Collect account state, evaluate the rules and report per clause.
 
     Exit codes: 0 no FAIL at or above --fail-on; 1 such a FAIL; 2 bad usage or input;
@@ -68,6 +70,10 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
             from . import clauses
 
             clauses.load(list(frameworks))
+        if attestations_path:
+            from . import attestations, clauses
+
+            opts.attestations = attestations.load(attestations_path, clauses.load())
         if plan_path:
             collected, source = gate.collect(list(regions))
             secrets: list[str] = []
@@ -93,11 +99,12 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
 
 
 def _register() -> None:
+    from .cli_catalogue import frameworks_group, rules_group
     from .cli_diff import diff
     from .cli_fake import fake
     from .cli_history import drift, history, verify
 
-    for command in (diff, fake, verify, history, drift):
+    for command in (diff, fake, verify, history, drift, rules_group, frameworks_group):
         main.add_command(command)
 
 

@@ -33,7 +33,7 @@ def read_document(path: str):
 
 
 def load_policy(path: str) -> dict:
-    from aliaudit.fakes.ram import PolicyError, validate
+    from aliaudit.fakes.policy import PolicyError, validate
 
     try:
         return validate(read_document(path))

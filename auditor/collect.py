@@ -32,7 +32,7 @@ def collect_account(clients: Clients, account_id: str, regions: list[str], *, wo
         col = Collection(clients, account, list(regions), retry or RetryPolicy(), limiter=limiter, details=details)
         for region in regions:
             for c in collectors:
-                if hasattr(c, "collect_region") or hasattr(c, "collect_account"):
+                if hasattr(c, "collect_region") or getattr(c, "REGIONAL_SECTIONS", True) and hasattr(c, "collect_account"):
                     col.section(region, c.PRODUCT)
         tasks = [(c.collect_account, (col,)) for c in collectors if hasattr(c, "collect_account")]
         tasks += [(c.collect_region, (col, r)) for r in regions for c in collectors if hasattr(c, "collect_region")]

@@ -51,8 +51,8 @@ def _matches(resource_id: str, err_resource: str) -> bool:
     return resource_id == err_resource or resource_id.startswith(err_resource + "/")
 
 
-def evaluate_account(account: dict, rules: Iterable, settings: Settings) -> list[dict]:
-    view = AccountView(account)
+def evaluate_account(account: dict, rules: Iterable, settings: Settings, collected_at: str | None = None) -> list[dict]:
+    view = AccountView(account, collected_at)
     findings: list[dict] = []
     for rule in rules:
         findings.extend(_evaluate_rule(rule, view, settings))
@@ -76,7 +76,9 @@ def _evaluate_rule(rule, view: AccountView, settings: Settings) -> list[dict]:
     per_resource = [e for e in errors if e.get("resource") is not None]
 
     out: list[dict] = []
-    products = {n.split(":", 1)[0] for n in needs}
+    # Only the product whose resources the rule judges: KMS not enabled in a region must not turn
+    # "disks encrypted with a customer key" there into NOT_APPLICABLE.
+    products = {rule.product}
     unavailable = {}
     for u in view.raw.get("unavailable", []):
         if u["product"] in products:
@@ -150,7 +152,7 @@ def evaluate(doc: dict, rules: Iterable, settings: Settings) -> list[dict]:
     gc.disable()
     try:
         for account in doc.get("accounts", []):
-            findings.extend(evaluate_account(account, rules, settings))
+            findings.extend(evaluate_account(account, rules, settings, doc.get("collected_at")))
     finally:
         if was_enabled:
             gc.enable()

@@ -35,6 +35,7 @@ class ScanOptions:
         c = self.collection
         return {"workers": self.workers or c.workers, "detail_workers": c.detail_workers,
                 "retry": c.retry_policy(), "limiter": c.limiter(), "progress": self.progress}
+    attestations: list[dict] | None = None  # checked entries from attestations.load
 
 
 def identify(clients: Clients, region: str, retry=None) -> dict:
@@ -73,6 +74,8 @@ def collect_fixture(fixture: str | dict, opts: ScanOptions) -> dict:
 
     doc = snapshot.load(fixture) if isinstance(fixture, str) else snapshot.validate(fixture)
     out = snapshot.new("fixture")
+    # The state is as it was when the fixture was recorded: ages are measured from then.
+    out["collected_at"] = doc.get("collected_at") or out["collected_at"]
     out["identities"] = []
     extra = (opts.endpoint_override,) if opts.endpoint_override else ()
     with FakeCloud(extra_urls=extra).load(doc):
@@ -131,6 +134,10 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
     if adjust is not None:
         findings = adjust(findings)
     clause_results = clauses.roll_up(cats, findings)
+    if opts.attestations is not None:
+        from . import attestations
+
+        attestations.apply(clause_results, opts.attestations)
     mapping = clauses.rule_clauses()
     for f in findings:
         f["clauses"] = mapping.get(f["rule"], [])
@@ -150,6 +157,7 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
         "findings": findings,
         "collection_errors": errors,
         "snapshot_digest": record.digest(collected),
+        **({"attestations": opts.attestations} if opts.attestations is not None else {}),
     }
     unavailable = [u for a in collected["accounts"] for u in a.get("unavailable", [])]
     if unavailable:

@@ -28,6 +28,11 @@ RPC_SDKS = {
     "alb": ("alibabacloud_alb20200616", "2020-06-16"),
     "hbr": ("alibabacloud_hbr20170908", "2017-09-08"),
     "resourcemanager": ("alibabacloud_resourcemanager20200331", "2020-03-31"),
+    "vpc": ("alibabacloud_vpc20160428", "2016-04-28"),
+    "actiontrail": ("alibabacloud_actiontrail20200706", "2020-07-06"),
+    # RAM users, keys and password policy; the account security report is only in IMS.
+    "ram": ("alibabacloud_ram20150501", "2015-05-01"),
+    "ims": ("alibabacloud_ims20190815", "2019-08-15"),
 }
 
 

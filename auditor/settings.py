@@ -30,6 +30,13 @@ class Settings:
     hbr_retention_days: int = 7
     # GL8 5.1(d): the most days an AccessKey may live.
     access_key_max_age_days: int = 90
+    # GL8 5.1(d): the most days an active AccessKey may go unused (never used: counted from its creation).
+    access_key_max_unused_days: int = 90
+    # GL8 5.1(d): RAM password policy.
+    password_min_length: int = 14
+    password_max_age_days: int = 90
+    password_reuse_prevention: int = 5
+    password_max_login_attempts: int = 5
 
 
 def load(path: str | None) -> Settings:

@@ -154,8 +154,10 @@ class Resource:
 class AccountView:
     """Read-only access for rules to one account of a snapshot."""
 
-    def __init__(self, account: dict):
+    def __init__(self, account: dict, collected_at: str | None = None):
         self.raw = account
+        # When the state was read: rules that judge ages (keys, passwords) measure them from here.
+        self.collected_at = collected_at
         self.account_id: str = account["account_id"]
         self.errors: list[dict] = account.get("errors", [])
 

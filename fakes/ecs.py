@@ -1,6 +1,8 @@
-"""ECS 2014-05-26: regions, zones, instances, disks, automatic snapshot policies."""
+"""ECS 2014-05-26: regions, zones, instances, disks, automatic snapshot policies, security groups."""
 
+from .common import find, strip
 from .rpc import Call, page_by_number, page_by_token
+from .wire import ApiError
 
 PRODUCT = "ecs"
 VERSION = "2014-05-26"
@@ -69,10 +71,42 @@ def _no_instances(call: Call) -> dict:
 # this operation, an empty list is returned." (DescribeInstances; tests/documented/NOTES.md)
 EMPTY_WHEN_DENIED = {"DescribeInstances": _no_instances}
 
+
+def describe_security_groups(call: Call) -> dict:
+    items = _filtered(call, "security_groups", "SecurityGroupIds", "SecurityGroupId")
+    if call.params.get("VpcId"):
+        items = [g for g in items if g.get("VpcId") == call.params["VpcId"]]
+    page, token, size = page_by_token(call, items, default=10, maximum=100)
+    # TotalCount is not returned when MaxResults/NextToken are used (documented).
+    return {"SecurityGroups": {"SecurityGroup": [strip(g, ("permissions",)) for g in page]},
+            "NextToken": token, "RegionId": call.region}
+
+
+def describe_security_group_attribute(call: Call) -> dict:
+    gid = call.require("SecurityGroupId")
+    call.fail_if_recorded(resource=gid)
+    group = find(call.items("security_groups"), "SecurityGroupId", gid)
+    if group is None:
+        raise ApiError("InvalidSecurityGroupId.NotFound", "The specified SecurityGroupId does not exist.", 404)
+    rules = group.get("permissions") or []
+    direction = call.params.get("Direction") or "all"
+    if direction != "all":
+        rules = [r for r in rules if r.get("Direction") == direction]
+    nic = call.params.get("NicType") or "intranet"
+    rules = [r for r in rules if (r.get("NicType") or "intranet") == nic]
+    page, token, _ = page_by_token(call, rules, default=500, minimum=10, maximum=1000)
+    body = {k: group[k] for k in ("SecurityGroupId", "SecurityGroupName", "Description", "VpcId") if k in group}
+    body.update({"RegionId": call.region, "InnerAccessPolicy": "Accept", "Permissions": {"Permission": page},
+                 "NextToken": token})
+    return body
+
+
 ACTIONS = {
     "DescribeRegions": describe_regions,
     "DescribeZones": describe_zones,
     "DescribeInstances": describe_instances,
     "DescribeDisks": describe_disks,
     "DescribeAutoSnapshotPolicyEx": describe_auto_snapshot_policy_ex,
+    "DescribeSecurityGroups": describe_security_groups,
+    "DescribeSecurityGroupAttribute": describe_security_group_attribute,
 }

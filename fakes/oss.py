@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import re
 
-from . import auth, ram
+from . import auth, policy
 from .common import strip
 from .wire import ApiError, Request, Response, http_date, request_id, to_xml, xml_document
 
 PRODUCT = "oss"
-DETAILS = ("info", "encryption", "policy", "versioning")
+DETAILS = ("info", "encryption", "policy", "versioning", "acl", "public_access_block", "logging", "replication", "https")
 LIST_FIELDS = ("CreationDate", "ExtranetEndpoint", "IntranetEndpoint", "Location", "Name", "Region",
                "StorageClass", "ResourceGroupId", "Comment")
 
@@ -27,6 +27,11 @@ SUBRESOURCES = {
     "encryption": "GetBucketEncryption",
     "policy": "GetBucketPolicy",
     "versioning": "GetBucketVersioning",
+    "acl": "GetBucketAcl",
+    "publicAccessBlock": "GetBucketPublicAccessBlock",
+    "logging": "GetBucketLogging",
+    "replication": "GetBucketReplication",
+    "httpsConfig": "GetBucketHttpsConfig",
 }
 
 
@@ -81,7 +86,7 @@ def handle(router, req: Request) -> Response:
         if fault is not None and fault.error is not None:
             raise fault.error("oss")
         principal = auth.authenticate_oss(state, req, bucket)
-        ram.authorize_oss(principal, action, bucket)
+        policy.authorize_oss(principal, action, bucket)
         router.count("oss", action)
         if bucket is None:
             resp = _list_buckets(state, principal.account_id, req, rid)
@@ -166,6 +171,26 @@ def _subresource(action: str, item: dict, account_id: str, rid: str) -> Response
         return Response(200, _headers(rid, "application/json"), json.dumps(policy).encode())
     if action == "GetBucketVersioning":
         return Response(200, _headers(rid), xml_document("VersioningConfiguration", item.get("versioning") or {}))
+    if action == "GetBucketAcl":
+        acl = item.get("acl") or {"Owner": {"ID": account_id, "DisplayName": account_id},
+                                  "AccessControlList": {"Grant": ((item.get("info") or {}).get("AccessControlList")
+                                                                  or {}).get("Grant", "private")}}
+        return Response(200, _headers(rid), xml_document("AccessControlPolicy", acl))
+    if action == "GetBucketPublicAccessBlock":
+        pab = item.get("public_access_block") or {"BlockPublicAccess": False}
+        return Response(200, _headers(rid), xml_document("PublicAccessBlockConfiguration", pab))
+    if action == "GetBucketLogging":
+        return Response(200, _headers(rid), xml_document("BucketLoggingStatus", item.get("logging") or {}))
+    if action == "GetBucketReplication":
+        rep = item.get("replication")
+        if not rep or not rep.get("Rule"):
+            raise ApiError("NoSuchReplicationConfiguration", "The replication configuration was not found.", 404)
+        return Response(200, _headers(rid), xml_document("ReplicationConfiguration", rep))
+    if action == "GetBucketHttpsConfig":
+        https = item.get("https")
+        if not https:
+            raise ApiError("NoSuchHttpsConfig", "The https config does not exist.", 404)
+        return Response(200, _headers(rid), xml_document("HttpsConfiguration", https))
     raise ApiError("NotImplemented", f"{action} is not implemented by the fake.", 501)
 
 

@@ -1,138 +1,95 @@
-"""RAM policy enforcement: which calls a key's policy allows, as RAM evaluates identity policies.
+"""RAM 2015-05-01 (global, ram.aliyuncs.com): password policy, users, login profiles, MFA devices, AccessKeys.
 
-A key without a policy may call everything (it stands for the account itself). A key with a
-policy may call what an Allow statement matches and no Deny statement matches: explicit Deny
-wins, and what nothing allows is denied (implicit deny). Actions match case-insensitively,
-resources case-sensitively; both accept the `*` and `?` wildcards. Conditions are not evaluated:
-a statement with a Condition is refused when the policy is attached.
-
-The action of a call is `<ram code>:<Action>` (ecs:DescribeDisks, oss:GetBucketInfo); its resource
-is an ARN `acs:<product>:<region>:<account>:<type>/<id>` when the call names one resource, `*`
-for list calls, and `acs:oss:*:<account>:<bucket>` for OSS.
+Users live in the snapshot's account section: global.ram.users[], each with `login_profile`
+(null: no console login), `mfa_device` (null: none bound) and `access_keys` (each with `last_used`).
 """
 
-from __future__ import annotations
-
-import base64
-import fnmatch
-import json
-import re
-from functools import lru_cache
-
+from .common import find, strip
+from .rpc import Call, _decode_token, _encode_token
 from .wire import ApiError
 
-STS_EXEMPT = {"sts:getcalleridentity"}  # every identity may ask who it is
+PRODUCT = "ram"
+VERSION = "2015-05-01"
+HOST_PREFIXES = ("ram",)
+USER_DETAILS = ("login_profile", "mfa_device", "access_keys")
 
-# (product, request parameter naming one resource) -> ARN resource type
-RESOURCE_PARAMS = {
-    "rds": ("DBInstanceId", "dbinstance"),
-    "kms": ("KeyId", "key"),
-    "slb": ("LoadBalancerId", "loadbalancer"),
+# Served when the snapshot has no policy: a weak one (8 characters, nothing else required). Not a claim
+# about the real default.
+DEFAULT_POLICY = {"MinimumPasswordLength": 8, "RequireLowercaseCharacters": False, "RequireUppercaseCharacters": False,
+                  "RequireNumbers": False, "RequireSymbols": False, "HardExpiry": False, "MaxPasswordAge": 0,
+                  "PasswordReusePrevention": 0, "MaxLoginAttemps": 5}
+
+
+def _users(call: Call) -> list[dict]:
+    return call.state.global_items(call.account_id, "ram", "users") or []
+
+
+def _user(call: Call) -> dict:
+    name = call.require("UserName")
+    call.fail_if_recorded(resource=name)
+    user = find(_users(call), "UserName", name)
+    if user is None:
+        raise ApiError("EntityNotExist.User", "The user does not exist.", 404)
+    return user
+
+
+def get_password_policy(call: Call) -> dict:
+    call.fail_if_recorded()
+    stored = call.state.global_items(call.account_id, "ram", "password_policy")
+    return {"PasswordPolicy": dict(stored[0]) if stored else dict(DEFAULT_POLICY)}
+
+
+def list_users(call: Call) -> dict:
+    """Marker / MaxItems (1-1000, default 100) pagination; IsTruncated and Marker in the response."""
+    size = call.int_param("MaxItems", 100, 1, 1000)
+    marker = call.params.get("Marker") or ""
+    start = _decode_token(marker) if marker else 0
+    call.fail_if_recorded(page=start // size + 1)
+    users = _users(call)
+    page = [strip(u, USER_DETAILS) for u in users[start:start + size]]
+    body = {"Users": {"User": page}, "IsTruncated": start + size < len(users)}
+    if body["IsTruncated"]:
+        body["Marker"] = _encode_token(start + size)
+    return body
+
+
+def get_login_profile(call: Call) -> dict:
+    user = _user(call)
+    profile = user.get("login_profile")
+    if not profile:
+        raise ApiError("EntityNotExist.User.LoginProfile", "The user login profile does not exist.", 404)
+    return {"LoginProfile": profile}
+
+
+def get_user_mfa_info(call: Call) -> dict:
+    user = _user(call)
+    device = user.get("mfa_device")
+    if not device:
+        raise ApiError("EntityNotExist.User.MFADevice", "The user has not bound any MFA device.", 404)
+    return {"MFADevice": device}
+
+
+def list_access_keys(call: Call) -> dict:
+    user = _user(call)
+    return {"AccessKeys": {"AccessKey": [strip(k, ("last_used",)) for k in user.get("access_keys") or []]}}
+
+
+def get_access_key_last_used(call: Call) -> dict:
+    name = call.require("UserName")
+    key_id = call.require("UserAccessKeyId")
+    call.fail_if_recorded(resource=f"{name}/{key_id}")
+    user = _user(call)
+    key = find(user.get("access_keys") or [], "AccessKeyId", key_id)
+    if key is None:
+        raise ApiError("EntityNotExist.User.AccessKey", "The AccessKey does not exist.", 404)
+    return {"AccessKeyLastUsed": key.get("last_used") or {"LastUsedDate": ""}}
+
+
+ACTIONS = {
+    "GetPasswordPolicy": get_password_policy,
+    "ListUsers": list_users,
+    "GetLoginProfile": get_login_profile,
+    "GetUserMFAInfo": get_user_mfa_info,
+    "ListAccessKeys": list_access_keys,
+    "GetAccessKeyLastUsed": get_access_key_last_used,
 }
-
-ALLOW, EXPLICIT_DENY, IMPLICIT_DENY = "Allow", "ExplicitDeny", "ImplicitDeny"
-
-
-class PolicyError(ValueError):
-    """A policy document RAM would reject."""
-
-
-def validate(policy) -> dict:
-    """The policy if it is a RAM policy document; PolicyError says what is wrong otherwise."""
-    if not isinstance(policy, dict):
-        raise PolicyError("a policy is a JSON object with Version and Statement")
-    if str(policy.get("Version")) != "1":
-        raise PolicyError('Version must be "1"')
-    statements = policy.get("Statement")
-    if not isinstance(statements, list) or not statements:
-        raise PolicyError("Statement must be a non-empty list")
-    for n, st in enumerate(statements, 1):
-        if not isinstance(st, dict):
-            raise PolicyError(f"Statement {n} is not an object")
-        if st.get("Effect") not in ("Allow", "Deny"):
-            raise PolicyError(f"Statement {n}: Effect must be Allow or Deny")
-        for field in ("Action", "Resource"):
-            value = st.get(field)
-            values = [value] if isinstance(value, str) else value
-            if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
-                raise PolicyError(f"Statement {n}: {field} must be a string or a list of strings")
-    return policy
-
-
-@lru_cache(maxsize=1024)
-def _pattern(pattern: str, ignore_case: bool) -> re.Pattern:
-    return re.compile(fnmatch.translate(pattern), re.IGNORECASE if ignore_case else 0)
-
-
-def _matches(patterns, value: str, ignore_case: bool) -> bool:
-    patterns = [patterns] if isinstance(patterns, str) else patterns
-    return any(_pattern(p, ignore_case).match(value) for p in patterns)
-
-
-def evaluate(policy: dict, action: str, resource: str) -> str:
-    """Allow, ExplicitDeny or ImplicitDeny for one action on one resource."""
-    allowed = False
-    for st in policy.get("Statement", []):
-        if not (_matches(st["Action"], action, True) and _matches(st["Resource"], resource, False)):
-            continue
-        if st.get("Condition"):
-            continue
-        if st["Effect"] == "Deny":
-            return EXPLICIT_DENY
-        allowed = True
-    return ALLOW if allowed else IMPLICIT_DENY
-
-
-def _detail(principal, action: str, verdict: str) -> dict:
-    detail = {
-        "PolicyType": "AccountLevelIdentityBasedPolicy",
-        "AuthPrincipalOwnerId": principal.account_id,
-        "AuthPrincipalType": principal.principal_type,
-        "AuthPrincipalDisplayName": principal.access_key_id,
-        "NoPermissionType": verdict,
-        "AuthAction": action,
-    }
-    detail["EncodedDiagnosticMessage"] = base64.b64encode(json.dumps(detail).encode()).decode()
-    return detail
-
-
-def rpc_action_resource(call) -> tuple[str, str]:
-    action = f"{call.product}:{call.action}"
-    spec = RESOURCE_PARAMS.get(call.product)
-    if spec and call.params.get(spec[0]) and "," not in call.params[spec[0]]:
-        return action, f"acs:{call.product}:{call.region}:{call.account_id}:{spec[1]}/{call.params[spec[0]]}"
-    return action, "*"
-
-
-def authorize_rpc(call, silent: bool = False) -> str:
-    """ALLOW, or raises Forbidden.RAM. With `silent` (an action documented to answer an empty list to a
-    RAM identity without permission, like ECS DescribeInstances) a refusal returns the verdict instead."""
-    policy = call.principal.policy
-    if policy is None:
-        return ALLOW
-    action, resource = rpc_action_resource(call)
-    if action.lower() in STS_EXEMPT:
-        return ALLOW
-    verdict = evaluate(policy, action, resource)
-    if verdict != ALLOW and silent:
-        return verdict
-    if verdict != ALLOW:
-        raise ApiError("Forbidden.RAM",
-                       "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
-                       403, AccessDeniedDetail=_detail(call.principal, action, verdict))
-    return ALLOW
-
-
-def oss_resource(account_id: str, bucket: str | None) -> str:
-    return f"acs:oss:*:{account_id}:{bucket or '*'}"
-
-
-def authorize_oss(principal, action: str, bucket: str | None) -> None:
-    policy = principal.policy
-    if policy is None:
-        return
-    verdict = evaluate(policy, f"oss:{action}", oss_resource(principal.account_id, bucket))
-    if verdict != ALLOW:
-        extra = {"EC": "0003-00000201"} if verdict == EXPLICIT_DENY else {}
-        raise ApiError("AccessDenied", f"You have no right to access this resource because of RAM policy ({verdict}).",
-                       403, **extra)

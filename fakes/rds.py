@@ -11,13 +11,17 @@ from .wire import ApiError
 PRODUCT = "rds"
 VERSION = "2014-08-15"
 HOST_PREFIXES = ("rds",)
-DETAILS = ("attribute", "backup_policy", "tde", "ssl")
+DETAILS = ("attribute", "backup_policy", "tde", "ssl", "ip_arrays", "cross_backup")
 
 DEFAULTS = {
     "backup_policy": {"BackupRetentionPeriod": 7, "PreferredBackupPeriod": "Monday,Wednesday,Friday,Sunday",
                       "PreferredBackupTime": "19:00Z-20:00Z", "BackupLog": "Enable", "LogBackupRetentionPeriod": 7},
     "tde": {"TDEStatus": "Disabled"},
     "ssl": {"SSLEnabled": "No", "RequireUpdate": "No"},
+    # A new instance: the default group only, no access; cross-region backup off.
+    "ip_arrays": [{"DBInstanceIPArrayName": "default", "DBInstanceIPArrayAttribute": "", "WhitelistNetworkType": "MIX",
+                   "SecurityIPList": "127.0.0.1", "SecurityIPType": "IPv4"}],
+    "cross_backup": {"BackupEnabled": "Disable", "LogBackupEnabled": "Disable", "CrossBackupRegion": ""},
 }
 
 
@@ -66,10 +70,32 @@ def _detail(name: str):
     return handler
 
 
+def describe_ip_array_list(call: Call) -> dict:
+    item = _instance(call)
+    arrays = item.get("ip_arrays") if item.get("ip_arrays") is not None else DEFAULTS["ip_arrays"]
+    return {"Items": {"DBInstanceIPArray": list(arrays)}}
+
+
+def describe_cross_backup_policy(call: Call) -> dict:
+    call.require("RegionId")
+    try:
+        item = _instance(call)
+    except ApiError as err:
+        if err.code == "InvalidDBInstanceId.NotFound":  # documented as 400 for this action
+            raise ApiError(err.code, err.message, 400) from None
+        raise
+    policy = dict(item.get("cross_backup") or DEFAULTS["cross_backup"])
+    policy.update({k: item[k] for k in ("DBInstanceId", "Engine", "EngineVersion", "RegionId", "DBInstanceStatus")
+                   if k in item})
+    return policy
+
+
 ACTIONS = {
     "DescribeDBInstances": describe_db_instances,
     "DescribeDBInstanceAttribute": describe_db_instance_attribute,
     "DescribeBackupPolicy": _detail("backup_policy"),
     "DescribeDBInstanceTDE": _detail("tde"),
     "DescribeDBInstanceSSL": _detail("ssl"),
+    "DescribeDBInstanceIPArrayList": describe_ip_array_list,
+    "DescribeInstanceCrossBackupPolicy": describe_cross_backup_policy,
 }

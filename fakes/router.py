@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 
-from . import alb, auth, ecs, hbr, kms, oss, polardb, ram, rds, redis, resourcemanager, slb, sts
+from . import (actiontrail, alb, auth, ecs, hbr, ims, kms, oss, policy, polardb, ram, rds, redis,
+               resourcemanager, slb, sts, vpc)
 from .rpc import Call
 from .wire import ApiError, Request, Response, json_response, request_id
 
 # The explicit registry of RPC products the fake implements.
-RPC_PRODUCTS = (ecs, kms, rds, slb, sts, resourcemanager, polardb, redis, alb, hbr)
+RPC_PRODUCTS = (ecs, kms, rds, slb, sts, resourcemanager, polardb, redis, alb, hbr, vpc, actiontrail, ram, ims)
 
 _REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 
@@ -99,7 +100,7 @@ class Router:
             call = Call(self.state, principal, module.PRODUCT, action, region, req.query, req)
             self._unavailable(call)
             silent = getattr(module, "EMPTY_WHEN_DENIED", {}).get(action)
-            if ram.authorize_rpc(call, silent=silent is not None) != ram.ALLOW:
+            if policy.authorize_rpc(call, silent=silent is not None) != policy.ALLOW:
                 handler = silent
             self.count(module.PRODUCT, action)
             body = handler(call)

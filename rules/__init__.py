@@ -6,10 +6,10 @@ dropped cannot go unnoticed.
 
 from __future__ import annotations
 
-from . import alb, ecs, hbr, kms, oss, polardb, rds, redis, slb
+from . import actiontrail, alb, ecs, ecs_sg, hbr, kms, oss, polardb, ram, rds, redis, residency, slb, vpc
 from .base import Rule
 
-MODULES = (ecs, kms, oss, rds, slb, polardb, redis, alb, hbr)
+MODULES = (ecs, ecs_sg, kms, oss, rds, slb, polardb, redis, alb, hbr, vpc, actiontrail, ram, residency)
 
 
 def all_rules() -> list[Rule]:

@@ -1,6 +1,9 @@
-"""RDS rules: SSL, TDE, backup retention, log backup, multi-zone."""
+"""RDS rules: SSL, TDE and its key, backup retention, log backup, cross-region backup, multi-zone, allow-lists."""
 
-from .base import check, rule
+import ipaddress
+
+from .base import check, rule, unknown
+from .common import is_customer_key, key_index
 
 SSL_ON = {"Yes", "on"}  # MySQL / SQL Server say Yes, PostgreSQL says on
 
@@ -101,3 +104,127 @@ def multi_zone(acct, settings):
                     {"DescribeDBInstances.ZoneId": zone, "DescribeDBInstanceAttribute.SlaveZones": slaves,
                      "DescribeDBInstances.Category": inst.get("Category")},
                     "" if ok else "the instance and its standby (if any) are in one zone")
+
+
+@rule(id="rds-tde-cmk", product="rds", severity="medium", resource_type="rds:instance",
+      needs=("rds:DescribeDBInstances", "rds:DescribeDBInstanceTDE", "kms:ListKeys", "kms:DescribeKey"),
+      title="RDS TDE uses a customer-managed KMS key",
+      rationale="GL14 5.12 and 5.13: with TDE under a key the insurer controls, key use is audited and the data "
+                "becomes unreadable when the key is destroyed at exit; a service-managed key gives neither.",
+      remediation={
+          "console": "RDS console > the instance > Data Security > TDE: enable with a custom key (a KMS customer "
+                     "master key in the instance's region).",
+          "cli": "aliyun rds ModifyDBInstanceTDE --DBInstanceId <id> --TDEStatus Enabled --EncryptionKey <key-id> "
+                 "--RoleArn acs:ram::<account>:role/aliyunrdsinstanceencryptiondefaultrole",
+          "terraform": "alicloud_db_instance.encryption_key = alicloud_kms_key.<name>.id (tde_status = \"Enabled\")",
+      })
+def tde_cmk(acct, settings):
+    keys = {r: key_index(acct, r) for r in acct.regions}
+    for inst in acct.resources("rds", "instances"):
+        tde = inst.get("tde") or {}
+        key_id = tde.get("EncryptionKey") or ""
+        evidence = {"DescribeDBInstanceTDE.TDEStatus": tde.get("TDEStatus"),
+                    "DescribeDBInstanceTDE.EncryptionKey": key_id}
+        iid = inst.get("DBInstanceId")
+        if tde.get("TDEStatus") != "Enabled":
+            yield check(iid, inst.region, False, evidence, "TDE is not enabled")
+            continue
+        if not key_id:
+            yield check(iid, inst.region, False, evidence, "TDE uses a service-managed key")
+            continue
+        key = keys.get(inst.region, {}).get(key_id)
+        if key is None:
+            yield check(iid, inst.region, False, evidence, "the key is not among the account's KMS keys in the region")
+            continue
+        if "metadata" not in key:
+            yield unknown(iid, inst.region, f"kms:DescribeKey for {key_id} was not read", evidence)
+            continue
+        evidence["DescribeKey.KeyMetadata.Creator"] = key["metadata"].get("Creator")
+        ok = is_customer_key(key["metadata"])
+        yield check(iid, inst.region, ok, evidence, "" if ok else "the key was created by a cloud service")
+
+
+@rule(id="rds-cross-region-backup", product="rds", severity="medium", resource_type="rds:instance",
+      needs=("rds:DescribeDBInstances", "rds:DescribeInstanceCrossBackupPolicy"),
+      title="RDS backups are copied to another region",
+      rationale="GL8 5.1(c) and GL14 5.18: a backup in a second region allows recovery when the primary region, "
+                "or the provider's service there, is lost.",
+      remediation={
+          "console": "RDS console > the instance > Backup and Restoration > Backup Settings > Cross-region Backup: "
+                     "enable, choose the destination region and retention.",
+          "cli": "aliyun rds ModifyInstanceCrossBackupPolicy --RegionId <region> --DBInstanceId <id> "
+                 "--BackupEnabled 1 --CrossBackupRegion <other-region> --RetentType 1 --Retention 30",
+          "terraform": "alicloud_rds_instance_cross_backup_policy (cross_backup_region, retention)",
+      })
+def cross_region_backup(acct, settings):
+    for inst in acct.resources("rds", "instances"):
+        pol = inst.get("cross_backup") or {}
+        target = pol.get("CrossBackupRegion") or ""
+        ok = pol.get("BackupEnabled") == "Enable" and bool(target) and target != inst.region
+        yield check(inst.get("DBInstanceId"), inst.region, ok,
+                    {"DescribeInstanceCrossBackupPolicy.BackupEnabled": pol.get("BackupEnabled"),
+                     "DescribeInstanceCrossBackupPolicy.CrossBackupRegion": target,
+                     "DescribeInstanceCrossBackupPolicy.Retention": pol.get("Retention")},
+                    "" if ok else "cross-region backup is off")
+
+
+@rule(id="rds-cross-region-log-backup", product="rds", severity="low", resource_type="rds:instance",
+      needs=("rds:DescribeDBInstances", "rds:DescribeInstanceCrossBackupPolicy"),
+      title="RDS log backups are copied to another region",
+      rationale="GL14 5.18: with log backups in the second region, a restore there reaches any point in time, "
+                "not only the last full backup.",
+      remediation={
+          "console": "RDS console > the instance > Backup Settings > Cross-region Backup: enable Log Backup.",
+          "cli": "aliyun rds ModifyInstanceCrossBackupPolicy --RegionId <region> --DBInstanceId <id> "
+                 "--BackupEnabled 1 --LogBackupEnabled 1 --CrossBackupRegion <other-region>",
+          "terraform": "alicloud_rds_instance_cross_backup_policy (log backup follows the policy; see provider docs)",
+      })
+def cross_region_log_backup(acct, settings):
+    for inst in acct.resources("rds", "instances"):
+        pol = inst.get("cross_backup") or {}
+        ok = pol.get("BackupEnabled") == "Enable" and pol.get("LogBackupEnabled") == "Enable"
+        yield check(inst.get("DBInstanceId"), inst.region, ok,
+                    {"DescribeInstanceCrossBackupPolicy.BackupEnabled": pol.get("BackupEnabled"),
+                     "DescribeInstanceCrossBackupPolicy.LogBackupEnabled": pol.get("LogBackupEnabled")},
+                    "" if ok else "log backups are not copied to another region")
+
+
+def _open_entries(ip_list: str) -> list[str]:
+    out = []
+    for entry in str(ip_list or "").split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        try:
+            if ipaddress.ip_network(entry, strict=False).prefixlen == 0:
+                out.append(entry)
+        except ValueError:
+            continue
+    return out
+
+
+@rule(id="rds-allowlist-not-open", product="rds", severity="high", resource_type="rds:instance",
+      needs=("rds:DescribeDBInstances", "rds:DescribeDBInstanceIPArrayList"),
+      title="RDS IP allow-lists do not admit the whole internet",
+      rationale="GL8 5.1(d): 0.0.0.0/0 in any allow-list group (hidden groups included) lets every address reach "
+                "the database; only its password stands between the internet and clients' data.",
+      remediation={
+          "console": "RDS console > the instance > Whitelist and SecGroup: remove 0.0.0.0/0 from every group and "
+                     "list the application's addresses or VPC CIDR.",
+          "cli": "aliyun rds ModifySecurityIps --DBInstanceId <id> --DBInstanceIPArrayName <group> --SecurityIps <cidrs>",
+          "terraform": "alicloud_db_instance.security_ips (no 0.0.0.0/0)",
+      })
+def allowlist_not_open(acct, settings):
+    for inst in acct.resources("rds", "instances"):
+        arrays = inst.get("ip_arrays")
+        if arrays is None:
+            yield unknown(inst.get("DBInstanceId"), inst.region, "the allow-lists were not read")
+            continue
+        open_groups = {a.get("DBInstanceIPArrayName"): _open_entries(a.get("SecurityIPList"))
+                       for a in arrays if _open_entries(a.get("SecurityIPList"))}
+        yield check(inst.get("DBInstanceId"), inst.region, not open_groups,
+                    {"DescribeDBInstanceIPArrayList.DBInstanceIPArray": [
+                        {"DBInstanceIPArrayName": a.get("DBInstanceIPArrayName"),
+                         "DBInstanceIPArrayAttribute": a.get("DBInstanceIPArrayAttribute"),
+                         "SecurityIPList": a.get("SecurityIPList")} for a in arrays]},
+                    "" if not open_groups else f"group(s) {', '.join(sorted(map(str, open_groups)))} admit 0.0.0.0/0")

@@ -14,6 +14,7 @@ import responses
 
 from aliaudit.collectors import COLLECTORS
 from aliaudit.collectors.base import dig, sdk_method
+from aliaudit.collectors.oss import _logging as _oss_logging
 from aliaudit.collectors.oss import as_api
 from aliaudit.sdk import Clients, StaticKey, models
 from conftest import DOCUMENTED
@@ -33,6 +34,15 @@ RPC = {
                                               ["AutoSnapshotPolicies.AutoSnapshotPolicy.0.AutoSnapshotPolicyId",
                                                "AutoSnapshotPolicies.AutoSnapshotPolicy.0.RetentionDays",
                                                "AutoSnapshotPolicies.AutoSnapshotPolicy.0.Status", "TotalCount"]),
+    ("ecs", "DescribeSecurityGroups"): (lambda m: m.DescribeSecurityGroupsRequest(region_id="cn-hangzhou"),
+                                        ["SecurityGroups.SecurityGroup.0.SecurityGroupId",
+                                         "SecurityGroups.SecurityGroup.0.VpcId", "NextToken"]),
+    ("ecs", "DescribeSecurityGroupAttribute"): (
+        lambda m: m.DescribeSecurityGroupAttributeRequest(region_id="cn-hangzhou", security_group_id="sg-1"),
+        ["Permissions.Permission.0.Direction", "Permissions.Permission.0.IpProtocol", "Permissions.Permission.0.PortRange",
+         "Permissions.Permission.0.SourceCidrIp", "Permissions.Permission.0.Ipv6SourceCidrIp",
+         "Permissions.Permission.0.Policy", "Permissions.Permission.0.Priority", "Permissions.Permission.0.NicType",
+         "Permissions.Permission.0.SecurityGroupRuleId", "NextToken"]),
     ("kms", "ListKeys"): (lambda m: m.ListKeysRequest(), ["Keys.Key.0.KeyId", "Keys.Key.1.KeyArn", "TotalCount"]),
     ("kms", "DescribeKey"): (lambda m: m.DescribeKeyRequest(key_id="k"),
                              ["KeyMetadata.KeyId", "KeyMetadata.AutomaticRotation", "KeyMetadata.DeletionProtection",
@@ -49,12 +59,47 @@ RPC = {
     ("rds", "DescribeDBInstanceTDE"): (lambda m: m.DescribeDBInstanceTDERequest(dbinstance_id="rm-1"), ["TDEStatus"]),
     ("rds", "DescribeDBInstanceSSL"): (lambda m: m.DescribeDBInstanceSSLRequest(dbinstance_id="rm-1"),
                                        ["SSLEnabled", "ConnectionString", "SSLExpireTime"]),
+    ("rds", "DescribeDBInstanceIPArrayList"): (lambda m: m.DescribeDBInstanceIPArrayListRequest(dbinstance_id="rm-1"),
+                                               ["Items.DBInstanceIPArray.0.DBInstanceIPArrayName",
+                                                "Items.DBInstanceIPArray.0.DBInstanceIPArrayAttribute",
+                                                "Items.DBInstanceIPArray.0.SecurityIPList"]),
+    ("rds", "DescribeInstanceCrossBackupPolicy"): (
+        lambda m: m.DescribeInstanceCrossBackupPolicyRequest(region_id="cn-hangzhou", dbinstance_id="rm-1"),
+        ["BackupEnabled", "LogBackupEnabled", "CrossBackupRegion", "Retention"]),
     ("slb", "DescribeLoadBalancers"): (lambda m: m.DescribeLoadBalancersRequest(region_id="cn-hangzhou"),
                                        ["LoadBalancers.LoadBalancer.0.LoadBalancerId", "LoadBalancers.LoadBalancer.0.MasterZoneId",
                                         "LoadBalancers.LoadBalancer.0.SlaveZoneId", "TotalCount"]),
     ("slb", "DescribeLoadBalancerListeners"): (lambda m: m.DescribeLoadBalancerListenersRequest(region_id="cn-hangzhou"),
                                                ["Listeners.0.ListenerProtocol", "Listeners.0.HTTPListenerConfig.ListenerForward",
                                                 "Listeners.1.HTTPSListenerConfig.TLSCipherPolicy", "Listeners.1.LoadBalancerId"]),
+    ("vpc", "DescribeVpcs"): (lambda m: m.DescribeVpcsRequest(region_id="cn-hangzhou", page_size=50),
+                              ["Vpcs.Vpc.0.VpcId", "TotalCount"]),
+    ("vpc", "DescribeFlowLogs"): (lambda m: m.DescribeFlowLogsRequest(region_id="cn-qingdao", page_size=50),
+                                  ["FlowLogs.FlowLog.0.ResourceType", "FlowLogs.FlowLog.0.ResourceId",
+                                   "FlowLogs.FlowLog.0.Status", "FlowLogs.FlowLog.0.TrafficType", "TotalCount"]),
+    ("actiontrail", "DescribeTrails"): (lambda m: m.DescribeTrailsRequest(include_shadow_trails=True),
+                                        ["TrailList.0.Name", "TrailList.0.TrailRegion", "TrailList.0.Status",
+                                         "TrailList.0.EventRW", "TrailList.0.OssBucketName", "TrailList.0.SlsProjectArn",
+                                         "TrailList.0.HomeRegion", "TrailList.0.TrailArn"]),
+    ("actiontrail", "GetTrailStatus"): (lambda m: m.GetTrailStatusRequest(name="trail-name"),
+                                        ["IsLogging", "OssBucketStatus", "SlsLogStoreStatus"]),
+    ("ram", "ListUsers"): (lambda m: m.ListUsersRequest(max_items=1000),
+                           ["Users.User.0.UserName", "Users.User.0.UserId", "IsTruncated", "Marker"]),
+    ("ram", "GetLoginProfile"): (lambda m: m.GetLoginProfileRequest(user_name="u"),
+                                 ["LoginProfile.UserName", "LoginProfile.MFABindRequired"]),
+    ("ram", "GetUserMFAInfo"): (lambda m: m.GetUserMFAInfoRequest(user_name="u"), ["MFADevice.SerialNumber"]),
+    ("ram", "ListAccessKeys"): (lambda m: m.ListAccessKeysRequest(user_name="u"),
+                                ["AccessKeys.AccessKey.0.AccessKeyId", "AccessKeys.AccessKey.0.Status",
+                                 "AccessKeys.AccessKey.0.CreateDate"]),
+    ("ram", "GetAccessKeyLastUsed"): (lambda m: m.GetAccessKeyLastUsedRequest(user_name="u", user_access_key_id="k"),
+                                      ["AccessKeyLastUsed.LastUsedDate"]),
+    # The documented example is IMS's; RAM 2015-05-01 parses the fields the rules read with the same names.
+    ("ram", "GetPasswordPolicy"): (None, ["PasswordPolicy.MinimumPasswordLength", "PasswordPolicy.RequireSymbols",
+                                          "PasswordPolicy.RequireNumbers", "PasswordPolicy.RequireUppercaseCharacters",
+                                          "PasswordPolicy.RequireLowercaseCharacters", "PasswordPolicy.MaxPasswordAge",
+                                          "PasswordPolicy.PasswordReusePrevention", "PasswordPolicy.MaxLoginAttemps"]),
+    ("ims", "GetAccountSecurityPracticeReport"): (
+        None, ["AccountSecurityPracticeInfo.AccountSecurityPracticeUserInfo.RootWithAccessKey"]),
     ("sts", "GetCallerIdentity"): (None, ["AccountId", "Arn", "IdentityType"]),
     # issue 4 (PolarDB, Redis/Tair, ALB, HBR); see SOURCES-issue4.md for which examples are assembled
     ("polardb", "DescribeDBClusters"): (lambda m: m.DescribeDBClustersRequest(region_id="cn-hangzhou", page_size=100),
@@ -144,7 +189,7 @@ def _documented(product, name):
 
 
 def test_every_collector_call_has_a_documented_shape_test():
-    covered = {f"{p}:{a}" for p, a in RPC} | {f"oss:{a}" for a in OSS}
+    covered = {f"{p}:{a}" for p, a in RPC} | {f"oss:{a.split('.')[0]}" for a in OSS}
     called = {f"{c.PRODUCT}:{a}" for c in COLLECTORS for a in c.CALLS} | {"sts:GetCallerIdentity"}
     assert called <= covered, called - covered
 
@@ -183,7 +228,34 @@ OSS = {
                             lambda r: r.version_status),
 }
 
+OSS.update({
+    "GetBucketAcl": ("GetBucketAcl.xml", lambda c, oss: c.get_bucket_acl(oss.GetBucketAclRequest(bucket="oss-example")),
+                     lambda r: as_api(r)["AccessControlList"]["Grant"]),
+    "GetBucketPublicAccessBlock": ("GetBucketPublicAccessBlock.xml",
+                                   lambda c, oss: c.get_bucket_public_access_block(
+                                       oss.GetBucketPublicAccessBlockRequest(bucket="oss-example")),
+                                   lambda r: as_api(r.public_access_block_configuration)),
+    # Parsed by the collector itself: oss-v2 misses the documented XML namespace (see collectors/oss.py).
+    "GetBucketLogging": ("GetBucketLogging.xml", lambda c, oss: _oss_logging(c, oss, "oss-example"),
+                         lambda r: r["LoggingEnabled"]["TargetBucket"]),
+    "GetBucketLogging.disabled": ("GetBucketLogging.disabled.xml", lambda c, oss: _oss_logging(c, oss, "oss-example"),
+                                  lambda r: r),
+    "GetBucketReplication": ("GetBucketReplication.xml",
+                             lambda c, oss: c.get_bucket_replication(oss.GetBucketReplicationRequest(bucket="oss-example")),
+                             lambda r: [(x["Status"], x["Destination"]["Location"])
+                                        for x in as_api(r.replication_configuration)["Rule"]]),
+    "GetBucketHttpsConfig": ("GetBucketHttpsConfig.xml",
+                             lambda c, oss: c.get_bucket_https_config(oss.GetBucketHttpsConfigRequest(bucket="oss-example")),
+                             lambda r: as_api(r.https_configuration)["TLS"]),
+})
+
 OSS_EXPECTED = {
+    "GetBucketAcl": "public-read",
+    "GetBucketPublicAccessBlock": {"BlockPublicAccess": True},
+    "GetBucketLogging": "mybucketlogs",
+    "GetBucketLogging.disabled": {},
+    "GetBucketReplication": [("doing", "oss-cn-beijing")],
+    "GetBucketHttpsConfig": {"Enable": True, "TLSVersion": ["TLSv1.2", "TLSv1.3"]},
     "ListBuckets": None,  # compared with the XML below
     "GetBucketInfo": ("oss-example", "private", "27183473914****"),
     "GetBucketEncryption": None,

@@ -6,9 +6,9 @@ Collectors write API-shaped data into the snapshot and record every failed
 call; they never decide compliance.
 """
 
-from . import alb, ecs, hbr, kms, oss, polardb, rds, redis, slb
+from . import actiontrail, alb, ecs, hbr, ims, kms, oss, polardb, ram, rds, redis, slb, vpc
 
-COLLECTORS = (ecs, kms, oss, rds, slb, polardb, redis, alb, hbr)
+COLLECTORS = (ecs, kms, oss, rds, slb, polardb, redis, alb, hbr, vpc, actiontrail, ram, ims)
 
 
 def all_calls() -> set[str]:

@@ -156,7 +156,7 @@ class Collection:
         runtime = self.clients.runtime()
 
         def fn():
-            resp = method(request, runtime)
+            resp = method(runtime) if request is None else method(request, runtime)
             body = resp.body.to_map() if resp is not None and resp.body is not None else None
             if not isinstance(body, dict):
                 raise sdk.MalformedResponse("response has no body")

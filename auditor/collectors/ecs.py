@@ -1,4 +1,4 @@
-"""ECS: regions, zones, instances, disks, automatic snapshot policies."""
+"""ECS: regions, zones, instances, disks, automatic snapshot policies, security groups and their rules."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from .. import sdk
 from .base import Collection
 
 PRODUCT = "ecs"
-CALLS = ("DescribeRegions", "DescribeZones", "DescribeInstances", "DescribeDisks", "DescribeAutoSnapshotPolicyEx")
+CALLS = ("DescribeRegions", "DescribeZones", "DescribeInstances", "DescribeDisks", "DescribeAutoSnapshotPolicyEx",
+         "DescribeSecurityGroups", "DescribeSecurityGroupAttribute")
 
 
 def collect_account(col: Collection) -> None:
@@ -36,3 +37,27 @@ def collect_region(col: Collection, region: str) -> None:
         "ecs", "DescribeAutoSnapshotPolicyEx", region,
         lambda page: m.DescribeAutoSnapshotPolicyExRequest(region_id=region, page_size=100, page_number=page),
         "AutoSnapshotPolicies.AutoSnapshotPolicy[]")
+    out["security_groups"], _ = col.pages_by_token(
+        "ecs", "DescribeSecurityGroups", region,
+        lambda token: m.DescribeSecurityGroupsRequest(region_id=region, max_results=100, next_token=token),
+        "SecurityGroups.SecurityGroup[]")
+    for group in out["security_groups"]:
+        _permissions(col, m, region, group)
+
+
+def _permissions(col: Collection, m, region: str, group: dict) -> None:
+    """Every rule of a group (both directions). A classic-network group keeps its internet rules apart
+    (NicType internet), so it is asked twice; a VPC group has intranet rules only."""
+    gid = group["SecurityGroupId"]
+    nic_types = ("intranet",) if group.get("VpcId") else ("intranet", "internet")
+    rules: list[dict] = []
+    for nic in nic_types:
+        got, complete = col.pages_by_token(
+            "ecs", "DescribeSecurityGroupAttribute", region,
+            lambda token: m.DescribeSecurityGroupAttributeRequest(region_id=region, security_group_id=gid,
+                                                                  nic_type=nic, max_results=1000, next_token=token),
+            "Permissions.Permission[]", resource=gid)
+        if not complete:
+            return
+        rules.extend(got)
+    group["permissions"] = rules

@@ -1,4 +1,4 @@
-"""ApsaraDB RDS: instances with their attributes, backup policy, TDE and SSL settings."""
+"""ApsaraDB RDS: instances with their attributes, backup policy, TDE, SSL, IP allow-lists and cross-region backup."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from .base import Collection
 
 PRODUCT = "rds"
 CALLS = ("DescribeDBInstances", "DescribeDBInstanceAttribute", "DescribeBackupPolicy",
-         "DescribeDBInstanceTDE", "DescribeDBInstanceSSL")
+         "DescribeDBInstanceTDE", "DescribeDBInstanceSSL", "DescribeDBInstanceIPArrayList",
+         "DescribeInstanceCrossBackupPolicy")
 
 
 def collect_region(col: Collection, region: str) -> None:
@@ -41,3 +42,14 @@ def _details(col: Collection, m, region: str, inst: dict) -> None:
                    m.DescribeDBInstanceSSLRequest(dbinstance_id=iid), resource=iid)
     if body is not None:
         inst["ssl"] = body
+    body = col.rpc("rds", "DescribeDBInstanceIPArrayList", region,
+                   m.DescribeDBInstanceIPArrayListRequest(dbinstance_id=iid), resource=iid,
+                   require="Items.DBInstanceIPArray[]")
+    if body is not None:
+        inst["ip_arrays"] = body["Items"]["DBInstanceIPArray"]
+    # CrossBackupNotSupport (403) in regions or engines without cross-region backup is recorded as is.
+    body = col.rpc("rds", "DescribeInstanceCrossBackupPolicy", region,
+                   m.DescribeInstanceCrossBackupPolicyRequest(region_id=region, dbinstance_id=iid), resource=iid,
+                   require="BackupEnabled")
+    if body is not None:
+        inst["cross_backup"] = body

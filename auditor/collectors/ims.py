@@ -1,0 +1,19 @@
+"""IMS (account level): the account security report, the documented place that says whether the
+Alibaba Cloud account (root) has AccessKeys (AccountSecurityPracticeUserInfo.RootWithAccessKey).
+IMS is central (ims.aliyuncs.com). Stored in the RAM section: global.ram.security_report."""
+
+from __future__ import annotations
+
+from .base import Collection
+
+PRODUCT = "ims"
+CALLS = ("GetAccountSecurityPracticeReport",)
+REGIONAL_SECTIONS = False
+
+
+def collect_account(col: Collection) -> None:
+    region = col.regions[0] if col.regions else "cn-hongkong"
+    body = col.rpc("ims", "GetAccountSecurityPracticeReport", None, None,
+                   require="AccountSecurityPracticeInfo.AccountSecurityPracticeUserInfo", client_region=region)
+    if body is not None:
+        col.section(None, "ram")["security_report"] = [body["AccountSecurityPracticeInfo"]]

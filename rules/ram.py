@@ -1,0 +1,264 @@
+"""RAM rules (account level): password policy, MFA for console users, AccessKey hygiene, no root AccessKey.
+
+Findings are account-wide: their region is None. Ages are measured from the time the state was
+collected (the snapshot's collected_at), so a recorded fixture gives the same verdicts every day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .base import check, not_applicable, rule, unknown
+
+POLICY_API = ("ram:GetPasswordPolicy",)
+CONSOLE = "RAM console > Identities > Settings > Security Settings > Password Strength Settings"
+POLICY_TF = "alicloud_ram_account_password_policy"
+
+
+def _policy(acct):
+    items = acct.global_items("ram", "password_policy")
+    return items[0] if items else None
+
+
+def _policy_rule(rule_id: str, title: str, field: str, ok, describe, *, severity: str = "medium",
+                 tf: str, cli: str, why: str):
+    @rule(id=rule_id, product="ram", severity=severity, resource_type="ram:password-policy", needs=POLICY_API,
+          title=title, rationale="GL8 5.1(d) names passwords among what must be protected; " + why,
+          remediation={"console": f"{CONSOLE}: {describe}.", "cli": f"aliyun ram SetPasswordPolicy {cli}",
+                       "terraform": f"{POLICY_TF}.{tf}"})
+    def evaluate(acct, settings):
+        policy = _policy(acct)
+        if policy is None:
+            yield unknown(acct.account_id, None, "the password policy was not read")
+            return
+        value = policy.get(field)
+        passed, reason = ok(value, settings)
+        yield check(acct.account_id, None, passed, {f"GetPasswordPolicy.PasswordPolicy.{field}": value}, reason)
+
+    return evaluate
+
+
+def _at_least(setting: str, what: str):
+    def ok(value, settings):
+        need = getattr(settings, setting)
+        good = isinstance(value, int) and value >= need
+        return good, "" if good else f"{what} is {value}, less than {need}"
+    return ok
+
+
+def _between_1_and(setting: str, what: str, zero: str):
+    def ok(value, settings):
+        limit = getattr(settings, setting)
+        good = isinstance(value, int) and 1 <= value <= limit
+        return good, "" if good else (zero if value == 0 else f"{what} is {value}, more than {limit}")
+    return ok
+
+
+def _required(what: str):
+    def ok(value, settings):
+        return value is True, "" if value is True else f"passwords need not contain {what}"
+    return ok
+
+
+password_min_length = _policy_rule(
+    "ram-password-min-length", "RAM passwords are long enough", "MinimumPasswordLength",
+    _at_least("password_min_length", "the minimum length"), "set Minimum Length to at least 14",
+    tf="minimum_password_length", cli="--MinimumPasswordLength 14", why="short passwords fall to guessing.")
+password_uppercase = _policy_rule(
+    "ram-password-require-uppercase", "RAM passwords require an upper-case letter", "RequireUppercaseCharacters",
+    _required("an upper-case letter"), "require upper-case letters", tf="require_uppercase_characters",
+    cli="--RequireUppercaseCharacters true", why="character classes widen the search space.", severity="low")
+password_lowercase = _policy_rule(
+    "ram-password-require-lowercase", "RAM passwords require a lower-case letter", "RequireLowercaseCharacters",
+    _required("a lower-case letter"), "require lower-case letters", tf="require_lowercase_characters",
+    cli="--RequireLowercaseCharacters true", why="character classes widen the search space.", severity="low")
+password_numbers = _policy_rule(
+    "ram-password-require-numbers", "RAM passwords require a digit", "RequireNumbers",
+    _required("a digit"), "require digits", tf="require_numbers",
+    cli="--RequireNumbers true", why="character classes widen the search space.", severity="low")
+password_symbols = _policy_rule(
+    "ram-password-require-symbols", "RAM passwords require a symbol", "RequireSymbols",
+    _required("a symbol"), "require symbols", tf="require_symbols",
+    cli="--RequireSymbols true", why="character classes widen the search space.", severity="low")
+password_max_age = _policy_rule(
+    "ram-password-max-age", "RAM passwords expire", "MaxPasswordAge",
+    _between_1_and("password_max_age_days", "the password validity", "passwords never expire (MaxPasswordAge 0)"),
+    "set Password Validity Period to 90 days or less", tf="max_password_age", cli="--MaxPasswordAge 90",
+    why="a leaked password stays useful until it is changed.")
+password_reuse = _policy_rule(
+    "ram-password-reuse-prevention", "RAM passwords cannot be reused", "PasswordReusePrevention",
+    _at_least("password_reuse_prevention", "the number of previous passwords remembered"),
+    "set Password Reuse Prevention to at least 5", tf="password_reuse_prevention",
+    cli="--PasswordReusePrevention 5", why="reusing an old password undoes its expiry.")
+password_lockout = _policy_rule(
+    "ram-password-max-login-attempts", "RAM logons lock after a few failed attempts", "MaxLoginAttemps",
+    _between_1_and("password_max_login_attempts", "the number of attempts allowed",
+                   "failed logons never lock the account (MaxLoginAttemps 0)"),
+    "set Logon Retry Limit to 5 or fewer", tf="max_login_attempts", cli="--MaxLoginAttemps 5",
+    why="unlimited attempts allow online guessing. (The API spells the field MaxLoginAttemps.)")
+
+
+def _users(acct):
+    return acct.global_items("ram", "users")
+
+
+@rule(id="ram-console-user-mfa", product="ram", severity="high", resource_type="ram:user",
+      needs=("ram:ListUsers", "ram:GetLoginProfile", "ram:GetUserMFAInfo"),
+      title="RAM users who can log on to the console have MFA",
+      rationale="GL8 5.1(d): a password alone does not stop a phished or guessed console logon to systems "
+                "holding clients' personal information.",
+      remediation={
+          "console": "RAM console > Identities > Users > the user > Authentication > Enable MFA (and require MFA "
+                     "at logon in the login profile).",
+          "cli": "aliyun ram CreateVirtualMFADevice ... ; aliyun ram BindMFADevice --UserName <user> ...; "
+                 "aliyun ram UpdateLoginProfile --UserName <user> --MFABindRequired true",
+          "terraform": "alicloud_ram_login_profile.mfa_bind_required = true",
+      })
+def console_user_mfa(acct, settings):
+    for user in _users(acct):
+        name = user.get("UserName")
+        if "login_profile" not in user:
+            yield unknown(name, None, "the login profile was not read")
+            continue
+        if user["login_profile"] is None:
+            yield not_applicable(name, None, "no console login (EntityNotExist.User.LoginProfile)",
+                                 {"GetLoginProfile.LoginProfile": None})
+            continue
+        if "mfa_device" not in user:
+            yield unknown(name, None, "the MFA device was not read")
+            continue
+        device = user["mfa_device"]
+        yield check(name, None, device is not None,
+                    {"GetLoginProfile.LoginProfile.MFABindRequired": user["login_profile"].get("MFABindRequired"),
+                     "GetUserMFAInfo.MFADevice.SerialNumber": (device or {}).get("SerialNumber")},
+                    "" if device else "the user logs on to the console without an MFA device")
+
+
+def _parse(value) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _as_of(acct) -> dt.datetime:
+    return _parse(acct.collected_at) or dt.datetime.now(dt.timezone.utc)
+
+
+def _keys(acct):
+    for user in _users(acct):
+        for key in user.get("access_keys") or []:
+            yield user, key, f"{user.get('UserName')}/{key.get('AccessKeyId')}"
+
+
+@rule(id="ram-access-key-age", product="ram", severity="medium", resource_type="ram:access-key",
+      needs=("ram:ListUsers", "ram:ListAccessKeys"),
+      title="Active RAM AccessKeys are rotated",
+      rationale="GL8 5.1(d): a long-lived key that leaks (code, logs, laptops) keeps working until rotated.",
+      remediation={
+          "console": "RAM console > Users > the user > AccessKey: create a new key, move the application to it, "
+                     "disable and then delete the old one.",
+          "cli": "aliyun ram CreateAccessKey --UserName <user>; aliyun ram DeleteAccessKey --UserName <user> "
+                 "--UserAccessKeyId <old-key-id>",
+          "terraform": "alicloud_ram_access_key (replace on a schedule)",
+      })
+def access_key_age(acct, settings):
+    now = _as_of(acct)
+    for user, key, rid in _keys(acct):
+        created = _parse(key.get("CreateDate"))
+        evidence = {"ListAccessKeys.AccessKey.CreateDate": key.get("CreateDate"),
+                    "ListAccessKeys.AccessKey.Status": key.get("Status"), "max_age_days": settings.access_key_max_age_days}
+        if key.get("Status") != "Active":
+            yield not_applicable(rid, None, "the key is inactive", evidence)
+            continue
+        if created is None:
+            yield unknown(rid, None, "the key's CreateDate is missing or unreadable", evidence)
+            continue
+        age = (now - created).days
+        evidence["age_days"] = age
+        ok = age <= settings.access_key_max_age_days
+        yield check(rid, None, ok, evidence, "" if ok else f"the key is {age} days old")
+
+
+@rule(id="ram-access-key-unused", product="ram", severity="low", resource_type="ram:access-key",
+      needs=("ram:ListUsers", "ram:ListAccessKeys", "ram:GetAccessKeyLastUsed"),
+      title="No active RAM AccessKey goes unused",
+      rationale="GL8 5.1(d): a key nobody uses is a credential nobody watches; disable and delete it.",
+      remediation={
+          "console": "RAM console > Users > the user > AccessKey: disable the unused key, then delete it.",
+          "cli": "aliyun ram UpdateAccessKey --UserName <user> --UserAccessKeyId <key-id> --Status Inactive",
+          "terraform": "alicloud_ram_access_key.status = \"Inactive\" (then remove)",
+      })
+def access_key_unused(acct, settings):
+    now = _as_of(acct)
+    for user, key, rid in _keys(acct):
+        if key.get("Status") != "Active":
+            yield not_applicable(rid, None, "the key is inactive", {"ListAccessKeys.AccessKey.Status": key.get("Status")})
+            continue
+        if "last_used" not in key:
+            yield unknown(rid, None, "the key's last use was not read")
+            continue
+        last = _parse((key["last_used"] or {}).get("LastUsedDate"))
+        since = last or _parse(key.get("CreateDate"))
+        evidence = {"GetAccessKeyLastUsed.AccessKeyLastUsed.LastUsedDate": (key["last_used"] or {}).get("LastUsedDate"),
+                    "ListAccessKeys.AccessKey.CreateDate": key.get("CreateDate"),
+                    "max_unused_days": settings.access_key_max_unused_days}
+        if since is None:
+            yield unknown(rid, None, "neither the last use nor the creation date is readable", evidence)
+            continue
+        idle = (now - since).days
+        evidence["unused_days"] = idle
+        ok = idle <= settings.access_key_max_unused_days
+        yield check(rid, None, ok, evidence,
+                    "" if ok else (f"the key has not been used for {idle} days" if last else
+                                   f"the key has never been used in the {idle} days since it was created"))
+
+
+@rule(id="ram-user-single-active-key", product="ram", severity="low", resource_type="ram:user",
+      needs=("ram:ListUsers", "ram:ListAccessKeys"),
+      title="RAM users have at most one active AccessKey",
+      rationale="GL8 5.1(d): two active keys are only needed during a rotation; a second key left active "
+                "doubles what can leak.",
+      remediation={
+          "console": "RAM console > Users > the user > AccessKey: finish the rotation and disable the older key.",
+          "cli": "aliyun ram UpdateAccessKey --UserName <user> --UserAccessKeyId <older-key-id> --Status Inactive",
+          "terraform": "one alicloud_ram_access_key per user",
+      })
+def single_active_key(acct, settings):
+    for user in _users(acct):
+        name = user.get("UserName")
+        if "access_keys" not in user:
+            yield unknown(name, None, "the user's AccessKeys were not read")
+            continue
+        active = [k.get("AccessKeyId") for k in user["access_keys"] if k.get("Status") == "Active"]
+        yield check(name, None, len(active) <= 1, {"ListAccessKeys.AccessKey.Status=Active": active},
+                    "" if len(active) <= 1 else f"{len(active)} active AccessKeys")
+
+
+@rule(id="ram-no-root-access-key", product="ram", severity="critical", resource_type="account",
+      needs=("ims:GetAccountSecurityPracticeReport",),
+      title="The Alibaba Cloud account (root) has no AccessKey",
+      rationale="GL8 5.1(d): a root AccessKey has every permission and cannot be restricted by policy; use RAM "
+                "users or roles for programs.",
+      remediation={
+          "console": "Log on as the account owner > AccessKey Management: disable and delete every AccessKey of "
+                     "the Alibaba Cloud account; give programs RAM users or roles instead.",
+          "cli": "aliyun ram CreateUser ... (then move programs to the RAM user's key; root keys are deleted in "
+                 "the console)",
+      })
+def no_root_access_key(acct, settings):
+    items = acct.global_items("ram", "security_report")
+    if not items:
+        yield unknown(acct.account_id, None, "the account security report was not read")
+        return
+    info = items[0].get("AccountSecurityPracticeUserInfo") or {}
+    count = info.get("RootWithAccessKey")
+    if not isinstance(count, int):
+        yield unknown(acct.account_id, None, "the report has no RootWithAccessKey",
+                      {"GetAccountSecurityPracticeReport.AccountSecurityPracticeUserInfo.RootWithAccessKey": count})
+        return
+    yield check(acct.account_id, None, count == 0,
+                {"GetAccountSecurityPracticeReport.AccountSecurityPracticeUserInfo.RootWithAccessKey": count},
+                "" if count == 0 else f"the account itself has {count} AccessKey(s)")

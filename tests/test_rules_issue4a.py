@@ -1,0 +1,46 @@
+"""Edge cases of the issue-4 rules, through the fake and the SDKs (conftest.scan)."""
+
+from conftest import findings, scan
+
+
+def _hk(doc):
+    return doc["accounts"][0]["regions"]["cn-hongkong"]
+
+
+def _status(report, rule, resource):
+    [f] = findings(report, rule, resource)
+    return f["status"]
+
+
+def test_sg_rules_failed_call_is_error_for_that_group_only(gaps_doc):
+    gaps_doc["accounts"][0]["errors"].append(
+        {"product": "ecs", "action": "DescribeSecurityGroupAttribute", "region": "cn-hongkong",
+         "resource": "sg-j6cdb", "code": "Forbidden.RAM", "message": "denied", "http_status": 403})
+    report = scan(gaps_doc)
+    assert _status(report, "ecs-sg-no-public-ssh", "sg-j6cdb") == "ERROR"
+    assert _status(report, "ecs-sg-no-public-ssh", "sg-j6clegacy") == "FAIL"
+    assert _status(report, "ecs-sg-no-public-ssh", "sg-j6cweb") == "PASS"
+
+
+def test_sg_classic_group_internet_rules_are_read_and_drop_scope_matters(gaps_doc):
+    hk = _hk(gaps_doc)
+    web = hk["ecs"]["security_groups"][0]
+    classic = {**web, "SecurityGroupId": "sg-j6cclassic", "VpcId": "", "permissions": [
+        {**web["permissions"][0], "SecurityGroupRuleId": "sgr-c1", "PortRange": "3389/3389", "NicType": "internet"},
+        # a Drop for part of the internet does not close the port to the rest
+        {**web["permissions"][0], "SecurityGroupRuleId": "sgr-c2", "PortRange": "3389/3389", "Policy": "Drop",
+         "SourceCidrIp": "1.2.3.0/24", "NicType": "internet"},
+        # a Drop of lower priority (higher number) does not shadow an Accept
+        {**web["permissions"][0], "SecurityGroupRuleId": "sgr-c3", "PortRange": "22/22", "Policy": "Drop",
+         "Priority": 100},
+        {**web["permissions"][0], "SecurityGroupRuleId": "sgr-c4", "PortRange": "22/22", "Priority": 5},
+        # egress to anywhere is not exposure
+        {**web["permissions"][0], "SecurityGroupRuleId": "sgr-c5", "PortRange": "3306/3306", "Direction": "egress"},
+    ]}
+    hk["ecs"]["security_groups"].append(classic)
+    report = scan(gaps_doc)
+    assert _status(report, "ecs-sg-no-public-rdp", "sg-j6cclassic") == "FAIL"
+    [f] = findings(report, "ecs-sg-no-public-ssh", "sg-j6cclassic")
+    assert f["status"] == "FAIL"
+    assert f["evidence"]["DescribeSecurityGroupAttribute.Permission.SecurityGroupRuleId"] == "sgr-c4"
+    assert _status(report, "ecs-sg-no-public-mysql", "sg-j6cclassic") == "PASS"
