@@ -28,6 +28,9 @@ RESOURCE_PARAMS = {
     "rds": ("DBInstanceId", "dbinstance"),
     "kms": ("KeyId", "key"),
     "slb": ("LoadBalancerId", "loadbalancer"),
+    "polardb": ("DBClusterId", "dbcluster"),
+    "redis": ("InstanceId", "instance"),
+    "alb": ("LoadBalancerId", "loadbalancer"),
 }
 
 ALLOW, EXPLICIT_DENY, IMPLICIT_DENY = "Allow", "ExplicitDeny", "ImplicitDeny"
@@ -97,10 +100,13 @@ def _detail(principal, action: str, verdict: str) -> dict:
 
 
 def rpc_action_resource(call) -> tuple[str, str]:
-    action = f"{call.product}:{call.action}"
+    from aliaudit.sdk import ram_action
+
+    action = ram_action(f"{call.product}:{call.action}")
+    code = action.split(":", 1)[0]
     spec = RESOURCE_PARAMS.get(call.product)
     if spec and call.params.get(spec[0]) and "," not in call.params[spec[0]]:
-        return action, f"acs:{call.product}:{call.region}:{call.account_id}:{spec[1]}/{call.params[spec[0]]}"
+        return action, f"acs:{code}:{call.region}:{call.account_id}:{spec[1]}/{call.params[spec[0]]}"
     return action, "*"
 
 

@@ -11,6 +11,7 @@ import pytest
 from aliaudit import attestations, clauses
 from aliaudit.errors import UsageError
 from conftest import ROOT, fixture_path
+from test_registry import EXPECTED_RULES
 
 EXAMPLE = os.path.join(ROOT, "examples", "attestations", "hk-insurer.yaml")
 TODAY = dt.date(2026, 11, 27)
@@ -92,7 +93,7 @@ def test_rules_list_json_counts_and_clauses_exist():
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     known = {f"{c['framework']}:{cl['id']}" for c in clauses.load() for cl in c["clauses"]}
-    assert doc["count"] == len(doc["rules"]) == 60
+    assert doc["count"] == len(doc["rules"]) == EXPECTED_RULES
     for r in doc["rules"]:
         assert set(r) >= {"id", "title", "product", "severity", "clauses"}
         assert r["clauses"] and set(r["clauses"]) <= known, r["id"]

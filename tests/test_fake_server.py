@@ -36,8 +36,13 @@ def test_live_scan_through_the_server_matches_the_fixture_scan(gaps_server):
 
 
 def test_default_region_scan_matches_per_region(gaps_server):
+    """Without --region a live scan discovers the regions (DescribeRegions) and keeps those with resources."""
     url, _, _ = gaps_server
     code, report, err = live_scan(url)
+    assert code == 1, err
+    assert report["regions"] == ["ap-southeast-1", "cn-hongkong"]
+    assert verdicts(report) == verdicts(scan(GAPS))
+    code, report, err = live_scan(url, "--region", "cn-hongkong")
     assert code == 1, err
     assert report["regions"] == ["cn-hongkong"]
     assert verdicts(report) == verdicts(scan(GAPS, regions=["cn-hongkong"]))

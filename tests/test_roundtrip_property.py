@@ -61,6 +61,7 @@ def _region(rnd, region, counts):
         tpl = T["rds"]["instances"][0]
         rds.append(dict(tpl, DBInstanceId=iid, RegionId=region, ZoneId=rnd.choice(zone_ids),
                         attribute=dict(tpl["attribute"], DBInstanceId=iid),
+                        cross_backup=dict(tpl["cross_backup"], DBInstanceId=iid, RegionId=region),
                         backup_policy=dict(tpl["backup_policy"], BackupRetentionPeriod=rnd.randrange(1, 731),
                                            BackupLog=rnd.choice(["Enable", "Disabled"])),
                         tde={"TDEStatus": rnd.choice(["Enabled", "Disabled"])},
@@ -141,10 +142,17 @@ def test_any_state_round_trips_through_the_sdks(case):
                               regions, workers=4)
         calls = dict(cloud.calls)
     expected = dict(account, regions={r: account["regions"][r] for r in regions})
-    # Products the generator does not populate come back as empty lists, nothing else.
+    # Account-level products the generator does not populate (RAM, IMS) come back as the fake's
+    # defaults; regional ones as empty lists, nothing else.
+    for product in [p for p in got["global"] if p not in expected.get("global", {})]:
+        assert product in ("ram",), product
+        got["global"].pop(product)
     for region, products in got["regions"].items():
         for product in [p for p in products if p not in expected["regions"][region]]:
             assert all(items == [] for items in products.pop(product).values()), (region, product)
+        for product, kinds in products.items():
+            for kind in [k for k in kinds if k not in expected["regions"][region][product]]:
+                assert kinds.pop(kind) == [], (region, product, kind)
     assert got == expected
     for region in regions:   # the fewest list calls the documented maximum page sizes allow
         n = len(account["regions"][region]["ecs"]["disks"])
