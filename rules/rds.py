@@ -1,9 +1,8 @@
 """RDS rules: SSL, TDE and its key, backup retention, log backup, cross-region backup, multi-zone, allow-lists."""
 
-import ipaddress
 
 from .base import check, rule, unknown
-from .common import is_customer_key, key_index
+from .common import is_customer_key, key_index, open_to_internet
 
 SSL_ON = {"Yes", "on"}  # MySQL / SQL Server say Yes, PostgreSQL says on
 
@@ -189,20 +188,6 @@ def cross_region_log_backup(acct, settings):
                     "" if ok else "log backups are not copied to another region")
 
 
-def _open_entries(ip_list: str) -> list[str]:
-    out = []
-    for entry in str(ip_list or "").split(","):
-        entry = entry.strip()
-        if not entry:
-            continue
-        try:
-            if ipaddress.ip_network(entry, strict=False).prefixlen == 0:
-                out.append(entry)
-        except ValueError:
-            continue
-    return out
-
-
 @rule(id="rds-allowlist-not-open", product="rds", severity="high", resource_type="rds:instance",
       needs=("rds:DescribeDBInstances", "rds:DescribeDBInstanceIPArrayList"),
       title="RDS IP allow-lists do not admit the whole internet",
@@ -220,8 +205,8 @@ def allowlist_not_open(acct, settings):
         if arrays is None:
             yield unknown(inst.get("DBInstanceId"), inst.region, "the allow-lists were not read")
             continue
-        open_groups = {a.get("DBInstanceIPArrayName"): _open_entries(a.get("SecurityIPList"))
-                       for a in arrays if _open_entries(a.get("SecurityIPList"))}
+        open_groups = {a.get("DBInstanceIPArrayName"): open_to_internet(a.get("SecurityIPList"))
+                       for a in arrays if open_to_internet(a.get("SecurityIPList"))}
         yield check(inst.get("DBInstanceId"), inst.region, not open_groups,
                     {"DescribeDBInstanceIPArrayList.DBInstanceIPArray": [
                         {"DBInstanceIPArrayName": a.get("DBInstanceIPArrayName"),
