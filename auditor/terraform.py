@@ -20,6 +20,11 @@ Never a false PASS:
 - A detail that lives in a resource type the plan does not contain (an RDS instance without an
   `alicloud_db_backup_policy`) is a gap too: the provider leaves it to the service default, which
   the plan cannot show.
+- A call no planned resource type can answer (HBR backup plans, ActionTrail, RAM, VPC flow logs,
+  PolarDB SSL endpoints, ...) is not in ANSWERED_CALLS. The snapshot's account lists each such call
+  as an `unavailable` entry with scope "call", one per region of the plan, and the engine makes
+  every rule needing one NOT_APPLICABLE: "not assessable from a Terraform plan: needs <call>; a
+  live scan checks it". Never FAIL or PASS by omission.
 """
 
 from __future__ import annotations
@@ -34,6 +39,37 @@ from .errors import UsageError
 from .model import ERROR
 
 PLAN_ACCOUNT = "terraform-plan"
+PLAN_SOURCE = "terraform-plan"  # the snapshot source; the engine honours call-scope entries only for it
+NOT_IN_PLAN = "NotInTerraformPlan"
+
+# The calls whose answers the planned resources below give (the snapshot keys they fill). A rule
+# needing any other call is NOT_APPLICABLE in a plan scan.
+ANSWERED_CALLS = frozenset({
+    "ecs:DescribeInstances", "ecs:DescribeDisks", "ecs:DescribeAutoSnapshotPolicyEx",
+    "ecs:DescribeSecurityGroups", "ecs:DescribeSecurityGroupAttribute",
+    "kms:ListKeys", "kms:DescribeKey",
+    "oss:ListBuckets", "oss:GetBucketInfo", "oss:GetBucketEncryption", "oss:GetBucketVersioning",
+    "oss:GetBucketPolicy", "oss:GetBucketAcl", "oss:GetBucketPublicAccessBlock", "oss:GetBucketLogging",
+    "oss:GetBucketReplication", "oss:GetBucketHttpsConfig",
+    "rds:DescribeDBInstances", "rds:DescribeDBInstanceAttribute", "rds:DescribeDBInstanceSSL",
+    "rds:DescribeDBInstanceTDE", "rds:DescribeBackupPolicy", "rds:DescribeDBInstanceIPArrayList",
+    "slb:DescribeLoadBalancers", "slb:DescribeLoadBalancerListeners",
+    "alb:ListLoadBalancers", "alb:GetLoadBalancerAttribute", "alb:ListListeners", "alb:ListRules",
+    "alb:ListSecurityPolicies",
+    "polardb:DescribeDBClusters", "polardb:DescribeDBClusterAttribute", "polardb:DescribeDBClusterTDE",
+    "polardb:DescribeDBClusterAccessWhitelist",
+    "redis:DescribeInstances", "redis:DescribeInstanceAttribute", "redis:DescribeInstanceSSL",
+    "redis:DescribeInstanceTDEStatus", "redis:DescribeSecurityIps",
+})
+
+
+def unanswered_calls(rules=None) -> list[str]:
+    """The calls the rules need that a plan cannot answer."""
+    if rules is None:
+        from aliaudit.rules import all_rules
+
+        rules = all_rules()
+    return sorted({c for r in rules for c in r.needs} - ANSWERED_CALLS)
 SUPPORTED_MAJOR = "1"
 _REF = re.compile(r"^(?:(data)\.)?(alicloud_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(\[[^\]]*\])?")
 
@@ -248,6 +284,13 @@ class Adapter:
             return default
         return default if value is None else value
 
+    def _provider_region(self) -> str:
+        """The default provider's region, for account-level entries of a plan that maps no resource."""
+        try:
+            return self.region_of({"address": "(provider)"})
+        except UsageError:
+            return "*"
+
     def region_bucket(self, region: str, product: str, kind: str) -> list:
         return self.regions.setdefault(region, {}).setdefault(product, {}).setdefault(kind, [])
 
@@ -290,7 +333,13 @@ class Adapter:
         regions = sorted({p.region for p in self.ctx.planned.values()})
         self.ctx.region = regions[0] if regions else (self.default_region or "")
         account = {"account_id": PLAN_ACCOUNT, "global": {}, "regions": self.regions, "errors": []}
-        snap = {"format": "aliaudit-snapshot/1", "collected_at": None, "source": "terraform-plan",
+        unavailable = [{"product": call.split(":")[0], "action": call.split(":")[1], "region": region,
+                        "scope": "call", "code": NOT_IN_PLAN,
+                        "message": "a Terraform plan does not describe this; a live scan checks it"}
+                       for region in sorted(self.regions) or [self._provider_region()] for call in unanswered_calls()]
+        if unavailable:
+            account["unavailable"] = unavailable
+        snap = {"format": "aliaudit-snapshot/1", "collected_at": None, "source": PLAN_SOURCE,
                 "accounts": [account], "identities": []}
         return snap, self.ctx
 
@@ -460,6 +509,28 @@ def map_bucket(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
         status = ad.known(sid, v, "versioning.0.status", "GetBucketVersioning.Status") if ver else None
         item["versioning"] = {"Status": status} if status else None
     item["policy"] = _policy(ad, sid, v, "policy")
+    # documented defaults: acl "private" (provider docs before 1.220; alicloud_oss_bucket_acl may set it),
+    # redundancy_type "LRS"
+    acl = ad.known_or_default(sid, v, "acl", "GetBucketAcl", "private")
+    if acl is not None:
+        item["acl"] = {"AccessControlList": {"Grant": acl}}
+    redundancy = ad.known_or_default(sid, v, "redundancy_type", "GetBucketInfo", "LRS")
+    if redundancy is not None:
+        item["info"] = {"Name": sid, "DataRedundancyType": redundancy}
+    logging, unk = v.get("logging")
+    if unk:
+        ad.ctx.gap(sid, "GetBucketLogging", "logging", "logging is unknown until apply")
+    elif logging:
+        target, _ = ad.ref_value(sid, rc, v, "logging.0.target_bucket", "GetBucketLogging")
+        item["logging"] = {"LoggingEnabled": {"TargetBucket": target, "TargetPrefix": v.get("logging.0.target_prefix")[0]}}
+    else:
+        item["logging"] = {}
+    # a new bucket has no replication rule and no TLS version setting until a companion resource adds one
+    item["replication"] = None
+    item["https"] = None
+    ad.ctx.gap(sid, "GetBucketPublicAccessBlock", "alicloud_oss_bucket_public_access_block",
+               "the plan has no alicloud_oss_bucket_public_access_block for this bucket: Block Public Access is the "
+               "service default, which the plan cannot show", kind="missing")
     ad.region_bucket(region, "oss", "buckets").append(_register(ad, address, item))
 
 
@@ -502,10 +573,14 @@ def _target_bucket(ad: Adapter, rc: dict, v: _Values, region: str) -> dict | Non
         item = {"Name": name, "Location": f"oss-{region}"}
         ad.ctx.items[name] = item
         ad.ctx.stubs.add(name)
-        for api in ("GetBucketEncryption", "GetBucketVersioning", "GetBucketPolicy"):
+        for api in BUCKET_DETAIL_CALLS:
             ad.ctx.gap(name, api, "bucket", f"the bucket {name} is not created by this plan", kind="outside")
         ad.region_bucket(region, "oss", "buckets").append(item)
     return item
+
+
+BUCKET_DETAIL_CALLS = ("GetBucketEncryption", "GetBucketVersioning", "GetBucketPolicy", "GetBucketAcl", "GetBucketInfo",
+                       "GetBucketLogging", "GetBucketReplication", "GetBucketHttpsConfig", "GetBucketPublicAccessBlock")
 
 
 def _settled(ad: Adapter, name: str, api: str, address: str) -> None:
@@ -513,6 +588,66 @@ def _settled(ad: Adapter, name: str, api: str, address: str) -> None:
     ad.ctx.gaps[name] = [g for g in ad.ctx.gaps.get(name, []) if g.api != api]
     if name in ad.ctx.stubs:
         ad.ctx.settled[(name, api)] = address
+
+
+def map_bucket_acl(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
+    """alicloud_oss_bucket_acl (bucket, acl) -> GetBucketAcl AccessControlList.Grant."""
+    item = _target_bucket(ad, rc, v, region)
+    if item is not None:
+        _settled(ad, item["Name"], "GetBucketAcl", rc["address"])
+        acl = ad.known(item["Name"], v, "acl", "GetBucketAcl")
+        if acl is not None:
+            item["acl"] = {"AccessControlList": {"Grant": acl}}
+
+
+def map_bucket_logging(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
+    """alicloud_oss_bucket_logging (bucket, target_bucket, target_prefix) -> GetBucketLogging LoggingEnabled."""
+    item = _target_bucket(ad, rc, v, region)
+    if item is not None:
+        _settled(ad, item["Name"], "GetBucketLogging", rc["address"])
+        target, _ = ad.ref_value(item["Name"], rc, v, "target_bucket", "GetBucketLogging")
+        item["logging"] = {"LoggingEnabled": {"TargetBucket": target, "TargetPrefix": v.get("target_prefix")[0]}}
+
+
+def map_bucket_replication(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
+    """alicloud_oss_bucket_replication (bucket, destination {bucket, location}) -> a GetBucketReplication Rule.
+
+    A rule the plan creates starts replicating once applied: Status "starting", as the API reports it then."""
+    item = _target_bucket(ad, rc, v, region)
+    if item is None:
+        return
+    name = item["Name"]
+    _settled(ad, name, "GetBucketReplication", rc["address"])
+    location = ad.known(name, v, "destination.0.location", "GetBucketReplication")
+    dest, _ = ad.ref_value(name, rc, v, "destination.0.bucket", "GetBucketReplication")
+    rules = list(((item.get("replication") or {}).get("Rule")) or [])
+    rules.append({"ID": rc["address"], "Status": "starting",
+                  "Destination": {"Bucket": dest, "Location": location}})
+    item["replication"] = {"Rule": rules}
+
+
+def map_bucket_public_access_block(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
+    """alicloud_oss_bucket_public_access_block (bucket, block_public_access) -> GetBucketPublicAccessBlock."""
+    item = _target_bucket(ad, rc, v, region)
+    if item is not None:
+        name = item["Name"]
+        ad.ctx.gaps[name] = [g for g in ad.ctx.gaps.get(name, []) if g.api != "GetBucketPublicAccessBlock"]
+        _settled(ad, name, "GetBucketPublicAccessBlock", rc["address"])
+        block = ad.known(name, v, "block_public_access", "GetBucketPublicAccessBlock")
+        if block is not None:
+            item["public_access_block"] = {"BlockPublicAccess": bool(block)}
+
+
+def map_bucket_https_config(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
+    """alicloud_oss_bucket_https_config (bucket, enable, tls_versions) -> GetBucketHttpsConfig TLS."""
+    item = _target_bucket(ad, rc, v, region)
+    if item is not None:
+        name = item["Name"]
+        _settled(ad, name, "GetBucketHttpsConfig", rc["address"])
+        enable = ad.known(name, v, "enable", "GetBucketHttpsConfig")
+        versions = ad.known(name, v, "tls_versions", "GetBucketHttpsConfig")
+        if enable is not None:
+            item["https"] = {"TLS": {"Enable": bool(enable), "TLSVersion": list(versions or [])}}
 
 
 def map_bucket_sse(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
@@ -566,7 +701,20 @@ def map_db_instance(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
     if unk:
         ad.ctx.gap(sid, "DescribeDBInstanceTDE", "tde_status", "tde_status is unknown until apply")
     else:
-        item["tde"] = {"TDEStatus": "Enabled" if tde == "Enabled" else "Disabled"}
+        key, _ = ad.ref_value(sid, rc, v, "tde_encryption_key", "DescribeDBInstanceTDE.EncryptionKey")
+        if key:
+            _ensure_key(ad, region, key)
+        # no tde_encryption_key: TDE uses a service-managed key
+        item["tde"] = {"TDEStatus": "Enabled" if tde == "Enabled" else "Disabled", "EncryptionKey": key or ""}
+    arrays, unk_a = v.get("db_instance_ip_array")
+    ips, unk_i = v.get("security_ips")
+    if unk_a or unk_i:  # no documented default: a computed allow-list is only known after apply
+        ad.ctx.gap(sid, "DescribeDBInstanceIPArrayList", "security_ips", "the IP allow-list is unknown until apply")
+    else:  # security_ips is the "default" group; db_instance_ip_array blocks are named groups
+        groups = [{"DBInstanceIPArrayName": "default", "SecurityIPList": ",".join(ips or [])}] if ips else []
+        groups += [{"DBInstanceIPArrayName": a.get("db_instance_ip_array_name") or "default",
+                    "SecurityIPList": ",".join(a.get("security_ips") or [])} for a in arrays or []]
+        item["ip_arrays"] = groups
     # the backup policy lives in alicloud_db_backup_policy; without one it is the service default
     ad.ctx.gap(sid, "DescribeBackupPolicy", "alicloud_db_backup_policy",
                "the plan has no alicloud_db_backup_policy for this instance: its backup policy is the service "
@@ -662,10 +810,46 @@ def map_alb_load_balancer(ad: Adapter, rc: dict, v: _Values, region: str) -> Non
             if v.get(f"zone_mappings.{i}.zone_id")[1]:
                 ad.ctx.gap(sid, "GetLoadBalancerAttribute.ZoneMappings", f"zone_mappings.{i}.zone_id",
                            "a zone of zone_mappings is unknown until apply")
+    # documented default: deletion_protection_enabled false
+    protect = ad.known_or_default(sid, v, "deletion_protection_enabled",
+                                  "GetLoadBalancerAttribute.DeletionProtectionConfig.Enabled", False)
+    if protect is not None:
+        attribute["DeletionProtectionConfig"] = {"Enabled": bool(protect)}
+    logs, unk = v.get("access_log_config")
+    if unk:
+        ad.ctx.gap(sid, "GetLoadBalancerAttribute.AccessLogConfig", "access_log_config",
+                   "access_log_config is unknown until apply")
+    else:
+        project = ad.known(sid, v, "access_log_config.0.log_project", "GetLoadBalancerAttribute.AccessLogConfig") \
+            if logs else None
+        store = ad.known(sid, v, "access_log_config.0.log_store", "GetLoadBalancerAttribute.AccessLogConfig") \
+            if logs else None
+        attribute["AccessLogConfig"] = {"LogProject": project or "", "LogStore": store or ""}
     item = {"LoadBalancerId": sid, "RegionId": region,
             "AddressType": ad.known(sid, v, "address_type", "ListLoadBalancers.AddressType"),
             "attribute": attribute, "listeners": []}
     ad.region_bucket(region, "alb", "load_balancers").append(_register(ad, sid, item))
+
+
+def map_alb_access_log(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
+    """alicloud_alb_load_balancer_access_log_config_attachment (load_balancer_id, log_project, log_store)."""
+    sid = rc["address"]
+    lb, _ = ad.ref_value(sid, rc, v, "load_balancer_id", "GetLoadBalancerAttribute.AccessLogConfig")
+    item = ad.ctx.items.get(lb) if lb else None
+    if item is None or lb in ad.ctx.stubs:
+        ad.ctx.skipped.append({"address": sid, "why": f"its load balancer {lb or '(unknown)'} is not created by this plan"})
+        return
+    item["attribute"]["AccessLogConfig"] = {
+        "LogProject": ad.known(lb, v, "log_project", "GetLoadBalancerAttribute.AccessLogConfig") or "",
+        "LogStore": ad.known(lb, v, "log_store", "GetLoadBalancerAttribute.AccessLogConfig") or ""}
+
+
+def map_alb_security_policy(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
+    """alicloud_alb_security_policy (tls_versions, ciphers) -> a ListSecurityPolicies item."""
+    sid = rc["address"]
+    item = {"SecurityPolicyId": sid, "TLSVersions": ad.known(sid, v, "tls_versions", "ListSecurityPolicies.TLSVersions"),
+            "Ciphers": v.get("ciphers")[0]}
+    ad.region_bucket(region, "alb", "security_policies").append(_register(ad, sid, item))
 
 
 def map_alb_listener(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
@@ -675,16 +859,50 @@ def map_alb_listener(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
     lb_item = ad.ctx.items.get(lb) if lb else None
     if lb_item is None:
         lb_item = _stub_lb(ad, region, lb or sid + "/load_balancer", "alb")
+    policy, _ = ad.ref_value(sid, rc, v, "security_policy_id", "ListListeners.SecurityPolicyId")
     listener = {"ListenerId": sid, "LoadBalancerId": lb_item["LoadBalancerId"],
                 "ListenerProtocol": ad.known(sid, v, "listener_protocol", "ListListeners.ListenerProtocol"),
                 "ListenerPort": ad.known(sid, v, "listener_port", "ListListeners.ListenerPort"),
-                "SecurityPolicyId": ad.known(sid, v, "security_policy_id", "ListListeners.SecurityPolicyId"),
+                "SecurityPolicyId": policy,
                 "DefaultActions": [{"Type": a.get("type")} for a in (v.get("default_actions")[0] or [])],
+                # a new listener has only the forwarding rules (alicloud_alb_rule) this plan gives it
                 "rules": []}
-    # redirects live in alicloud_alb_rule, which this adapter does not read
-    ad.ctx.gap(sid, "ListRules", "alicloud_alb_rule", "forwarding rules (alicloud_alb_rule) are not read from plans")
     lb_item["listeners"].append(listener)
     ad.ctx.items[sid] = listener
+    lid = f"{lb_item['LoadBalancerId']}/{listener['ListenerProtocol']}:{listener['ListenerPort']}"
+    ad.ctx.rename[lid] = sid
+    for g in ad.ctx.gaps.pop(sid, []):
+        ad.ctx.gaps.setdefault(lid, []).append(g)
+
+
+def map_alb_rule(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
+    """alicloud_alb_rule (listener_id, priority, rule_conditions, rule_actions) -> a ListRules item on its listener."""
+    sid = rc["address"]
+    target, _ = ad.ref_value(sid, rc, v, "listener_id", "ListRules")
+    listener = ad.ctx.items.get(target) if target else None
+    if listener is None or "rules" not in listener:
+        ad.ctx.skipped.append({"address": sid, "why": f"its listener {target or '(unknown)'} is not created by this plan"})
+        return
+    lid = f"{listener['LoadBalancerId']}/{listener['ListenerProtocol']}:{listener['ListenerPort']}"
+
+    def block(node, name):  # provider blocks are lists of one object; the API has an object
+        inner = (node or {}).get(name) or []
+        return inner[0] if isinstance(inner, list) and inner else (inner if isinstance(inner, dict) else {})
+
+    conditions, unk_c = v.get("rule_conditions")
+    actions, unk_a = v.get("rule_actions")
+    priority, unk_p = v.get("priority")
+    if unk_c or unk_a or unk_p:
+        ad.ctx.gap(lid, "ListRules", "rule_actions", f"the rule {sid} is unknown until apply")
+        return
+    listener["rules"].append({
+        "RuleId": sid, "Priority": priority,
+        "RuleConditions": [{"Type": c.get("type"),
+                            "PathConfig": {"Values": block(c, "path_config").get("values")},
+                            "HostConfig": {"Values": block(c, "host_config").get("values")}} for c in conditions or []],
+        "RuleActions": [{"Type": a.get("type"), "Order": a.get("order"),
+                         "RedirectConfig": {"Protocol": block(a, "redirect_config").get("protocol")}}
+                        for a in actions or []]})
 
 
 def map_polardb(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
@@ -707,15 +925,20 @@ def map_polardb(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
         attribute["StrictConsistency"] = strict
     # the zones of the standby are chosen by the service
     ad.ctx.gap(sid, "DescribeDBClusterAttribute.ZoneIds", "zone_id", "the cluster's zones are chosen at apply")
-    lock, unk = v.get("deletion_lock")
-    if not unk and lock is not None:
+    pay = ad.known(sid, v, "pay_type", "DescribeDBClusterAttribute.PayType")
+    if pay is not None:  # the provider says PrePaid/PostPaid, the API Prepaid/Postpaid
+        attribute["PayType"] = "Prepaid" if str(pay).lower() == "prepaid" else "Postpaid"
+    lock = ad.known(sid, v, "deletion_lock", "DescribeDBClusterAttribute.DeletionLock")  # no documented default
+    if lock is not None:
         attribute["DeletionLock"] = int(lock)
     item["attribute"] = attribute
     tde = ad.known_or_default(sid, v, "tde_status", "DescribeDBClusterTDE", "Disabled")  # documented default
     if tde is not None:
+        key, _ = ad.ref_value(sid, rc, v, "encryption_key", "DescribeDBClusterTDE.EncryptionKey")
+        if key:
+            _ensure_key(ad, region, key)
         item["tde"] = {"TDEStatus": "Enabled" if tde == "Enabled" else "Disabled",
-                       "EncryptNewTables": v.get("encrypt_new_tables")[0],
-                       "EncryptionKey": v.get("encryption_key")[0]}
+                       "EncryptNewTables": v.get("encrypt_new_tables")[0], "EncryptionKey": key or ""}
     arrays, unk = v.get("db_cluster_ip_array")
     ips, unk_ips = v.get("security_ips")
     if unk or unk_ips:
@@ -726,10 +949,8 @@ def map_polardb(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
         if not groups and ips:
             groups = [{"DBClusterIPArrayName": "default", "SecurityIps": ",".join(ips)}]
         item["whitelist"] = {"Items": {"DBClusterIPArray": groups}}
-    ad.ctx.gap(sid, "DescribeDBClusterSSL", "alicloud_polardb_endpoint",
-               "SSL is set on alicloud_polardb_endpoint, which this adapter does not read", kind="missing")
-    ad.ctx.gap(sid, "DescribeBackupPolicy", "alicloud_polardb_backup_policy",
-               "the backup policy is set by alicloud_polardb_backup_policy, which this adapter does not read", kind="missing")
+    # SSL (alicloud_polardb_endpoint) and backups (alicloud_polardb_backup_policy) are not read from plans:
+    # polardb:DescribeDBClusterSSL and polardb:DescribeBackupPolicy are not in ANSWERED_CALLS
     ad.region_bucket(region, "polardb", "clusters").append(_register(ad, sid, item))
 
 
@@ -747,8 +968,26 @@ def map_kvstore(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
                   "InstanceClass": ad.known(sid, v, "instance_class", "DescribeInstances.InstanceClass")}
     if secondary:
         item["SecondaryZoneId"] = secondary
-    item["attribute"] = {"InstanceId": sid, "ZoneId": zone, "SecondaryZoneId": secondary,
-                         "VpcAuthMode": ad.known(sid, v, "vpc_auth_mode", "DescribeInstanceAttribute.VpcAuthMode")}
+    # a vswitch (known, or a reference known only at apply) puts the instance in a VPC; none: the classic network
+    vswitch, unk = v.get("vswitch_id")
+    network = "VPC" if vswitch or (unk and (v.refs("vswitch_id") or "vswitch_id" in _config_keys(v, "vswitch_id"))) \
+        else None
+    if network is None:
+        ad.ctx.gap(sid, "DescribeInstances.NetworkType", "vswitch_id",
+                   "vswitch_id is unknown until apply" if unk else
+                   "no vswitch_id: the network is the service's choice, which the plan cannot show", kind="missing")
+    item["NetworkType"] = network
+    # documented defaults: vpc_auth_mode Open (meaningful for VPC instances), payment_type PostPaid
+    auth = ad.known_or_default(sid, v, "vpc_auth_mode", "DescribeInstanceAttribute.VpcAuthMode", "Open")
+    pay_attr = "instance_charge_type" if v.get("instance_charge_type")[0] and not v.get("payment_type")[0] \
+        else "payment_type"
+    charge = ad.known_or_default(sid, v, pay_attr, "DescribeInstanceAttribute.ChargeType", "PostPaid")
+    # not set (null in the plan, not unknown): the provider never turns release protection on
+    protect = ad.known(sid, v, "instance_release_protection", "DescribeInstanceAttribute.InstanceReleaseProtection")
+    unk_protect = v.get("instance_release_protection")[1]
+    item["attribute"] = {"InstanceId": sid, "ZoneId": zone, "SecondaryZoneId": secondary, "VpcAuthMode": auth,
+                         "ChargeType": charge,
+                         "InstanceReleaseProtection": None if unk_protect else bool(protect)}
     ssl, unk = v.get("ssl_enable")
     if unk:
         ad.ctx.gap(sid, "DescribeInstanceSSL", "ssl_enable", "ssl_enable is unknown until apply")
@@ -764,12 +1003,10 @@ def map_kvstore(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
     if unk_p or unk_l:
         ad.ctx.gap(sid, "DescribeBackupPolicy", "backup_period", "the backup settings are unknown until apply")
     else:
+        # the retention is not a provider attribute (redis:DescribeBackupPolicy is not in ANSWERED_CALLS)
         item["backup_policy"] = {"PreferredBackupPeriod": ",".join(period) if period else None,
                                  "PreferredBackupTime": v.get("backup_time")[0],
                                  "EnableBackupLog": int(log or 0)}
-        # the retention is not a provider attribute: the service sets it
-        ad.ctx.gap(sid, "DescribeBackupPolicy.BackupRetentionPeriod", "backup_period",
-                   "the backup retention is set by the service, not by the plan", kind="missing")
     ips, unk = v.get("security_ips")
     if unk:
         ad.ctx.gap(sid, "DescribeSecurityIps", "security_ips", "security_ips is unknown until apply")
@@ -778,6 +1015,51 @@ def map_kvstore(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
             {"SecurityIpGroupName": v.get("security_ip_group_name")[0] or "default",
              "SecurityIpList": ",".join(ips or []), "SecurityIpGroupAttribute": ""}]}}
     ad.region_bucket(region, "redis", "instances").append(_register(ad, sid, item))
+
+
+def map_security_group(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
+    """alicloud_security_group -> a DescribeSecurityGroups item; its rules come from alicloud_security_group_rule."""
+    sid = rc["address"]
+    vpc, _ = ad.ref_value(sid, rc, v, "vpc_id", "DescribeSecurityGroups.VpcId")
+    item = {"SecurityGroupId": sid, "RegionId": region, "VpcId": vpc,
+            "SecurityGroupName": v.get("security_group_name")[0] or v.get("name")[0], "permissions": []}
+    ad.region_bucket(region, "ecs", "security_groups").append(_register(ad, sid, item))
+
+
+def map_security_group_rule(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
+    """alicloud_security_group_rule -> a DescribeSecurityGroupAttribute Permission on its group.
+
+    Documented defaults: policy accept, priority 1. A rule on a group this plan does not create cannot be
+    judged alone (the group's other rules may outrank it): its findings are ERROR, naming the rule."""
+    sid = rc["address"]
+    gid, _ = ad.ref_value(sid, rc, v, "security_group_id", "DescribeSecurityGroupAttribute")
+    group = ad.ctx.items.get(gid) if gid else None
+    if group is None:
+        gid = gid or sid + "/security_group"
+        group = next((g for g in ad.region_bucket(region, "ecs", "security_groups") if g["SecurityGroupId"] == gid), None)
+        if group is None:
+            group = {"SecurityGroupId": gid, "RegionId": region, "permissions": []}
+            ad.ctx.items[gid] = group
+            ad.ctx.stubs.add(gid)
+            ad.ctx.settled[(gid, "DescribeSecurityGroupAttribute")] = sid
+            ad.ctx.gap(gid, "DescribeSecurityGroupAttribute", "security_group_id",
+                       f"the security group {gid} is not created by this plan: its other rules cannot be read")
+            ad.region_bucket(region, "ecs", "security_groups").append(group)
+    api = "DescribeSecurityGroupAttribute"
+    gkey = group["SecurityGroupId"]
+    perm = {"SecurityGroupRuleId": sid,
+            "Direction": ad.known(gkey, v, "type", api),
+            "IpProtocol": ad.known(gkey, v, "ip_protocol", api),
+            "PortRange": ad.known_or_default(gkey, v, "port_range", api, "-1/-1"),
+            "Policy": ad.known_or_default(gkey, v, "policy", api, "accept"),
+            "Priority": ad.known_or_default(gkey, v, "priority", api, 1)}
+    for attr, field_ in (("cidr_ip", "SourceCidrIp"), ("ipv6_cidr_ip", "Ipv6SourceCidrIp")):
+        value, unk = v.get(attr)
+        if unk and attr in _config_keys(v, attr):
+            ad.ctx.gap(gkey, api, attr, f"{attr} of {sid} is unknown until apply")
+        elif value and not unk:
+            perm[field_] = value
+    group["permissions"].append(perm)
 
 
 # type -> (mapper, stage): stage 0 creates items, 1 attaches to them, 2 attaches to attachments
@@ -792,12 +1074,22 @@ MAPPERS: dict[str, tuple[Callable, int]] = {
     "alicloud_oss_bucket_server_side_encryption": (map_bucket_sse, 2),
     "alicloud_oss_bucket_versioning": (map_bucket_versioning, 2),
     "alicloud_oss_bucket_policy": (map_bucket_policy, 2),
+    "alicloud_oss_bucket_acl": (map_bucket_acl, 2),
+    "alicloud_oss_bucket_logging": (map_bucket_logging, 2),
+    "alicloud_oss_bucket_replication": (map_bucket_replication, 2),
+    "alicloud_oss_bucket_public_access_block": (map_bucket_public_access_block, 2),
+    "alicloud_oss_bucket_https_config": (map_bucket_https_config, 2),
+    "alicloud_security_group": (map_security_group, 0),
+    "alicloud_security_group_rule": (map_security_group_rule, 1),
     "alicloud_db_instance": (map_db_instance, 1),
     "alicloud_db_backup_policy": (map_db_backup_policy, 2),
     "alicloud_slb_load_balancer": (map_slb, 0),
     "alicloud_slb_listener": (map_slb_listener, 1),
     "alicloud_alb_load_balancer": (map_alb_load_balancer, 0),
     "alicloud_alb_listener": (map_alb_listener, 1),
+    "alicloud_alb_rule": (map_alb_rule, 2),
+    "alicloud_alb_security_policy": (map_alb_security_policy, 0),
+    "alicloud_alb_load_balancer_access_log_config_attachment": (map_alb_access_log, 1),
     "alicloud_polardb_cluster": (map_polardb, 1),
     "alicloud_kvstore_instance": (map_kvstore, 1),
 }

@@ -7,6 +7,9 @@
 # FAIL_ON (lowest blocking severity, default low), ALLOW_INCOMPLETE=1 (apply even when some
 # check could not be decided from the plan, exit 3), TERRAFORM (default terraform),
 # ALIAUDIT (default aliaudit).
+#
+# Rules a plan cannot assess (Cloud Backup, ActionTrail, RAM, flow logs, ...) are NOT_APPLICABLE
+# ("not assessable from a Terraform plan"); keep a scheduled live scan for them.
 set -euo pipefail
 
 dir="${1:-.}"

@@ -101,11 +101,22 @@ def http_listener(p: Plan, forward: str) -> None:
           refs={"load_balancer_id": ["alicloud_slb_load_balancer.web.id", "alicloud_slb_load_balancer.web"]})
 
 
+def security_group(p: Plan, name: str, port: str, cidr: str) -> None:
+    p.add("alicloud_security_group", name, {"security_group_name": name, "vpc_id": "vpc-j6cexample01",
+                                            "security_group_type": "normal"})
+    p.add("alicloud_security_group_rule", f"{name}_in", {"type": "ingress", "ip_protocol": "tcp", "port_range": port,
+                                                        "cidr_ip": cidr, "policy": "accept", "priority": 1,
+                                                        "nic_type": "intranet", "security_group_id": None},
+          unknown={"security_group_id": True},
+          refs={"security_group_id": [f"alicloud_security_group.{name}.id", f"alicloud_security_group.{name}"]})
+
+
 def gaps_plan() -> Plan:
     p = Plan()
     disk_unencrypted(p)
     lb(p)
     http_listener(p, "off")
+    security_group(p, "admin", "22/22", "0.0.0.0/0")  # SSH open to the internet
     return p
 
 
@@ -140,7 +151,69 @@ def fixed_plan() -> Plan:
                                              "listener_forward": "off"},
           unknown={"load_balancer_id": True},
           refs={"load_balancer_id": ["alicloud_slb_load_balancer.web.id", "alicloud_slb_load_balancer.web"]})
+    security_group(p, "web", "443/443", "0.0.0.0/0")  # HTTPS only from the internet
+    bucket_ref = {"bucket": ["alicloud_oss_bucket.records.bucket", "alicloud_oss_bucket.records"]}
+    p.add("alicloud_oss_bucket", "records", {"bucket": "policy-records", "storage_class": "Standard",
+                                             "redundancy_type": "ZRS", "acl": "private",
+                                             "server_side_encryption_rule": [{"sse_algorithm": "KMS",
+                                                                              "kms_master_key_id": None}],
+                                             "versioning": [{"status": "Enabled"}],
+                                             "logging": [{"target_bucket": "policy-access-logs",
+                                                          "target_prefix": "records/"}],
+                                             "policy": json.dumps(https_only_policy("policy-records"))},
+          unknown={"server_side_encryption_rule": [{"kms_master_key_id": True}], "extranet_endpoint": True,
+                   "intranet_endpoint": True, "location": True, "owner": True},
+          refs={"server_side_encryption_rule.0.kms_master_key_id": ["alicloud_kms_key.disk.id", "alicloud_kms_key.disk"]})
+    p.add("alicloud_oss_bucket_public_access_block", "records", {"bucket": None, "block_public_access": True},
+          unknown={"bucket": True}, refs=bucket_ref)
+    p.add("alicloud_oss_bucket_https_config", "records", {"bucket": None, "enable": True, "tls_versions": ["TLSv1.2",
+                                                                                                       "TLSv1.3"]},
+          unknown={"bucket": True}, refs=bucket_ref)
+    p.add("alicloud_oss_bucket_replication", "records", {"bucket": None, "action": "ALL",
+                                                         "destination": [{"bucket": "policy-records-dr",
+                                                                          "location": "oss-ap-southeast-1"}]},
+          unknown={"bucket": True, "status": True}, refs=bucket_ref)
+    p.add("alicloud_kvstore_instance", "sessions", {"db_instance_name": "sessions", "instance_type": "Redis",
+                                                    "instance_class": "redis.master.small.default",
+                                                    "engine_version": "7.0", "zone_id": "cn-hongkong-b",
+                                                    "secondary_zone_id": "cn-hongkong-c", "vswitch_id": None,
+                                                    "ssl_enable": "Enable", "tde_status": "Enabled",
+                                                    "instance_release_protection": True, "payment_type": "PostPaid",
+                                                    "backup_period": ["Monday", "Thursday"],
+                                                    "backup_time": "02:00Z-03:00Z", "enable_backup_log": 1,
+                                                    "security_ips": ["10.0.0.0/8"]},
+          unknown={"vswitch_id": True, "vpc_auth_mode": True, "connection_domain": True, "private_ip": True},
+          refs={"vswitch_id": ["alicloud_vswitch.cache.id", "alicloud_vswitch.cache"]})
+    p.add("alicloud_alb_load_balancer", "api", {"load_balancer_name": "api", "address_type": "Internet",
+                                                "load_balancer_edition": "Standard",
+                                                "deletion_protection_enabled": True,
+                                                "access_log_config": [{"log_project": "hk-audit",
+                                                                       "log_store": "alb-access"}],
+                                                "zone_mappings": [{"zone_id": "cn-hongkong-b", "vswitch_id": "vsw-b1"},
+                                                                  {"zone_id": "cn-hongkong-c", "vswitch_id": "vsw-c1"}]},
+          unknown={"dns_name": True})
+    alb_ref = {"load_balancer_id": ["alicloud_alb_load_balancer.api.id", "alicloud_alb_load_balancer.api"]}
+    p.add("alicloud_alb_listener", "api_https", {"load_balancer_id": None, "listener_protocol": "HTTPS",
+                                                 "listener_port": 443, "security_policy_id": "tls_cipher_policy_1_2",
+                                                 "default_actions": [{"type": "ForwardGroup"}]},
+          unknown={"load_balancer_id": True}, refs=alb_ref)
+    p.add("alicloud_alb_listener", "api_http", {"load_balancer_id": None, "listener_protocol": "HTTP",
+                                                "listener_port": 80, "default_actions": [{"type": "ForwardGroup"}]},
+          unknown={"load_balancer_id": True}, refs=alb_ref)
+    p.add("alicloud_alb_rule", "to_https", {"listener_id": None, "priority": 1, "rule_name": "to-https",
+                                            "rule_conditions": [{"type": "Path", "path_config": [{"values": ["/*"]}]}],
+                                            "rule_actions": [{"order": 1, "type": "Redirect",
+                                                              "redirect_config": [{"protocol": "HTTPS", "port": "443",
+                                                                                   "http_code": "301"}]}]},
+          unknown={"listener_id": True},
+          refs={"listener_id": ["alicloud_alb_listener.api_http.id", "alicloud_alb_listener.api_http"]})
     return p
+
+
+def https_only_policy(bucket: str) -> dict:
+    return {"Version": "1", "Statement": [{"Effect": "Deny", "Principal": ["*"], "Action": ["oss:*"],
+                                           "Resource": [f"acs:oss:*:*:{bucket}/*"],
+                                           "Condition": {"Bool": {"acs:SecureTransport": ["false"]}}}]}
 
 
 HTTPS_ONLY_POLICY = {"Version": "1", "Statement": [{
@@ -193,18 +266,19 @@ def mixed_plan() -> Plan:
                                                    "bandwidth": -1})
     p.add("alicloud_polardb_cluster", "core", {"db_type": "MySQL", "db_version": "8.0",
                                                "db_node_class": "polar.mysql.x4.large", "zone_id": "cn-hongkong-b",
-                                               "pay_type": "PostPaid", "hot_standby_cluster": "ON",
+                                               "pay_type": "PostPaid", "hot_standby_cluster": "ON", "deletion_lock": 0,
                                                "tde_status": "Enabled", "encrypt_new_tables": "ON",
                                                "db_cluster_ip_array": [{"db_cluster_ip_array_name": "default",
                                                                         "security_ips": ["10.0.0.0/8"]}]},
-          unknown={"connection_string": True, "port": True, "encryption_key": True, "deletion_lock": True})
+          unknown={"connection_string": True, "port": True, "encryption_key": True},
+          refs={"encryption_key": ["alicloud_kms_key.oss.id", "alicloud_kms_key.oss"]})
     p.add("alicloud_kvstore_instance", "sessions", {"db_instance_name": "sessions", "instance_class": "redis.master.small.default",
                                                     "instance_type": "Redis", "engine_version": "5.0",
                                                     "zone_id": "cn-hongkong-b", "secondary_zone_id": "cn-hongkong-c",
                                                     "ssl_enable": "Enable", "tde_status": "Enabled",
                                                     "backup_period": ["Monday", "Thursday"], "backup_time": "02:00Z-03:00Z",
                                                     "enable_backup_log": 1, "security_ips": ["10.0.0.0/8"],
-                                                    "vpc_auth_mode": "Open"},
+                                                    "vpc_auth_mode": "Close", "vswitch_id": "vsw-j6cexample01"},
           unknown={"connection_domain": True, "private_ip": True})
     p.add("alicloud_alb_load_balancer", "api", {"load_balancer_name": "api", "address_type": "Internet",
                                                 "load_balancer_edition": "Standard",
