@@ -59,10 +59,12 @@ def load_faults(path: str):
               help="RAM policy document (JSON or YAML) to attach to the default key.")
 @click.option("--faults", "faults_path", type=click.Path(dir_okay=False),
               help="Fault file (YAML): {seed: 7, faults: [{product: ecs, action: DescribeDisks, kind: throttle, rate: 0.3}]}.")
-def serve(state_path, port, host, allow_remote, policy_path, faults_path):
+@click.option("--quiet", is_flag=True, help="Do not log each request on stderr (they are still counted).")
+def serve(state_path, port, host, allow_remote, policy_path, faults_path, quiet):
     """Serve a snapshot over HTTP through the same router the in-process fake uses.
 
     Prints the environment that points a scan at it, then logs one line per request on stderr.
+    GET /_aliaudit/calls on the same address answers how many requests of each call it served.
     """
     from aliaudit.fakes import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, FakeState
     from aliaudit.fakes.server import FakeServer, is_loopback
@@ -76,7 +78,8 @@ def serve(state_path, port, host, allow_remote, policy_path, faults_path):
         if policy_path:
             state.set_policy(DEFAULT_ACCESS_KEY_ID, load_policy(policy_path))
         faults = load_faults(faults_path) if faults_path else None
-        server = FakeServer(state, host, port, allow_remote=allow_remote, faults=faults)
+        server = FakeServer(state, host, port, allow_remote=allow_remote, faults=faults,
+                            log=None if quiet else sys.stderr)
     except UsageError as exc:
         _fail(str(exc))
     except OSError as exc:

@@ -21,15 +21,17 @@ from .sdk import Clients
 def collect_account(clients: Clients, account_id: str, regions: list[str], *, workers: int = 8,
                     detail_workers: int = 8, retry: RetryPolicy | None = None, limiter=None,
                     collectors=COLLECTORS, progress: Callable[[str, int, int], None] | None = None,
-                    prune_empty: bool = False) -> dict:
+                    prune_empty: bool = False, described_regions: list | None = None) -> dict:
     """Collect every product in every region; failed calls end up in the section's "errors".
 
     With prune_empty, regions where every call succeeded and found nothing are left out (see regions.py).
     progress(account_id, done, total) is called as (product, region) tasks finish.
+    described_regions: DescribeRegions' region list when region discovery asked for it already (never twice).
     """
     account = snapshot.new_account(account_id)
     with ThreadPoolExecutor(max_workers=max(1, detail_workers), thread_name_prefix="detail") as details:
-        col = Collection(clients, account, list(regions), retry or RetryPolicy(), limiter=limiter, details=details)
+        col = Collection(clients, account, list(regions), retry or RetryPolicy(), limiter=limiter, details=details,
+                         described_regions=described_regions)
         for region in regions:
             for c in collectors:
                 if hasattr(c, "collect_region") or getattr(c, "REGIONAL_SECTIONS", True) and hasattr(c, "collect_account"):

@@ -62,6 +62,17 @@ def _matches(resource_id: str, err_resource: str) -> bool:
     return resource_id == err_resource or resource_id.startswith(err_resource + "/")
 
 
+def _candidates(resource_id, by_resource: dict) -> list:
+    """(index, error) of the per-resource errors that may concern resource_id: those recorded for it or for
+    a parent ("user" for "user/key"), in recording order. A dict lookup per prefix, so a scan where a call
+    was refused for thousands of resources stays linear."""
+    if not by_resource or not isinstance(resource_id, str):
+        return []
+    keys = [resource_id] + [resource_id[:i] for i, ch in enumerate(resource_id) if ch == "/"]
+    found = [pair for key in keys for pair in by_resource.get(key, ())]
+    return sorted(found, key=lambda pair: pair[0])
+
+
 def evaluate_account(account: dict, rules: Iterable, settings: Settings, collected_at: str | None = None,
                      plan: bool = False) -> list[dict]:
     """`plan`: the snapshot comes from a Terraform plan (call-scope `unavailable` entries count)."""
@@ -151,11 +162,14 @@ def _evaluate_rule(rule, view: AccountView, settings: Settings, plan: bool = Fal
     for region, err in regional.items():
         out.append(_scope_error(rule, view.account_id, region, err))
     matched: set[int] = set()
+    by_resource: dict[str, list] = {}
+    for i, err in enumerate(per_resource):
+        by_resource.setdefault(err["resource"], []).append((i, err))
     for check in checks:
         if check.region in regional:
             continue
         finding = _finding(rule, view.account_id, check)
-        for i, err in enumerate(per_resource):
+        for i, err in _candidates(check.resource_id, by_resource):
             if err.get("region") in (None, check.region) and _matches(check.resource_id, err["resource"]):
                 matched.add(i)
                 finding["status"] = ERROR

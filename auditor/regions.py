@@ -27,6 +27,15 @@ METADATA_KINDS = {("ecs", "zones")}
 
 def discover(clients: sdk.Clients, via_region: str, retry: RetryPolicy | None = None) -> list[str]:
     """Region ids from ECS DescribeRegions (through the endpoint of via_region)."""
+    return ids(describe(clients, via_region, retry))
+
+
+def ids(described: list[dict]) -> list[str]:
+    return sorted(r["RegionId"] for r in described if isinstance(r, dict) and r.get("RegionId"))
+
+
+def describe(clients: sdk.Clients, via_region: str, retry: RetryPolicy | None = None) -> list[dict]:
+    """ECS DescribeRegions' Regions.Region (the ECS collector stores the same list: it is asked once)."""
     m = sdk.models("ecs")
     client = clients.rpc("ecs", via_region)
     resp, err = attempt(lambda: sdk_method(client, "DescribeRegions")(
@@ -37,7 +46,7 @@ def discover(clients: sdk.Clients, via_region: str, retry: RetryPolicy | None = 
     regions = (body.get("Regions") or {}).get("Region")
     if not isinstance(regions, list):
         raise CredentialsError("cannot list regions: the DescribeRegions response has no Regions.Region")
-    return sorted(r["RegionId"] for r in regions if isinstance(r, dict) and r.get("RegionId"))
+    return regions
 
 
 def narrow(available: list[str], wanted: list[str]) -> list[str]:

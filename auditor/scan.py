@@ -101,11 +101,12 @@ def collect_identity(clients: Clients, opts: ScanOptions, who: dict) -> dict:
     """One account's section: its regions discovered (or narrowed by --region), then collected."""
     from . import regions as region_mod
 
-    available = region_mod.discover(clients, opts.regions[0] if opts.regions else opts.home_region,
+    described = region_mod.describe(clients, opts.regions[0] if opts.regions else opts.home_region,
                                     opts.collection.retry_policy())
+    available = region_mod.ids(described)
     regions = region_mod.narrow(available, opts.regions) if opts.regions else available
     return collect_account(clients, who["account_id"], regions, prune_empty=not opts.regions,
-                           **opts.collect_kwargs())
+                           described_regions=described, **opts.collect_kwargs())
 
 
 def collect_live(credential, opts: ScanOptions) -> dict:

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
-
 # product -> (SDK package, API version). The fake routes on the same version.
 RPC_SDKS = {
     "ecs": ("alibabacloud_ecs20140526", "2014-05-26"),
@@ -189,6 +187,7 @@ class FailedInBody(Exception):
 
 def sdk_errors() -> tuple[type[BaseException], ...]:
     """The exception types an SDK call raises for a failed call (and nothing else)."""
+    import requests
     from alibabacloud_oss_v2.exceptions import BaseError as OssError
     from Tea.exceptions import TeaException, UnretryableException
 

@@ -3,7 +3,7 @@
 Lists are bare JSON arrays and page with NextToken/MaxResults (1 to 100, default 20).
 """
 
-from .common import find, strip
+from .common import strip
 from .rpc import Call, page_by_token
 from .wire import ApiError
 
@@ -31,7 +31,7 @@ def list_load_balancers(call: Call) -> dict:
 def get_load_balancer_attribute(call: Call) -> dict:
     lb_id = call.require("LoadBalancerId")
     call.fail_if_recorded(resource=lb_id)
-    item = find(call.items("load_balancers"), "LoadBalancerId", lb_id)
+    item = call.find("load_balancers", "LoadBalancerId", lb_id)
     if item is None:
         raise ApiError("ResourceNotFound.LoadBalancer", "The specified resource LoadBalancer is not found.", 404)
     return dict(item.get("attribute") or strip(item, DETAILS))

@@ -1,6 +1,6 @@
 """ECS 2014-05-26: regions, zones, instances, disks, automatic snapshot policies, security groups."""
 
-from .common import find, strip
+from .common import strip
 from .rpc import Call, page_by_number, page_by_token
 from .wire import ApiError
 
@@ -85,7 +85,7 @@ def describe_security_groups(call: Call) -> dict:
 def describe_security_group_attribute(call: Call) -> dict:
     gid = call.require("SecurityGroupId")
     call.fail_if_recorded(resource=gid)
-    group = find(call.items("security_groups"), "SecurityGroupId", gid)
+    group = call.find("security_groups", "SecurityGroupId", gid)
     if group is None:
         raise ApiError("InvalidSecurityGroupId.NotFound", "The specified SecurityGroupId does not exist.", 404)
     rules = group.get("permissions") or []

@@ -1,6 +1,5 @@
 """KMS 2016-01-20: keys and their metadata (rotation, deletion protection, state)."""
 
-from .common import find
 from .rpc import Call, page_by_number
 from .wire import ApiError
 
@@ -23,7 +22,7 @@ def list_keys(call: Call) -> dict:
 def describe_key(call: Call) -> dict:
     key_id = call.require("KeyId")
     call.fail_if_recorded(resource=key_id)
-    key = find(call.items("keys"), "KeyId", key_id)
+    key = call.find("keys", "KeyId", key_id)
     if key is None:
         raise ApiError("Forbidden.KeyNotFound", "The specified Key is not found.", 404, HttpStatus=404)
     meta = key.get("metadata") or {"KeyId": key_id, "Arn": key.get("KeyArn"), "KeyState": "Enabled"}

@@ -107,9 +107,9 @@ def handle(router, req: Request) -> Response:
 
 
 def _bucket(state, account_id: str, name: str) -> tuple[dict, str]:
-    for region, item in state.all_items(account_id, "oss", "buckets"):
-        if item.get("Name") == name:
-            return item, region
+    found = state.find_anywhere(account_id, "oss", "buckets", "Name", name)
+    if found is not None:
+        return found[1], found[0]
     raise ApiError("NoSuchBucket", "The specified bucket does not exist.", 404, EC="0015-00000101")
 
 

@@ -4,7 +4,7 @@ A cluster whose snapshot item lacks a detail sub-document is served the value
 a new cluster has on the real service (see DEFAULTS).
 """
 
-from .common import find, strip
+from .common import strip
 from .rpc import Call, page_by_number
 from .wire import ApiError
 
@@ -43,8 +43,8 @@ def _cluster(call: Call) -> dict:
     cluster_id = call.require("DBClusterId")
     if not cluster_id.startswith("pc-"):
         raise ApiError("InvalidDBClusterId.Malformed", "The specified parameter DBClusterId is not valid.")
+    item = call.find("clusters", "DBClusterId", cluster_id, any_region=True)
     call.fail_if_recorded(resource=cluster_id)
-    item = find(call.items("clusters"), "DBClusterId", cluster_id)
     if item is None:
         raise ApiError("InvalidDBCluster.NotFound", "The DBClusterId provided does not exist in our records.", 404)
     return item

@@ -27,7 +27,7 @@ def _users(call: Call) -> list[dict]:
 def _user(call: Call) -> dict:
     name = call.require("UserName")
     call.fail_if_recorded(resource=name)
-    user = find(_users(call), "UserName", name)
+    user = call.state.find(call.account_id, None, "ram", "users", "UserName", name)
     if user is None:
         raise ApiError("EntityNotExist.User", "The user does not exist.", 404)
     return user

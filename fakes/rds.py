@@ -4,7 +4,7 @@ An instance whose snapshot item lacks a detail sub-document is served the
 value a new instance has on the real service (see DEFAULTS).
 """
 
-from .common import find, strip
+from .common import strip
 from .rpc import Call, page_by_number
 from .wire import ApiError
 
@@ -41,14 +41,9 @@ def describe_db_instances(call: Call) -> dict:
 
 def _instance(call: Call) -> dict:
     instance_id = call.require("DBInstanceId")
-    item = find(call.items("instances"), "DBInstanceId", instance_id)
-    if item is None and not call.params.get("RegionId"):
-        # The detail calls take no RegionId and the SDK sends most regions to the central endpoint
-        # (rds.aliyuncs.com): the instance is found by its id in whichever region it lives.
-        for region, candidate in call.state.all_items(call.account_id, "rds", "instances"):
-            if candidate.get("DBInstanceId") == instance_id:
-                item, call.region = candidate, region
-                break
+    # The detail calls take no RegionId and the SDK sends most regions to the central endpoint
+    # (rds.aliyuncs.com): the instance is found by its id in whichever region it lives.
+    item = call.find("instances", "DBInstanceId", instance_id, any_region=True)
     call.fail_if_recorded(resource=instance_id)
     if item is None:
         raise ApiError("InvalidDBInstanceId.NotFound", "Specified instance does not exist or not support.", 404)

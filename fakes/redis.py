@@ -4,7 +4,7 @@ An instance whose snapshot item lacks a detail sub-document is served the value
 a new instance has on the real service (see DEFAULTS).
 """
 
-from .common import find, strip
+from .common import strip
 from .rpc import Call, page_by_number
 from .wire import ApiError
 
@@ -43,8 +43,8 @@ def describe_instances(call: Call) -> dict:
 
 def _instance(call: Call) -> dict:
     instance_id = call.require("InstanceId")
+    item = call.find("instances", "InstanceId", instance_id, any_region=True)
     call.fail_if_recorded(resource=instance_id)
-    item = find(call.items("instances"), "InstanceId", instance_id)
     if item is None:
         raise ApiError("InvalidInstanceId.NotFound", "The specified instance is not found.", 404)
     return item

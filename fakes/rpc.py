@@ -28,6 +28,20 @@ class Call:
     def items(self, kind: str, product: str | None = None) -> list[dict]:
         return self.state.items(self.account_id, self.region, product or self.product, kind)
 
+    def find(self, kind: str, field: str, value, *, any_region: bool = False) -> dict | None:
+        """The item of this region's `kind` list whose `field` is `value` (indexed lookup).
+
+        With any_region, an item not found here is looked for in every region, and the call's region
+        becomes the item's: detail calls without a RegionId parameter go to a product's central endpoint
+        (rds.aliyuncs.com, polardb.aliyuncs.com...), which finds the resource by its id alone.
+        """
+        item = self.state.find(self.account_id, self.region, self.product, kind, field, value)
+        if item is None and any_region and not self.params.get("RegionId"):
+            found = self.state.find_anywhere(self.account_id, self.product, kind, field, value)
+            if found is not None:
+                self.region, item = found
+        return item
+
     def fail_if_recorded(self, resource: str | None = None, page: int | None = None) -> None:
         err = self.state.recorded_error(self.account_id, self.product, self.action, self.region, resource, page)
         if err is not None:

@@ -31,6 +31,7 @@ class FakeState:
         self.roles: list[dict] = []
         self.resource_directory: dict | None = None
         self.unavailable: dict[str, list[dict]] = {}
+        self._index: dict[tuple, tuple] = {}
         self.reset()
         if snapshot is not None:
             self.load(snapshot)
@@ -127,6 +128,40 @@ class FakeState:
             for item in products.get(product, {}).get(kind, []):
                 out.append((region, item))
         return out
+
+    def find(self, account_id: str, region: str | None, product: str, kind: str, field: str, value) -> dict | None:
+        """The first item of a list (regional, or global with region None) whose `field` is `value`.
+
+        Served from a dict index built on first use, so a detail call costs the same for 10 or
+        100,000 resources. The index is rebuilt when the list object or its length changes; a hit is
+        checked against the item, and a miss falls back to a scan, so an edited state is never misread.
+        """
+        if region is None:
+            items = self.global_items(account_id, product, kind) or []
+        else:
+            items = self.items(account_id, region, product, kind)
+        if not items:
+            return None
+        key = (account_id, region, product, kind, field)
+        entry = self._index.get(key)
+        if entry is None or entry[0] is not items or entry[1] != len(items):
+            index: dict = {}
+            for item in items:
+                index.setdefault(item.get(field), item)
+            entry = (items, len(items), index)
+            self._index[key] = entry
+        item = entry[2].get(value)
+        if item is not None and item.get(field) == value:
+            return item
+        return next((i for i in items if i.get(field) == value), None)
+
+    def find_anywhere(self, account_id: str, product: str, kind: str, field: str, value) -> tuple[str, dict] | None:
+        """(region, item) of the first region holding an item whose `field` is `value`."""
+        for region in self.region_ids(account_id):
+            item = self.find(account_id, region, product, kind, field, value)
+            if item is not None:
+                return region, item
+        return None
 
     def global_items(self, account_id: str, product: str, kind: str) -> list[dict] | None:
         return self.account(account_id)["global"].get(product, {}).get(kind)

@@ -15,6 +15,22 @@ def _active(acct, region: str, sources: tuple[str, ...]) -> list[dict]:
             if p.get("SourceType") in sources and p.get("Disabled") is not True]
 
 
+def _covering(acct, sources: tuple[str, ...], field: str):
+    """plans_for(region, value): the enabled plans of these source types whose `field` is value.
+    One index per region, so coverage is linear in resources + plans (not their product)."""
+    indexes: dict[str, dict] = {}
+
+    def plans_for(region: str, value) -> list[dict]:
+        if region not in indexes:
+            index: dict = {}
+            for p in _active(acct, region, sources):
+                index.setdefault(p.get(field), []).append(p)
+            indexes[region] = index
+        return indexes[region].get(value, [])
+
+    return plans_for
+
+
 @rule(id="hbr-backup-plan-enabled", product="hbr", severity="medium", resource_type="hbr:backup-plan",
       needs=("hbr:DescribeBackupPlans",),
       title="Cloud Backup plans are enabled",
@@ -66,8 +82,9 @@ def plan_retention(acct, settings):
           "terraform": "alicloud_hbr_ecs_backup_plan.instance_id",
       })
 def ecs_instance_covered(acct, settings):
+    plans_for = _covering(acct, ECS_SOURCES, "InstanceId")
     for inst in acct.resources("ecs", "instances"):
-        plans = [p for p in _active(acct, inst.region, ECS_SOURCES) if p.get("InstanceId") == inst.get("InstanceId")]
+        plans = plans_for(inst.region, inst.get("InstanceId"))
         yield check(inst.get("InstanceId"), inst.region, bool(plans),
                     {"DescribeBackupPlans.PlanId": [p.get("PlanId") for p in plans]},
                     "" if plans else "no enabled backup plan covers the instance")
@@ -85,8 +102,9 @@ def ecs_instance_covered(acct, settings):
           "terraform": "alicloud_hbr_oss_backup_plan.bucket",
       })
 def oss_bucket_covered(acct, settings):
+    plans_for = _covering(acct, ("OSS",), "Bucket")
     for bucket in acct.resources("oss", "buckets"):
-        plans = [p for p in _active(acct, bucket.region, ("OSS",)) if p.get("Bucket") == bucket.get("Name")]
+        plans = plans_for(bucket.region, bucket.get("Name"))
         yield check(bucket.get("Name"), bucket.region, bool(plans),
                     {"DescribeBackupPlans.PlanId": [p.get("PlanId") for p in plans]},
                     "" if plans else "no enabled backup plan covers the bucket")

@@ -37,6 +37,7 @@ def tde_enabled(acct, settings):
           "terraform": "alicloud_polardb_cluster.encryption_key = alicloud_kms_key.<name>.id",
       })
 def tde_cmk(acct, settings):
+    indexes: dict[str, dict] = {}  # one key index per region, not one per cluster
     for c in _clusters(acct):
         tde = c.get("tde") or {}
         key_id = tde.get("EncryptionKey") or ""
@@ -49,7 +50,9 @@ def tde_cmk(acct, settings):
         if key_region not in acct.regions:
             yield unknown(c.get("DBClusterId"), c.region, f"the key's region {key_region} was not scanned", evidence)
             continue
-        key = key_index(acct, key_region).get(key_id)
+        if key_region not in indexes:
+            indexes[key_region] = key_index(acct, key_region)
+        key = indexes[key_region].get(key_id)
         if key is None:
             yield check(c.get("DBClusterId"), c.region, False, evidence,
                         "the key is not among the account's KMS keys (a service-managed key?)")

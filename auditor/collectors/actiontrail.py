@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .. import sdk
 from .base import Collection
+from .cost import Cost, region_section
 
 PRODUCT = "actiontrail"
 CALLS = ("DescribeTrails", "GetTrailStatus")
@@ -21,12 +22,23 @@ def collect_region(col: Collection, region: str) -> None:
     if body is None:
         return
     trails = body["TrailList"]
-    for trail in trails:
+
+    def status(trail: dict) -> None:
         home = trail.get("HomeRegion") or region
-        status = col.rpc("actiontrail", "GetTrailStatus", region,
-                         m.GetTrailStatusRequest(name=trail["Name"],
-                                                 is_organization_trail=bool(trail.get("IsOrganizationTrail"))),
-                         resource=trail["Name"], require="IsLogging", client_region=home)
-        if status is not None:
-            trail["status"] = status
+        got = col.rpc("actiontrail", "GetTrailStatus", region,
+                      m.GetTrailStatusRequest(name=trail["Name"],
+                                              is_organization_trail=bool(trail.get("IsOrganizationTrail"))),
+                      resource=trail["Name"], require="IsLogging", client_region=home)
+        if got is not None:
+            trail["status"] = got
+
+    col.map(status, trails)
     out["trails"] = trails
+
+
+def min_calls(account: dict, region: str) -> Cost:
+    """DescribeTrails (no paging), GetTrailStatus per trail (shadow copies included)."""
+    n = len(region_section(account, region, "actiontrail").get("trails") or [])
+    cost = Cost().list("actiontrail:DescribeTrails", 1).detail("actiontrail:GetTrailStatus", n)
+    cost.chain = 2 if n else 1
+    return cost

@@ -77,6 +77,7 @@ class Collection:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     limiter: Any = None
     details: Any = None
+    described_regions: list | None = None  # DescribeRegions' Regions.Region when discovery asked already
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # -- where results go ---------------------------------------------------

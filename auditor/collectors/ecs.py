@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import sdk
 from .base import Collection
+from .cost import Cost, pages, region_section
 
 PRODUCT = "ecs"
 CALLS = ("DescribeRegions", "DescribeZones", "DescribeInstances", "DescribeDisks", "DescribeAutoSnapshotPolicyEx",
@@ -11,6 +12,9 @@ CALLS = ("DescribeRegions", "DescribeZones", "DescribeInstances", "DescribeDisks
 
 
 def collect_account(col: Collection) -> None:
+    if col.described_regions is not None:  # region discovery asked already: never twice per account
+        col.section(None, "ecs")["regions"] = col.described_regions
+        return
     m = sdk.models("ecs")
     region = col.regions[0] if col.regions else "cn-hongkong"
     body = col.rpc("ecs", "DescribeRegions", None, m.DescribeRegionsRequest(accept_language="en-US"),
@@ -41,8 +45,7 @@ def collect_region(col: Collection, region: str) -> None:
         "ecs", "DescribeSecurityGroups", region,
         lambda token: m.DescribeSecurityGroupsRequest(region_id=region, max_results=100, next_token=token),
         "SecurityGroups.SecurityGroup[]")
-    for group in out["security_groups"]:
-        _permissions(col, m, region, group)
+    col.map(lambda group: _permissions(col, m, region, group), out["security_groups"])
 
 
 def _permissions(col: Collection, m, region: str, group: dict) -> None:
@@ -61,3 +64,34 @@ def _permissions(col: Collection, m, region: str, group: dict) -> None:
             return
         rules.extend(got)
     group["permissions"] = rules
+
+
+# Documented maxima: DescribeInstances and DescribeSecurityGroups MaxResults 100, DescribeDisks 500,
+# DescribeAutoSnapshotPolicyEx PageSize 100, DescribeSecurityGroupAttribute MaxResults 1000.
+PAGE = {"DescribeInstances": ("instances", 100), "DescribeDisks": ("disks", 500),
+        "DescribeAutoSnapshotPolicyEx": ("auto_snapshot_policies", 100),
+        "DescribeSecurityGroups": ("security_groups", 100)}
+
+
+def min_calls_account(account: dict, regions: list[str]) -> Cost:
+    """DescribeRegions once per account (region discovery's answer is reused)."""
+    cost = Cost().list("ecs:DescribeRegions", 1)
+    cost.chain = 1
+    return cost
+
+
+def min_calls(account: dict, region: str) -> Cost:
+    s = region_section(account, region, "ecs")
+    cost = Cost().list("ecs:DescribeZones", 1)
+    lists = {action: pages(len(s.get(kind) or []), size) for action, (kind, size) in PAGE.items()}
+    for action, n in lists.items():
+        cost.list(f"ecs:{action}", n)
+    deepest = 0
+    for group in s.get("security_groups") or []:
+        rules = group.get("permissions") or []
+        nics = ("intranet",) if group.get("VpcId") else ("intranet", "internet")
+        n = sum(pages(sum(1 for r in rules if (r.get("NicType") or "intranet") == nic), 1000) for nic in nics)
+        cost.detail("ecs:DescribeSecurityGroupAttribute", n)
+        deepest = max(deepest, n)
+    cost.chain = max(*lists.values(), lists["DescribeSecurityGroups"] + deepest)
+    return cost

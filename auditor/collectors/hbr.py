@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .. import sdk
 from .base import Collection
+from .cost import Cost, pages, region_section
 
 PRODUCT = "hbr"
 CALLS = ("DescribeBackupPlans",)
@@ -30,3 +31,13 @@ def collect_region(col: Collection, region: str) -> None:
         if not ok:  # recorded: every HBR rule in this region is ERROR; asking further adds nothing
             break
     out["backup_plans"] = plans
+
+
+def min_calls(account: dict, region: str) -> Cost:
+    """DescribeBackupPlans once per source type, 99 a page (documented maximum)."""
+    plans = region_section(account, region, "hbr").get("backup_plans") or []
+    cost = Cost()
+    for source_type in SOURCE_TYPES:
+        cost.list("hbr:DescribeBackupPlans", pages(sum(1 for p in plans if p.get("SourceType") == source_type), PAGE_SIZE))
+    cost.chain = cost.list_calls
+    return cost

@@ -5,6 +5,7 @@ IMS is central (ims.aliyuncs.com). Stored in the RAM section: global.ram.securit
 from __future__ import annotations
 
 from .base import Collection
+from .cost import Cost
 
 PRODUCT = "ims"
 CALLS = ("GetAccountSecurityPracticeReport",)
@@ -17,3 +18,9 @@ def collect_account(col: Collection) -> None:
                    require="AccountSecurityPracticeInfo.AccountSecurityPracticeUserInfo", client_region=region)
     if body is not None:
         col.section(None, "ram")["security_report"] = [body["AccountSecurityPracticeInfo"]]
+
+
+def min_calls_account(account: dict, regions: list[str]) -> Cost:
+    cost = Cost().list("ims:GetAccountSecurityPracticeReport", 1)
+    cost.chain = 1
+    return cost

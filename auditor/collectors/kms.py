@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import sdk
 from .base import Collection
+from .cost import Cost, pages, region_section
 
 PRODUCT = "kms"
 CALLS = ("ListKeys", "DescribeKey")
@@ -25,3 +26,11 @@ def collect_region(col: Collection, region: str) -> None:
 
     col.map(describe, keys)
     out["keys"] = keys
+
+
+def min_calls(account: dict, region: str) -> Cost:
+    """ListKeys 100 a page (documented maximum), DescribeKey per key (no batch form)."""
+    keys = region_section(account, region, "kms").get("keys") or []
+    cost = Cost().list("kms:ListKeys", pages(len(keys), 100)).detail("kms:DescribeKey", len(keys))
+    cost.chain = pages(len(keys), 100) + (1 if keys else 0)
+    return cost

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import sdk
 from .base import ABSENT, Collection
+from .cost import Cost, pages
 
 PRODUCT = "oss"
 CALLS = ("ListBuckets", "GetBucketInfo", "GetBucketEncryption", "GetBucketPolicy", "GetBucketVersioning",
@@ -202,3 +203,16 @@ def _policy(result: Any) -> dict:
     if not isinstance(doc, dict):
         raise sdk.MalformedResponse("bucket policy is not a JSON object")
     return doc
+
+
+def min_calls_account(account: dict, regions: list[str]) -> Cost:
+    """ListBuckets 1000 a page (max-keys maximum) over the whole account, then each bucket of the scanned
+    regions once per sub-resource (OSS has no batch form)."""
+    all_buckets = sum(len(((r.get("oss") or {}).get("buckets")) or []) for r in account.get("regions", {}).values())
+    scanned = sum(len((((account.get("regions", {}).get(r) or {}).get("oss") or {}).get("buckets")) or [])
+                  for r in regions)
+    cost = Cost().list("oss:ListBuckets", pages(all_buckets, PAGE_SIZE))
+    for action in CALLS[1:]:
+        cost.detail(f"oss:{action}", scanned)
+    cost.chain = pages(all_buckets, PAGE_SIZE) + (1 if scanned else 0)
+    return cost

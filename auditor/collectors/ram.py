@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .. import sdk
 from .base import ABSENT, Collection
+from .cost import Cost, pages
 
 PRODUCT = "ram"
 CALLS = ("GetPasswordPolicy", "ListUsers", "GetLoginProfile", "GetUserMFAInfo", "ListAccessKeys",
@@ -28,8 +29,7 @@ def collect_account(col: Collection) -> None:
     users = _users(col, m, region)
     if users is None:
         return
-    for user in users:
-        _user_details(col, m, region, user)
+    col.map(lambda user: _user_details(col, m, region, user), users)
     out["users"] = users
 
 
@@ -78,3 +78,16 @@ def _user_details(col: Collection, m, region: str, user: dict) -> None:
         if used is not None:
             key["last_used"] = used["AccessKeyLastUsed"]
     user["access_keys"] = keys
+
+
+def min_calls_account(account: dict, regions: list[str]) -> Cost:
+    """GetPasswordPolicy; ListUsers 1000 a page (MaxItems maximum); per user its login profile, MFA device
+    and AccessKeys (no batch form), then when each key was last used."""
+    users = ((account.get("global") or {}).get("ram") or {}).get("users") or []
+    keys = sum(len(u.get("access_keys") or []) for u in users)
+    cost = Cost().list("ram:GetPasswordPolicy", 1).list("ram:ListUsers", pages(len(users), MAX_ITEMS))
+    for action in ("GetLoginProfile", "GetUserMFAInfo", "ListAccessKeys"):
+        cost.detail(f"ram:{action}", len(users))
+    cost.detail("ram:GetAccessKeyLastUsed", keys)
+    cost.chain = pages(len(users), MAX_ITEMS) + (2 if keys else 1 if users else 0)
+    return cost

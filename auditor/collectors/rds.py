@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import sdk
 from .base import Collection
+from .cost import Cost, pages, region_section
 
 PRODUCT = "rds"
 CALLS = ("DescribeDBInstances", "DescribeDBInstanceAttribute", "DescribeBackupPolicy",
@@ -53,3 +54,13 @@ def _details(col: Collection, m, region: str, inst: dict) -> None:
                    require="BackupEnabled")
     if body is not None:
         inst["cross_backup"] = body
+
+
+def min_calls(account: dict, region: str) -> Cost:
+    """DescribeDBInstances 100 a page (documented maximum); six detail calls per instance, each for one id."""
+    n = len(region_section(account, region, "rds").get("instances") or [])
+    cost = Cost().list("rds:DescribeDBInstances", pages(n, 100))
+    for action in CALLS[1:]:
+        cost.detail(f"rds:{action}", n)
+    cost.chain = pages(n, 100) + (1 if n else 0)
+    return cost

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import sdk
 from .base import Collection, chunks
+from .cost import Cost, pages, region_section
 
 PRODUCT = "slb"
 CALLS = ("DescribeLoadBalancers", "DescribeLoadBalancerListeners")
@@ -43,3 +44,17 @@ def _listeners(col: Collection, m, region: str, batch: list[str], by_id: dict) -
         owner = by_id.get(listener.get("LoadBalancerId"))
         if owner is not None:
             owner["listeners"].append(listener)
+
+
+def min_calls(account: dict, region: str) -> Cost:
+    """DescribeLoadBalancers 100 a page; DescribeLoadBalancerListeners for ten balancers at a time
+    (documented maximum of LoadBalancerId), 100 listeners a page."""
+    lbs = region_section(account, region, "slb").get("load_balancers") or []
+    cost = Cost().list("slb:DescribeLoadBalancers", pages(len(lbs), 100))
+    deepest = 0
+    for batch in chunks(lbs, LISTENER_BATCH):
+        n = pages(sum(len(lb.get("listeners") or []) for lb in batch), 100)
+        cost.detail("slb:DescribeLoadBalancerListeners", n)
+        deepest = max(deepest, n)
+    cost.chain = pages(len(lbs), 100) + deepest
+    return cost

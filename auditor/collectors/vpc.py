@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import sdk
 from .base import Collection
+from .cost import Cost, pages, region_section
 
 PRODUCT = "vpc"
 CALLS = ("DescribeVpcs", "DescribeFlowLogs")
@@ -22,3 +23,12 @@ def collect_region(col: Collection, region: str) -> None:
         "vpc", "DescribeFlowLogs", region,
         lambda page: m.DescribeFlowLogsRequest(region_id=region, page_size=PAGE_SIZE, page_number=page),
         "FlowLogs.FlowLog[]", page_size=PAGE_SIZE)
+
+
+def min_calls(account: dict, region: str) -> Cost:
+    """DescribeVpcs and DescribeFlowLogs, 50 a page (documented maximum)."""
+    s = region_section(account, region, "vpc")
+    vpcs, logs = pages(len(s.get("vpcs") or []), PAGE_SIZE), pages(len(s.get("flow_logs") or []), PAGE_SIZE)
+    cost = Cost().list("vpc:DescribeVpcs", vpcs).list("vpc:DescribeFlowLogs", logs)
+    cost.chain = max(vpcs, logs)
+    return cost

@@ -1,0 +1,216 @@
+"""Scan benchmark: a real `aliaudit scan` against `aliaudit fake serve` with a fixed latency per call,
+compared with the fewest calls and the shortest time the configured concurrency allows.
+
+    python -m benchmarks.scan_bench --size 10000 --latency-ms 50
+
+Prints one JSON line:
+  resources        resources in the synthetic tenant (benchmarks/synthetic.py)
+  latency_ms       latency the fake adds to every call (fault kind latency, rate 1.0)
+  api_calls        requests the fake served during the scan (its GET /_aliaudit/calls counter)
+  min_api_calls    the fewest calls that collect this tenant (sum of the collectors' min_calls)
+  ideal_s          the model's shortest collection time (below)
+  wall_s           the scan process from start to exit (collect, evaluate, write the JSON report)
+  peak_rss_mb      peak resident memory of the scan process
+  eval_*           an offline evaluation (rules + roll-up) of --eval-size resources, in its own process
+
+The model behind ideal_s: every call takes latency L. Before collecting, two calls run one after the other
+(STS GetCallerIdentity, then ECS DescribeRegions for region discovery). Then no collection can be shorter
+than any of
+  - its longest chain of calls that depend on each other (a list's pages, then the detail calls behind
+    one resource), times L;
+  - its list calls spread over the `workers` collector threads: ceil(list_calls / workers) x L;
+  - its detail calls spread over the `detail_workers` pool: ceil(detail_calls / detail_workers) x L;
+  - with rate limits, each limited key's calls beyond its burst, at its rate.
+ideal_s = 2 L + the largest of these. It leaves out CPU time (the SDKs, the fake, evaluation, report):
+that is the gap wall_s / ideal_s measures, with the fake's own work on the same machine.
+
+Loopback only; every child process is stopped when the run ends or exceeds --timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SETUP_CALLS = ("sts:GetCallerIdentity", "ecs:DescribeRegions")  # one after the other, before collection
+
+
+def scanned_regions(account: dict) -> list[str]:
+    """The regions a discovering scan collects: what DescribeRegions lists (the fake's global list, else
+    the state's regions)."""
+    listed = ((account.get("global") or {}).get("ecs") or {}).get("regions")
+    if listed:
+        return sorted(r["RegionId"] for r in listed)
+    return sorted(account.get("regions", {}))
+
+
+def model(doc: dict, latency_s: float, workers: int = 8, detail_workers: int = 8,
+          rate_limits: dict | None = None, burst: float = 5) -> dict:
+    """min_api_calls (with the count per call) and ideal_s for a discovering live scan of doc."""
+    from aliaudit.collectors import min_calls
+    from aliaudit.ratelimit import RateLimiter
+
+    by_call: dict[str, int] = {"sts:GetCallerIdentity": 0}
+    list_calls = detail_calls = chain = 0
+    for account in doc["accounts"]:
+        by_call["sts:GetCallerIdentity"] += 1
+        for cost in min_calls(account, scanned_regions(account)):
+            for call, n in cost.calls.items():
+                by_call[call] = by_call.get(call, 0) + n
+            list_calls += cost.list_calls
+            detail_calls += cost.detail_calls
+            chain = max(chain, cost.chain)
+    # the setup calls are made before collection; DescribeRegions is counted in the ECS account task
+    list_calls -= sum(1 for _ in doc["accounts"])
+    bounds = {"chain": chain, "list": math.ceil(list_calls / workers), "detail": math.ceil(detail_calls / detail_workers)}
+    rate_s = 0.0
+    if rate_limits:
+        limiter = RateLimiter(rate_limits, burst)
+        per_bucket: dict[int, tuple[float, int]] = {}
+        for call, n in by_call.items():
+            bucket = limiter.bucket_for(call)
+            if bucket is not None:
+                rate, count = per_bucket.get(id(bucket), (bucket.rate, 0))
+                per_bucket[id(bucket)] = (rate, count + n)
+        rate_s = max((max(0.0, count - burst) / rate for rate, count in per_bucket.values()), default=0.0)
+    collect_s = max(max(bounds.values()) * latency_s, rate_s)
+    return {"min_api_calls": sum(by_call.values()), "ideal_s": round(len(SETUP_CALLS) * latency_s + collect_s, 3),
+            "bound": max(bounds, key=bounds.get) if max(bounds.values()) * latency_s >= rate_s else "rate",
+            "by_call": dict(sorted(by_call.items()))}
+
+
+def _start_fake(state_path: str, faults_path: str, log) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen([sys.executable, "-m", "aliaudit.cli", "fake", "serve", "--state", state_path,
+                             "--port", "0", "--host", "127.0.0.1", "--quiet", "--faults", faults_path],
+                            stdout=subprocess.PIPE, stderr=log, text=True, cwd=ROOT)
+    first = proc.stdout.readline()
+    if " at http://" not in first:
+        proc.kill()
+        raise RuntimeError(f"the fake did not start: {first!r}")
+    return proc, first.rsplit(" at ", 1)[1].strip()
+
+
+def _counts(url: str) -> dict:
+    with urllib.request.urlopen(f"{url}/_aliaudit/calls", timeout=10) as resp:
+        return json.load(resp)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run_scan(size: int, latency_ms: int, workers: int, detail_workers: int, rate_limit: float | None,
+             timeout_s: float, keep: str | None = None) -> dict:
+    from benchmarks.synthetic import generate, resource_count
+
+    doc = generate(size)
+    rate_limits = {"default": rate_limit} if rate_limit else {}
+    out = {"resources": resource_count(doc), "latency_ms": latency_ms, "workers": workers,
+           "detail_workers": detail_workers}
+    if rate_limit:
+        out["rate_limit"] = rate_limit
+    expected = model(doc, latency_ms / 1000, workers, detail_workers, rate_limits)
+    with tempfile.TemporaryDirectory(prefix="aliaudit-bench-") as tmp:
+        state = os.path.join(tmp, "state.json")
+        with open(state, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh)
+        del doc
+        faults = os.path.join(tmp, "faults.json")
+        with open(faults, "w", encoding="utf-8") as fh:
+            json.dump({"seed": 1, "faults": [{"product": "*", "action": "*", "kind": "latency", "rate": 1.0,
+                                              "ms": latency_ms}]}, fh)
+        config = os.path.join(tmp, "aliaudit.json")  # JSON is YAML
+        with open(config, "w", encoding="utf-8") as fh:
+            collection = {"workers": workers, "detail_workers": detail_workers}
+            if rate_limits:
+                collection["rate_limits"] = rate_limits
+            json.dump({"collection": collection}, fh)
+        report = keep or os.path.join(tmp, "report.json")
+        with open(os.path.join(tmp, "fake.log"), "w") as log:
+            fake, url = _start_fake(state, faults, log)
+            try:
+                before = _counts(url)["total"]
+                env = {k: v for k, v in os.environ.items() if not k.startswith("ALIBABA_CLOUD_")}
+                from aliaudit.fakes import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET
+
+                env.update(ALIBABA_CLOUD_ACCESS_KEY_ID=DEFAULT_ACCESS_KEY_ID,
+                           ALIBABA_CLOUD_ACCESS_KEY_SECRET=DEFAULT_ACCESS_KEY_SECRET, HOME=tmp)
+                started = time.perf_counter()
+                scan = subprocess.Popen([sys.executable, "-m", "aliaudit.cli", "scan", "--endpoint-override", url,
+                                         "--config", config, "--format", "json", "--output", report],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+                deadline = started + timeout_s
+                while True:
+                    pid, status, usage = os.wait4(scan.pid, os.WNOHANG)
+                    if pid:
+                        break
+                    if time.perf_counter() > deadline:
+                        scan.kill()
+                        raise RuntimeError(f"the scan ran past --timeout {timeout_s}s")
+                    time.sleep(0.05)
+                wall = time.perf_counter() - started
+                code = os.waitstatus_to_exitcode(status)
+                scan.returncode = code
+                stderr = scan.stderr.read().decode(errors="replace")
+                if code not in (0, 1, 3):
+                    raise RuntimeError(f"the scan failed (exit {code}): {stderr.strip()[-2000:]}")
+                counted = _counts(url)
+            finally:
+                _stop(fake)
+        with open(report, encoding="utf-8") as fh:
+            rep = json.load(fh)
+    out.update(api_calls=counted["total"] - before, min_api_calls=expected["min_api_calls"],
+               ideal_s=expected["ideal_s"], wall_s=round(wall, 2), peak_rss_mb=round(usage.ru_maxrss / 1024, 1),
+               ideal_bound=expected["bound"], exit_code=code, findings=len(rep["findings"]),
+               collection_errors=len(rep["collection_errors"]))
+    extra = {k: counted["calls"].get(k, 0) - v for k, v in expected["by_call"].items() if counted["calls"].get(k, 0) != v}
+    extra.update({k: n for k, n in counted["calls"].items() if k not in expected["by_call"]})
+    if extra:
+        out["calls_off_model"] = extra  # call -> calls made minus calls the model expects
+    return out
+
+
+def run_eval(size: int) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.eval_bench", "--one", str(size)],
+                          capture_output=True, text=True, check=True, cwd=ROOT)
+    one = json.loads(proc.stdout)
+    return {"eval_resources": one["resources"], "eval_s": one["eval_s"], "eval_peak_rss_mb": one["peak_rss_mb"]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--size", type=int, default=10000, help="resources in the synthetic tenant (default 10000)")
+    ap.add_argument("--latency-ms", type=int, default=50, help="latency the fake adds to every call (default 50)")
+    ap.add_argument("--workers", type=int, default=8, help="collection.workers (default 8)")
+    ap.add_argument("--detail-workers", type=int, default=8, help="collection.detail_workers (default 8)")
+    ap.add_argument("--rate-limit", type=float, default=None, help="collection.rate_limits.default, calls/s")
+    ap.add_argument("--eval-size", type=int, default=100000, help="resources of the offline evaluation (0: skip)")
+    ap.add_argument("--timeout", type=float, default=900, help="seconds before the scan is stopped (default 900)")
+    ap.add_argument("--keep-report", metavar="FILE", help="keep the scan's JSON report here")
+    args = ap.parse_args(argv)
+    out = {}
+    if args.size > 0:
+        out.update(run_scan(args.size, args.latency_ms, args.workers, args.detail_workers, args.rate_limit,
+                            args.timeout, args.keep_report))
+    if args.eval_size > 0:
+        out.update(run_eval(args.eval_size))
+    print(json.dumps(out), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""The call model behind benchmarks/scan_bench.py, checked against what the fake counts; lazy imports.
+
+No timing here: performance figures come from the benchmark, not from tests.
+"""
+
+import json
+import subprocess
+import sys
+import urllib.request
+
+from aliaudit import scan as scanning
+from aliaudit.collectors import COLLECTORS
+from aliaudit.fakes import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, FakeState
+from aliaudit.fakes.server import COUNTS_PATH, FakeServer
+from aliaudit.sdk import StaticKey
+from benchmarks import scan_bench, synthetic
+
+
+def test_every_collector_states_its_fewest_calls():
+    for c in COLLECTORS:
+        if hasattr(c, "collect_region"):
+            assert callable(getattr(c, "min_calls", None)), c.__name__
+        if hasattr(c, "collect_account"):
+            assert callable(getattr(c, "min_calls_account", None)), c.__name__
+
+
+def test_a_discovering_scan_makes_exactly_the_fewest_calls():
+    doc = synthetic.generate(300)
+    with FakeServer(FakeState(doc), log=None) as server:
+        opts = scanning.ScanOptions(endpoint_override=server.url)
+        collected = scanning.collect_live(StaticKey(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET), opts)
+        with urllib.request.urlopen(server.url + COUNTS_PATH) as resp:
+            counted = json.load(resp)
+    account = collected["accounts"][0]
+    assert account["errors"] == []
+    # every region DescribeRegions lists was asked; the empty ones were dropped afterwards
+    assert sorted(account["regions"]) == sorted(synthetic.REGIONS)
+    assert account["regions_without_resources"] == sorted(synthetic.EMPTY_REGIONS)
+    expected = scan_bench.model(doc, 0.05)
+    # per call, not only in total: no call repeated (DescribeRegions once), every page as full as allowed
+    assert counted["calls"] == expected["by_call"]
+    assert counted["total"] == expected["min_api_calls"]
+    assert counted["calls"]["ecs:DescribeRegions"] == 1 and counted["calls"]["sts:GetCallerIdentity"] == 1
+
+
+def test_synthetic_tenant_has_every_product_and_the_mix():
+    doc = synthetic.generate(2000)
+    account = doc["accounts"][0]
+    hk = account["regions"]["cn-hongkong"]
+    zones = {d["ZoneId"] for d in hk["ecs"]["disks"]}
+    assert zones == {"cn-hongkong-b", "cn-hongkong-c"}
+    n = synthetic.counts(2000)
+    assert n["disks"] > n["instances"] > n["buckets"] > n["rds"] > n["slb"]
+    products = {p for r in account["regions"].values() for p, kinds in r.items() if any(kinds.values())}
+    assert products >= {c.PRODUCT for c in COLLECTORS if hasattr(c, "collect_region")}
+    assert account["global"]["ram"]["users"]
+    assert synthetic.resource_count(doc) >= 2000
+
+
+def test_help_and_version_load_no_sdk_and_no_rules():
+    code = ("import sys, aliaudit.cli; heavy = ('alibabacloud', 'Tea', 'darabonba', 'requests', 'aliaudit.rules', "
+            "'aliaudit.collectors', 'jinja2', 'jsonschema', 'yaml'); "
+            "print([m for m in sys.modules if m.startswith(heavy)])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_state_index_follows_edits():
+    doc = synthetic.generate(100)
+    state = FakeState(doc)
+    account_id = doc["accounts"][0]["account_id"]
+    keys = state.items(account_id, "cn-hongkong", "kms", "keys")
+    first = keys[0]["KeyId"]
+    assert state.find(account_id, "cn-hongkong", "kms", "keys", "KeyId", first) is keys[0]
+    keys.append({"KeyId": "key-added-later"})
+    assert state.find(account_id, "cn-hongkong", "kms", "keys", "KeyId", "key-added-later") is keys[-1]
+    keys[0]["KeyId"] = "key-renamed"
+    assert state.find(account_id, "cn-hongkong", "kms", "keys", "KeyId", first) is None
+    assert state.find(account_id, "cn-hongkong", "kms", "keys", "KeyId", "key-renamed") is keys[0]
+    assert state.find_anywhere(account_id, "kms", "keys", "KeyId", "no-such-key") is None
