@@ -63,7 +63,12 @@ class _Handler(BaseHTTPRequestHandler):
                 pass
             fake.log(self.command, drop.args[0] if drop.args else "-", "dropped", started)
             return
-        self._reply(resp.status, resp.headers, resp.body)
+        try:
+            self._reply(resp.status, resp.headers, resp.body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (its read timeout): not our error
+            self.close_connection = True
+            fake.log(self.command, resp.label or "-", "client-gone", started)
+            return
         fake.log(self.command, resp.label or "-", resp.status, started)
 
     def _reply(self, status: int, headers: dict, body: bytes) -> None:
