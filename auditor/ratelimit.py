@@ -141,13 +141,7 @@ def load(path: str | None) -> CollectionConfig:
     """The collection section of a --config file (the file's other keys are rule settings)."""
     if not path:
         return CollectionConfig()
-    import yaml
+    from .settings import read_config
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            doc = yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise UsageError("no such file", path) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise UsageError(f"not valid YAML: {str(exc).splitlines()[0]}", path) from None
+    doc = read_config(path)
     return parse(doc.get("collection") if isinstance(doc, dict) else None, path)

@@ -20,6 +20,9 @@ from .state import FakeState
 from .wire import DropConnection, Request
 
 MAX_BODY_BYTES = 1 << 20  # the collectors send no request bodies; anything large is refused
+IDLE_TIMEOUT_S = 30.0     # a connection that sends nothing for this long is closed (no thread held for ever)
+# http.server itself bounds the rest: a request line or header line over 65,536 bytes is 414 / 431, more than
+# 100 headers is 431.
 
 
 def is_loopback(host: str) -> bool:
@@ -36,9 +39,19 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "aliaudit-fake"
     sys_version = ""
 
+    def setup(self) -> None:
+        self.timeout = self.server.fake.idle_timeout  # type: ignore[attr-defined]
+        super().setup()
+
     def _serve(self) -> None:
         started = time.monotonic()
         fake: FakeServer = self.server.fake  # type: ignore[attr-defined]
+        if self.headers.get("Transfer-Encoding"):
+            # A chunked body has no length to check first; the SDKs never send one.
+            self._reply(411, {"Content-Type": "text/plain"}, b"a request body needs a Content-Length\n")
+            self.close_connection = True
+            fake.log(self.command, "-", 411, started)
+            return
         length = self.headers.get("Content-Length")
         try:
             size = int(length) if length else 0
@@ -92,7 +105,7 @@ class FakeServer:
 
     def __init__(self, state: FakeState | None = None, host: str = "127.0.0.1", port: int = 0, *,
                  faults=None, allow_remote: bool = False, log: TextIO | None = sys.stderr,
-                 max_body: int = MAX_BODY_BYTES):
+                 max_body: int = MAX_BODY_BYTES, idle_timeout: float = IDLE_TIMEOUT_S):
         if not allow_remote and not is_loopback(host):
             raise ValueError(f"refusing to bind {host}: the fake serves loopback only unless allow_remote is set")
         self.state = state or FakeState()
@@ -100,6 +113,7 @@ class FakeServer:
             faults = Faults(faults)
         self.router = Router(self.state, faults=faults)
         self.max_body = max_body
+        self.idle_timeout = idle_timeout
         self._log = log
         self._log_lock = threading.Lock()
         self.httpd = ThreadingHTTPServer((host, port), _Handler)
