@@ -60,21 +60,14 @@ def _lines(text: str) -> dict[int, int]:
 def load(path: str, catalogues: list[dict], today: dt.date | None = None) -> list[dict]:
     """Read and check the file against the catalogues; each entry gets state valid or expired."""
     today = today or dt.datetime.now(dt.timezone.utc).date()
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except FileNotFoundError:
-        raise UsageError("no such file", path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read: {exc}", path) from None
-    try:
-        doc = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        raise UsageError(f"not valid YAML: {str(exc).splitlines()[0]}", path) from None
+    from . import inputs
+
+    text = inputs.read_text(path, "an attestations file", inputs.MAX_YAML_BYTES)
+    doc = inputs.parse_yaml(text, path, _Loader)
     if doc is None:
         return []
     if not isinstance(doc, list):
-        raise UsageError("an attestations file is a YAML list of entries", path)
+        raise UsageError("an attestations file is a YAML list of entries", path, "top level")
     kinds = {f"{c['framework']}:{cl['id']}": cl["kind"] for c in catalogues for cl in c["clauses"]}
     lines = _lines(text)
     out = []

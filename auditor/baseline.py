@@ -6,7 +6,6 @@ is FAIL or WAIVED (a waived finding still fails; it is accepted, not fixed).
 
 from __future__ import annotations
 
-import json
 
 from .errors import UsageError
 from .model import ERROR, FAIL, WAIVED, severity_rank
@@ -20,19 +19,16 @@ def identity(f: dict) -> tuple:
 
 def load(path: str) -> dict:
     """A JSON report written by `aliaudit scan --format json`; problems are one-line UsageErrors."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
-    except FileNotFoundError:
-        raise UsageError("no such file", path) from None
-    except IsADirectoryError:
-        raise UsageError("is a directory, not a report", path) from None
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"not valid UTF-8 (byte offset {exc.start})", path) from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"not valid JSON: {exc.msg}", path, f"line {exc.lineno} column {exc.colno}") from None
+    from . import inputs
+    from .scan import REPORT_FORMAT
+
+    doc = inputs.parse_json(inputs.read_text(path, "a JSON report", inputs.MAX_JSON_BYTES, syntax="JSON"), path)
     if not isinstance(doc, dict) or not str(doc.get("report_format", "")).startswith("aliaudit-report/"):
-        raise UsageError("not an aliaudit JSON report (no report_format); write one with --format json", path)
+        raise UsageError("not an aliaudit JSON report (no report_format); write one with --format json", path,
+                         "top level" if not isinstance(doc, dict) else "report_format")
+    if doc["report_format"] != REPORT_FORMAT:
+        raise UsageError(f"unknown report format {doc['report_format']!r} (this aliaudit reads {REPORT_FORMAT!r})",
+                         path, "report_format")
     if not isinstance(doc.get("findings"), list):
         raise UsageError("the report has no findings list", path, "findings")
     for i, f in enumerate(doc["findings"]):

@@ -8,7 +8,7 @@ import click
 
 from . import __version__, cli_live
 from .cli_output import FORMAT_NAMES
-from .errors import CredentialsError, UsageError
+from .errors import CredentialsError, IncompleteScan, UsageError
 from .model import SEVERITIES
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -83,6 +83,8 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
         cli_live.after(report, collected, opts, source, secrets, live, targets[0][0])
     except UsageError as exc:
         _fail(str(exc))
+    except IncompleteScan as exc:
+        _fail(f"{exc}.", EXIT_INCOMPLETE)
     except CredentialsError as exc:
         hint = (". Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile, "
                 "or use --fixture FILE for an offline run") if str(exc).startswith("no usable credentials") else ""

@@ -165,10 +165,26 @@ def _evaluate_rule(rule, view: AccountView, settings: Settings, plan: bool = Fal
     by_resource: dict[str, list] = {}
     for i, err in enumerate(per_resource):
         by_resource.setdefault(err["resource"], []).append((i, err))
+    regional_resource_errors = [e for e in per_resource if e.get("region") is not None]
     for check in checks:
         if check.region in regional:
             continue
         finding = _finding(rule, view.account_id, check)
+        if check.region is None and check.status != NOT_APPLICABLE and (regional or regional_resource_errors):
+            # An account-level verdict drawn from regional data (a multi-region trail) cannot stand when
+            # part of that data was not read: whether it passes or fails, it is ERROR.
+            err = next(iter(regional.values()), None) or regional_resource_errors[0]
+            out.append({**finding, "status": ERROR, "evidence": {**finding["evidence"], "error": _error_evidence(err)},
+                        "reason": f"{err['product']}:{err['action']} failed in {err['region']}"
+                                  f"{' for ' + err['resource'] if err.get('resource') else ''}: {err.get('code')}"})
+            continue
+        if check.status == ERROR and "error" not in finding["evidence"]:
+            # The rule saw the data missing itself: name the failed call that explains it, if one does.
+            related = [e for e in errors if e.get("region") in (None, check.region)]
+            err = next((e for e in related if e.get("resource") and e["resource"] in check.reason), None) or \
+                next(iter(related), None)
+            if err is not None:
+                finding["evidence"] = {**finding["evidence"], "error": _error_evidence(err)}
         for i, err in _candidates(check.resource_id, by_resource):
             if err.get("region") in (None, check.region) and _matches(check.resource_id, err["resource"]):
                 matched.add(i)

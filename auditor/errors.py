@@ -20,3 +20,8 @@ class UsageError(Exception):
 
 class CredentialsError(Exception):
     """No usable credentials, or the cloud refused them. Exit code 2."""
+
+
+class IncompleteScan(CredentialsError):
+    """The identity or the regions could not be established because a call failed for a reason that is not
+    the credentials' fault (throttled, unavailable, timed out, unparseable): nothing was checked. Exit code 3."""

@@ -55,7 +55,7 @@ def collect_organisation(credential, opts, role_name: str = DEFAULT_MEMBER_ROLE)
     from .scan import collect_identity, identify
 
     home = opts.regions[0] if opts.regions else opts.home_region
-    clients = sdk.Clients(credential, opts.endpoint_override)
+    clients = sdk.Clients(credential, opts.endpoint_override, **opts.collection.client_kwargs())
     retry = opts.collection.retry_policy()
     who = identify(clients, home, retry)
     members = list_members(clients, home, retry)
@@ -69,7 +69,7 @@ def collect_organisation(credential, opts, role_name: str = DEFAULT_MEMBER_ROLE)
             role_arn = f"acs:ram::{account_id}:role/{role_name.lower()}"
             role = AssumedRole(credential, role_arn, sts_region=home, endpoint_override=opts.endpoint_override,
                                retry=retry)
-            member_clients = sdk.Clients(role, opts.endpoint_override)
+            member_clients = sdk.Clients(role, opts.endpoint_override, **opts.collection.client_kwargs())
             try:
                 member_who = identify(member_clients, home, retry)
             except CredentialsError as exc:
@@ -124,7 +124,12 @@ def summarise(org: dict, catalogues: list[dict], findings: list[dict]) -> dict:
 
 
 def incomplete(report: dict) -> bool:
+    """A member account was not reached, or a call failed. A failed call that no rule declares (ECS
+    DescribeZones, DescribeRegions in the collection) changes no verdict, but the scan did not read
+    all it meant to: never exit 0 then."""
     org: Any = report.get("organisation") or {}
+    if report.get("collection_errors"):
+        return True
     return any(a.get("scan_status") != SCANNED for a in org.get("accounts", []))
 
 

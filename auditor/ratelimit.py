@@ -16,6 +16,8 @@ Read from the ``collection`` section of the ``--config`` YAML file::
         ecs: 10
         "rds:DescribeDBInstanceAttribute": 5
       burst: 5              # tokens a bucket holds (calls that may go at once after a pause)
+      connect_timeout_s: 5  # per call: connecting, then waiting for the answer (a timeout is retried,
+      read_timeout_s: 20    # then recorded like any failed call)
 """
 
 from __future__ import annotations
@@ -76,6 +78,13 @@ class CollectionConfig:
     retry: dict = field(default_factory=dict)
     rate_limits: dict = field(default_factory=dict)
     burst: float = 5
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 20.0
+
+    def client_kwargs(self) -> dict:
+        """The SDK clients' timeouts (sdk.Clients takes milliseconds)."""
+        return {"connect_timeout_ms": max(1, int(self.connect_timeout_s * 1000)),
+                "read_timeout_ms": max(1, int(self.read_timeout_s * 1000))}
 
     def retry_policy(self):
         from .collectors.base import RetryPolicy
@@ -100,7 +109,8 @@ def parse(section: Any, path: str | None = None) -> CollectionConfig:
         return CollectionConfig()
     if not isinstance(section, dict):
         raise UsageError("collection is a mapping", path, "collection")
-    known = {"workers", "detail_workers", "account_workers", "retry", "rate_limits", "burst"}
+    known = {"workers", "detail_workers", "account_workers", "retry", "rate_limits", "burst", "connect_timeout_s",
+             "read_timeout_s"}
     values: dict = {}
     for key, value in section.items():
         where = f"collection.{key}"
@@ -108,7 +118,7 @@ def parse(section: Any, path: str | None = None) -> CollectionConfig:
             raise UsageError(f"unknown setting {key!r} (known: {', '.join(sorted(known))})", path, where)
         if key in ("workers", "detail_workers", "account_workers"):
             values[key] = _positive(value, int, path, where)
-        elif key == "burst":
+        elif key in ("burst", "connect_timeout_s", "read_timeout_s"):
             values[key] = _positive(value, (int, float), path, where)
         elif key == "retry":
             if not isinstance(value, dict):
@@ -131,13 +141,7 @@ def load(path: str | None) -> CollectionConfig:
     """The collection section of a --config file (the file's other keys are rule settings)."""
     if not path:
         return CollectionConfig()
-    import yaml
+    from .settings import read_config
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            doc = yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise UsageError("no such file", path) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise UsageError(f"not valid YAML: {str(exc).splitlines()[0]}", path) from None
+    doc = read_config(path)
     return parse(doc.get("collection") if isinstance(doc, dict) else None, path)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from . import sdk
 from .collectors.base import RetryPolicy, attempt, sdk_method
-from .errors import CredentialsError, UsageError
+from .errors import IncompleteScan, UsageError
 
 # Lists that describe a region rather than resources in it.
 METADATA_KINDS = {("ecs", "zones")}
@@ -41,11 +41,14 @@ def describe(clients: sdk.Clients, via_region: str, retry: RetryPolicy | None = 
     resp, err = attempt(lambda: sdk_method(client, "DescribeRegions")(
         m.DescribeRegionsRequest(accept_language="en-US"), clients.runtime()), retry or RetryPolicy())
     if err is not None:
-        raise CredentialsError(f"cannot list regions (ecs:DescribeRegions): {err['code']}: {err['message']}")
+        from .scan import call_failure
+
+        raise call_failure("ecs:DescribeRegions", err, "cannot list regions (ecs:DescribeRegions)")
     body = resp.body.to_map() if resp is not None and resp.body is not None else {}
-    regions = (body.get("Regions") or {}).get("Region")
+    regions = (body.get("Regions") or {}).get("Region") if isinstance(body, dict) else None
     if not isinstance(regions, list):
-        raise CredentialsError("cannot list regions: the DescribeRegions response has no Regions.Region")
+        raise IncompleteScan("cannot list regions: the ecs:DescribeRegions answer has no Regions.Region "
+                             "(MalformedResponse); nothing was checked")
     return regions
 
 

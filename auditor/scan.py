@@ -8,7 +8,7 @@ from typing import Callable
 
 from . import __version__, clauses, engine, record, snapshot
 from .collect import collect_account
-from .errors import CredentialsError, UsageError
+from .errors import CredentialsError, IncompleteScan, UsageError
 from .model import FAIL, ERROR, severity_rank
 from .ratelimit import CollectionConfig
 from .sdk import Clients, StaticKey
@@ -52,11 +52,23 @@ def identify(clients: Clients, region: str, retry=None) -> dict:
     client = clients.rpc("sts", region)
     resp, err = attempt(lambda: sdk_method(client, "GetCallerIdentity")(clients.runtime()), retry or RetryPolicy())
     if err is not None:
-        raise CredentialsError(f"the credentials were refused: {err['code']}: {err['message']}")
-    body = resp.body.to_map()
-    if not body.get("AccountId"):
-        raise CredentialsError("GetCallerIdentity returned no AccountId")
+        raise call_failure("sts:GetCallerIdentity", err, "the credentials were refused")
+    body = resp.body.to_map() if resp is not None and resp.body is not None else {}
+    if not isinstance(body, dict) or not body.get("AccountId"):
+        raise IncompleteScan("could not confirm the identity: the sts:GetCallerIdentity answer has no AccountId "
+                             "(MalformedResponse); nothing was checked")
     return {"account_id": body["AccountId"], "principal": body.get("Arn"), "identity_type": body.get("IdentityType")}
+
+
+def call_failure(call: str, err: dict, refused: str) -> CredentialsError:
+    """A failed identity or region call: refused credentials (exit 2), or a transient or unparseable
+    answer (IncompleteScan, exit 3): a throttled STS is not a configuration error."""
+    from .collectors.base import RetryPolicy
+
+    text = f"{call} failed: {err['code']}: {err['message']}"
+    if RetryPolicy().retryable(err) or err["code"] in ("MalformedResponse", "RequestFailed", "Timeout"):
+        return IncompleteScan(f"could not confirm the identity ({text}); nothing was checked")
+    return CredentialsError(f"{refused}: {err['code']}: {err['message']}")
 
 
 def _chain_summary(message: str) -> str:
@@ -111,7 +123,7 @@ def collect_identity(clients: Clients, opts: ScanOptions, who: dict) -> dict:
 
 def collect_live(credential, opts: ScanOptions) -> dict:
     out = snapshot.new("live")
-    clients = Clients(credential, opts.endpoint_override)
+    clients = Clients(credential, opts.endpoint_override, **opts.collection.client_kwargs())
     who = identify(clients, opts.regions[0] if opts.regions else opts.home_region, opts.collection.retry_policy())
     out["identities"] = [who]
     out["accounts"].append(collect_identity(clients, opts, who))

@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-import yaml
-
 from .errors import UsageError
 
 
@@ -39,20 +37,21 @@ class Settings:
     password_max_login_attempts: int = 5
 
 
+def read_config(path: str):
+    """The parsed --config file (None when it holds only comments); a bad file is a one-line UsageError."""
+    from . import inputs
+
+    return inputs.parse_yaml(inputs.read_text(path, "a config file", inputs.MAX_YAML_BYTES), path)
+
+
 def load(path: str | None) -> Settings:
     if not path:
         return Settings()
-    try:
-        with open(path, encoding="utf-8") as fh:
-            doc = yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise UsageError("no such file", path) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise UsageError(f"not valid YAML: {str(exc).splitlines()[0]}", path) from None
+    doc = read_config(path)
     if doc is None:
         return Settings()
     if not isinstance(doc, dict):
-        raise UsageError("a config file is a mapping of setting: value", path)
+        raise UsageError("a config file is a mapping of setting: value", path, "top level")
     known = {f.name: f for f in dataclasses.fields(Settings)}
     values = {}
     for key, value in doc.items():

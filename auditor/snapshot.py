@@ -65,11 +65,14 @@ def _where(path) -> str:
 def validate(doc: Any, path: str | None = None) -> dict:
     """Raise UsageError naming the first problem, or return the document."""
     if not isinstance(doc, dict):
-        raise UsageError(f"a snapshot is a JSON object, not {type(doc).__name__}", path)
+        raise UsageError(f"a snapshot is a JSON object, not {type(doc).__name__}", path, "top level")
     fmt = doc.get("format")
     if fmt != FORMAT:
         raise UsageError(f"unknown snapshot format {fmt!r} (expected {FORMAT!r})", path, "format")
-    errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
+    try:
+        errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
+    except RecursionError:
+        raise UsageError("nested too deeply to validate", path) from None
     if errors:
         err = errors[0]
         raise UsageError(err.message, path, _where(err.absolute_path))
@@ -107,6 +110,9 @@ def loads(raw: bytes | str, path: str | None = "<snapshot>") -> dict:
         raise UsageError(f"not valid JSON: {exc.msg}", path, f"line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise UsageError("JSON nested too deeply", path) from None
+    from .inputs import check_depth
+
+    check_depth(doc, path)
     return validate(doc, path)
 
 

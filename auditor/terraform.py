@@ -78,24 +78,13 @@ _REF = re.compile(r"^(?:(data)\.)?(alicloud_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(\[[^\]
 
 def load(path: str) -> dict:
     """Read `terraform show -json` output; every problem is a one-line UsageError (exit 2)."""
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except FileNotFoundError:
-        raise UsageError("no such file", path) from None
-    except IsADirectoryError:
-        raise UsageError("is a directory, not a plan file", path) from None
-    except PermissionError:
-        raise UsageError("permission denied", path) from None
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"not valid UTF-8 (byte offset {exc.start})", path) from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"not valid JSON: {exc.msg} (a binary plan? run `terraform show -json PLAN`)", path,
-                         f"line {exc.lineno} column {exc.colno}") from None
+    from . import inputs
+
+    text = inputs.read_text(path, "a plan (the output of `terraform show -json PLAN`)", inputs.MAX_JSON_BYTES,
+                            syntax="JSON")
+    doc = inputs.parse_json(text, path)
     if not isinstance(doc, dict):
-        raise UsageError("a plan is a JSON object", path)
+        raise UsageError("a plan is a JSON object", path, "top level")
     version = doc.get("format_version")
     if not isinstance(version, str) or version.split(".")[0] != SUPPORTED_MAJOR:
         raise UsageError(f"unsupported plan format_version {version!r} (expected 1.x, from `terraform show -json`)",

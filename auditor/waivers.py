@@ -28,22 +28,11 @@ FIELDS = ("rule", "resource", "justification", "approver", "expires")
 
 def load(path: str, known_rules: set[str] | None = None) -> list[dict]:
     """Parse and check a waiver file; any problem is one UsageError naming the file and the place."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except FileNotFoundError:
-        raise UsageError("no such file", path) from None
-    except IsADirectoryError:
-        raise UsageError("is a directory, not a waiver file", path) from None
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"not valid UTF-8 (byte offset {exc.start})", path) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1} column {mark.column + 1}" if mark else None
-        raise UsageError(f"not valid YAML: {getattr(exc, 'problem', None) or str(exc).splitlines()[0]}", path, where) from None
+    from . import inputs
+
+    text = inputs.read_text(path, "a waiver file", inputs.MAX_YAML_BYTES)
+    doc = inputs.parse_yaml(text, path)
+    node = yaml.compose(text, Loader=yaml.SafeLoader)  # parsed once already: only for line numbers
     if doc is None:
         return []
     if not isinstance(doc, list):

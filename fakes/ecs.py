@@ -70,6 +70,8 @@ def _no_instances(call: Call) -> dict:
 # Documented: "If you are using a RAM user or RAM role that does not have the permissions to call
 # this operation, an empty list is returned." (DescribeInstances; tests/documented/NOTES.md)
 EMPTY_WHEN_DENIED = {"DescribeInstances": _no_instances}
+# DryRun=true: "DryRunOperation" when the identity may call it, the RAM error otherwise (same page).
+DRY_RUN_ACTIONS = {"DescribeInstances"}
 
 
 def describe_security_groups(call: Call) -> dict:

@@ -99,9 +99,14 @@ class Router:
                       or self.default_region)
             call = Call(self.state, principal, module.PRODUCT, action, region, req.query, req)
             self._unavailable(call)
-            silent = getattr(module, "EMPTY_WHEN_DENIED", {}).get(action)
+            # DryRun=true checks the permission and answers DryRunOperation (ECS; tests/documented/NOTES.md),
+            # so a refusal is never silent then.
+            dry_run = action in getattr(module, "DRY_RUN_ACTIONS", ()) and str(req.query.get("DryRun", "")).lower() == "true"
+            silent = None if dry_run else getattr(module, "EMPTY_WHEN_DENIED", {}).get(action)
             if policy.authorize_rpc(call, silent=silent is not None) != policy.ALLOW:
                 handler = silent
+            if dry_run:
+                raise ApiError("DryRunOperation", "Request validation has been passed with DryRun flag set.", 400)
             self.count(module.PRODUCT, action)
             body = handler(call)
             body["RequestId"] = rid

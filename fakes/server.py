@@ -26,6 +26,9 @@ from .wire import DropConnection, Request
 
 MAX_BODY_BYTES = 1 << 20  # the collectors send no request bodies; anything large is refused
 COUNTS_PATH = "/_aliaudit/calls"
+IDLE_TIMEOUT_S = 30.0     # a connection that sends nothing for this long is closed (no thread held for ever)
+# http.server itself bounds the rest: a request line or header line over 65,536 bytes is 414 / 431, more than
+# 100 headers is 431.
 
 
 def is_loopback(host: str) -> bool:
@@ -45,11 +48,21 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "aliaudit-fake"
     sys_version = ""
 
+    def setup(self) -> None:
+        self.timeout = self.server.fake.idle_timeout  # type: ignore[attr-defined]
+        super().setup()
+
     def _serve(self) -> None:
         started = time.monotonic()
         fake: FakeServer = self.server.fake  # type: ignore[attr-defined]
         if self.path == COUNTS_PATH and self.command == "GET":
             self._reply(200, {"Content-Type": "application/json"}, json.dumps(fake.counts()).encode())
+            return
+        if self.headers.get("Transfer-Encoding"):
+            # A chunked body has no length to check first; the SDKs never send one.
+            self._reply(411, {"Content-Type": "text/plain"}, b"a request body needs a Content-Length\n")
+            self.close_connection = True
+            fake.log(self.command, "-", 411, started)
             return
         length = self.headers.get("Content-Length")
         try:
@@ -75,7 +88,12 @@ class _Handler(BaseHTTPRequestHandler):
                 pass
             fake.log(self.command, drop.args[0] if drop.args else "-", "dropped", started)
             return
-        self._reply(resp.status, resp.headers, resp.body)
+        try:
+            self._reply(resp.status, resp.headers, resp.body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (its read timeout): not our error
+            self.close_connection = True
+            fake.log(self.command, resp.label or "-", "client-gone", started)
+            return
         fake.log(self.command, resp.label or "-", resp.status, started)
 
     def _reply(self, status: int, headers: dict, body: bytes) -> None:
@@ -99,7 +117,7 @@ class FakeServer:
 
     def __init__(self, state: FakeState | None = None, host: str = "127.0.0.1", port: int = 0, *,
                  faults=None, allow_remote: bool = False, log: TextIO | None = sys.stderr,
-                 max_body: int = MAX_BODY_BYTES):
+                 max_body: int = MAX_BODY_BYTES, idle_timeout: float = IDLE_TIMEOUT_S):
         if not allow_remote and not is_loopback(host):
             raise ValueError(f"refusing to bind {host}: the fake serves loopback only unless allow_remote is set")
         self.state = state or FakeState()
@@ -107,6 +125,7 @@ class FakeServer:
             faults = Faults(faults)
         self.router = Router(self.state, faults=faults)
         self.max_body = max_body
+        self.idle_timeout = idle_timeout
         self._log = log
         self._log_lock = threading.Lock()
         self.requests: Counter = Counter()  # label ("ecs:DescribeDisks") -> requests served

@@ -10,6 +10,17 @@ from aliaudit.settings import Settings
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "examples", "fixtures")
 DOCUMENTED = os.path.join(ROOT, "tests", "documented")
+# (API, fault) pairs the fault matrix (test_fault_matrix.py) proved in this run; printed at the end.
+FAULT_MATRIX: dict = {"pairs": set()}
+
+
+def pytest_terminal_summary(terminalreporter):
+    pairs = FAULT_MATRIX["pairs"]
+    if pairs:
+        apis = sorted({api for api, _ in pairs})
+        faults = sorted({f for _, f in pairs})
+        terminalreporter.write_line(f"fault matrix: {len(pairs)} (API, fault) pairs covered: {len(apis)} APIs "
+                                    f"x {len(faults)} faults ({', '.join(faults)})")
 
 
 def fixture_path(name: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import sdk
-from .base import Collection
+from .base import ABSENT, Collection
 from .cost import Cost, pages, region_section
 
 PRODUCT = "ecs"
@@ -29,10 +29,12 @@ def collect_region(col: Collection, region: str) -> None:
     body = col.rpc("ecs", "DescribeZones", region, m.DescribeZonesRequest(region_id=region, accept_language="en-US"),
                    require="Zones.Zone[]")
     out["zones"] = body["Zones"]["Zone"] if body else []
-    out["instances"], _ = col.pages_by_token(
+    out["instances"], complete = col.pages_by_token(
         "ecs", "DescribeInstances", region,
         lambda token: m.DescribeInstancesRequest(region_id=region, max_results=100, next_token=token),
         "Instances.Instance[]")
+    if complete and not out["instances"]:
+        _confirm_no_instances(col, m, region)
     out["disks"], _ = col.pages_by_token(
         "ecs", "DescribeDisks", region,
         lambda token: m.DescribeDisksRequest(region_id=region, max_results=500, next_token=token),
@@ -84,6 +86,8 @@ def min_calls(account: dict, region: str) -> Cost:
     s = region_section(account, region, "ecs")
     cost = Cost().list("ecs:DescribeZones", 1)
     lists = {action: pages(len(s.get(kind) or []), size) for action, (kind, size) in PAGE.items()}
+    if not s.get("instances"):
+        lists["DescribeInstances"] += 1  # an empty answer is believed only after DryRun=true (see below)
     for action, n in lists.items():
         cost.list(f"ecs:{action}", n)
     deepest = 0
@@ -95,3 +99,15 @@ def min_calls(account: dict, region: str) -> Cost:
         deepest = max(deepest, n)
     cost.chain = max(*lists.values(), lists["DescribeSecurityGroups"] + deepest)
     return cost
+
+
+def _confirm_no_instances(col: Collection, m, region: str) -> None:
+    """DescribeInstances answers a RAM identity without the permission with an empty list, not an error
+    (documented; tests/documented/NOTES.md). An empty list is only believed after DryRun=true says the
+    call is allowed (DryRunOperation); a refusal is recorded like any failed list call."""
+    got = col.rpc("ecs", "DescribeInstances", region, m.DescribeInstancesRequest(region_id=region, dry_run=True),
+                  absent=("DryRunOperation",))
+    if got is not None and got is not ABSENT:
+        col.record_error("ecs", "DescribeInstances", region, None,
+                         {"code": "MalformedResponse", "message": "DryRun=true was answered with a list, not "
+                          "DryRunOperation: the permission to list instances is unconfirmed"})

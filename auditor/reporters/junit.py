@@ -11,6 +11,8 @@ import json
 
 from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 
+from .common import visible
+
 
 def _body(f: dict) -> str:
     rem = f.get("remediation") or {}
@@ -43,7 +45,17 @@ def _case(f: dict) -> TestCase:
     return case
 
 
+def _xml_safe(value):
+    """XML 1.0 cannot carry most control characters (an ANSI escape in a resource name): show them as \\xNN."""
+    if isinstance(value, dict):
+        return {k: _xml_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_xml_safe(v) for v in value]
+    return visible(value) if isinstance(value, str) else value
+
+
 def build(report: dict) -> JUnitXml:
+    report = _xml_safe(report)
     xml = JUnitXml("aliaudit")
     by_rule: dict[str, list[dict]] = {}
     for f in report["findings"]:

@@ -8,6 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .common import visible
+
 STYLE = {
     "COMPLIANT": "green", "NON_COMPLIANT": "bold red", "INCOMPLETE": "yellow", "NOT_APPLICABLE": "dim",
     "MANUAL": "cyan", "ATTESTED": "green", "PASS": "green", "FAIL": "red", "ERROR": "yellow", "WAIVED": "magenta",
@@ -15,8 +17,9 @@ STYLE = {
 
 
 def _plain(value) -> Text:
-    """Text that rich does not interpret (resource names are data, not markup)."""
-    return Text(str(value if value is not None else ""))
+    """Text that rich does not interpret (resource names are data, not markup), with control characters
+    (an ANSI escape in a name) shown as \\xNN so the terminal does not run them."""
+    return Text(visible(value))
 
 
 def render(report: dict, *, color: bool = False, width: int = 140) -> str:

@@ -1,0 +1,299 @@
+"""The fault matrix: every API the collectors call x every fault, through the real SDKs against the fake.
+
+For each (API, fault) the collector of that API's product runs against the compliant example tenant
+(one region, one resource of each kind, every API called at least once) with that one fault injected,
+its section replaces the same section of a clean collection, and the whole report is evaluated.
+Then, for that pair:
+  - the failure is recorded with the call and the fault's documented error code;
+  - every rule that declares the API reports ERROR naming the call, and none reports PASS;
+  - every other rule gives exactly its clean verdicts (so `needs` declarations are exact both ways);
+  - every clause holding a dependent rule is INCOMPLETE, and the exit code is 3.
+Faults: AccessDenied/Forbidden.RAM (a RAM policy denying that one action), Throttling.User that never
+clears, 503, timeout (an answer later than the client's read timeout, over real HTTP), a malformed,
+a truncated and an empty 200 body. STS GetCallerIdentity (made before any collector) is covered end
+to end through the CLI. The count of pairs is printed at the end of the run (conftest.py).
+"""
+
+from __future__ import annotations
+
+import copy
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from aliaudit import clauses, engine, scan as scanning
+from aliaudit.collect import collect_account
+from aliaudit.collectors import COLLECTORS, all_calls
+from aliaudit.collectors.base import RetryPolicy
+from aliaudit.fakes import FakeCloud, FakeState
+from aliaudit.fakes.server import FakeServer
+from aliaudit.fakes.state import account_key
+from aliaudit.rules import all_rules
+from aliaudit.sdk import Clients, StaticKey, ram_action
+from aliaudit.settings import Settings
+from conftest import FAULT_MATRIX, load_fixture
+
+DOC = load_fixture("hk-insurer-compliant.json")
+ACCOUNT = DOC["accounts"][0]["account_id"]
+REGIONS = sorted(DOC["accounts"][0]["regions"])
+RULES = all_rules()
+NO_SLEEP = RetryPolicy(attempts=2, sleep=lambda s: None)  # a retry happens, and waits for nothing
+READ_TIMEOUT_MS = 150  # the timeout fault answers after 1 s
+FAULTS = ("denied", "throttle", "unavailable", "timeout", "malformed", "truncated", "empty")
+CALLS = sorted(all_calls())
+COLLECTOR_OF = {f"{c.PRODUCT}:{a}": c for c in COLLECTORS for a in c.CALLS}
+CODES = {
+    ("rpc", "denied"): "Forbidden.RAM", ("oss", "denied"): "AccessDenied",
+    ("rpc", "throttle"): "Throttling.User", ("oss", "throttle"): "MetaOperationQpsLimitExceeded",
+    **{(s, "unavailable"): "ServiceUnavailable" for s in ("rpc", "oss")},
+    **{(s, "timeout"): "Timeout" for s in ("rpc", "oss")},
+    **{(s, k): "MalformedResponse" for s in ("rpc", "oss") for k in ("malformed", "truncated", "empty")},
+}
+
+
+def _deny(call: str) -> dict:
+    return {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"},
+                                          {"Effect": "Deny", "Action": ram_action(call), "Resource": "*"}]}
+
+
+def _faults(call: str, fault: str) -> dict | None:
+    product, action = call.split(":")
+    if fault == "denied":
+        return None
+    if fault == "timeout":
+        return {"faults": [{"product": product, "action": action, "kind": "latency", "ms": 1000}]}
+    return {"faults": [{"product": product, "action": action, "kind": fault}]}
+
+
+def collect(collectors, call: str | None = None, fault: str | None = None) -> dict:
+    """One collection in process (FakeCloud); the policy of the account's key denies `call` for "denied"."""
+    key = StaticKey(*account_key(ACCOUNT))
+    with FakeCloud(faults=_faults(call, fault) if call else None).load(DOC) as cloud:
+        if fault == "denied":
+            cloud.state.set_policy(key.access_key_id, _deny(call))
+        return collect_account(Clients(key), ACCOUNT, REGIONS, workers=1, detail_workers=2, retry=NO_SLEEP,
+                               collectors=collectors)
+
+
+def collect_timeout(call: str) -> dict:
+    """Over real HTTP: the fake answers `call` after 1 s, the client gives up after READ_TIMEOUT_MS."""
+    key = StaticKey(*account_key(ACCOUNT))
+    with FakeServer(FakeState(DOC), faults=_faults(call, "timeout"), log=None) as server:
+        clients = Clients(key, server.url, connect_timeout_ms=1000, read_timeout_ms=READ_TIMEOUT_MS)
+        return collect_account(clients, ACCOUNT, REGIONS, workers=1, detail_workers=2, retry=NO_SLEEP,
+                               collectors=[COLLECTOR_OF[call]])
+
+
+def sections(account: dict) -> dict:
+    out = {}
+    for region, products in account["regions"].items():
+        for product, kinds in products.items():
+            for kind, items in kinds.items():
+                out[(region, product, kind)] = items
+    for product, kinds in account.get("global", {}).items():
+        for kind, items in kinds.items():
+            out[(None, product, kind)] = items
+    return out
+
+
+class Matrix:
+    def __init__(self):
+        self.clean = collect(COLLECTORS)
+        assert self.clean["errors"] == [] and not self.clean.get("unavailable")
+        # What each collector writes (IMS writes into the RAM section: keys, not products, are owned).
+        self.owned = {c.PRODUCT: set(sections(collect([c]))) for c in COLLECTORS}
+        self.baseline = self.report(self.clean)
+        self.timeouts: dict[str, dict] = {}
+
+    def splice(self, faulted: dict, collector) -> dict:
+        """The clean account with `collector`'s part replaced by the faulted collection's."""
+        acct = copy.deepcopy(self.clean)
+        for region, product, kind in self.owned[collector.PRODUCT]:
+            scope = acct["regions"][region] if region else acct["global"]
+            scope.get(product, {}).pop(kind, None)
+        for (region, product, kind), items in sections(faulted).items():
+            scope = acct["regions"].setdefault(region, {}) if region else acct["global"]
+            scope.setdefault(product, {})[kind] = items
+        acct["errors"] = faulted["errors"]
+        if faulted.get("unavailable"):
+            acct["unavailable"] = faulted["unavailable"]
+        return acct
+
+    @staticmethod
+    def report(account: dict) -> dict:
+        collected = {"format": DOC["format"], "collected_at": DOC["collected_at"], "identities": [],
+                     "accounts": [account]}
+        return scanning.evaluate(collected, scanning.ScanOptions(), {"kind": "fixture"})
+
+    def faulted_report(self, call: str, fault: str) -> tuple[dict, dict]:
+        collector = COLLECTOR_OF[call]
+        got = self.timeouts[call] if fault == "timeout" else collect([collector], call, fault)
+        return got, self.report(self.splice(got, collector))
+
+
+@pytest.fixture(scope="module")
+def matrix():
+    m = Matrix()
+    # Timeouts wait for real: all of them at once, each against its own server.
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        m.timeouts = dict(zip(CALLS, pool.map(collect_timeout, CALLS)))
+    return m
+
+
+def verdicts(report: dict) -> dict:
+    return {(f["rule"], f["region"], f["resource_id"]): f["status"] for f in report["findings"]}
+
+
+def test_the_clean_tenant_exercises_every_api_and_every_rule(matrix):
+    """The matrix is only as good as its tenant: every API is called and every rule decides something."""
+    with FakeCloud().load(DOC) as cloud:
+        collect_account(Clients(StaticKey(*account_key(ACCOUNT))), ACCOUNT, REGIONS, workers=1, retry=NO_SLEEP)
+        called = {f"{p}:{a}" for (p, a), n in cloud.calls.items() if n}
+    assert set(CALLS) <= called
+    statuses = {}
+    for f in matrix.baseline["findings"]:
+        statuses.setdefault(f["rule"], set()).add(f["status"])
+    assert {r.id for r in RULES} == set(statuses)
+    assert {rid for rid, s in statuses.items() if "PASS" not in s or s - {"PASS", "NOT_APPLICABLE"}} == set()
+    assert scanning.exit_code(matrix.baseline, "low") == 0
+
+
+def test_the_spliced_collection_is_the_clean_collection(matrix):
+    """Splicing a clean per-product collection into the clean one changes nothing (so splicing is sound)."""
+    for c in COLLECTORS:
+        assert verdicts(matrix.report(matrix.splice(collect([c]), c))) == verdicts(matrix.baseline), c.PRODUCT
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("call", CALLS)
+def test_fault(matrix, call, fault):
+    got, report = matrix.faulted_report(call, fault)
+    product = call.split(":")[0]
+    style = "oss" if product == "oss" else "rpc"
+    recorded = {(f"{e['product']}:{e['action']}", e["code"]) for e in got["errors"]}
+    assert (call, CODES[(style, fault)]) in recorded, got["errors"]
+    assert {c for c, _ in recorded} == {call}, "only the faulted call fails"
+
+    dependent = {r.id for r in RULES if call in r.needs}
+    before = verdicts(matrix.baseline)
+    for f in report["findings"]:
+        where = (f["rule"], f["region"], f["resource_id"])
+        if f["rule"] in dependent:
+            assert f["status"] not in ("PASS", "FAIL"), f"{f['status']} without the data of {call}: {where}"
+        else:
+            assert before.get(where) == f["status"], f"{f['rule']} changed without declaring {call}: {where}"
+    for rid in dependent:
+        errors = [f for f in report["findings"] if f["rule"] == rid and f["status"] == "ERROR"]
+        assert errors and all(f["evidence"]["error"]["call"] == call and call in f["reason"] for f in errors), rid
+    # Every clause of a dependent rule is INCOMPLETE (the clean tenant has no FAIL); the run exits 3.
+    mapping = clauses.rule_clauses()
+    affected = {c for rid in dependent for c in mapping.get(rid, [])}
+    for c in report["clauses"]:
+        if f"{c['framework']}:{c['clause']}" in affected:
+            assert c["status"] == "INCOMPLETE", c
+        elif c["kind"] != "manual":
+            assert c["status"] in ("COMPLIANT", "NOT_APPLICABLE"), c
+    assert scanning.exit_code(report, "low") == 3
+    FAULT_MATRIX["pairs"].add((call, fault))
+
+
+def test_needs_declarations_match_what_the_collectors_call(matrix):
+    """Deny each API: the rules whose verdicts turn from PASS/FAIL to ERROR are exactly those declaring it."""
+    before = verdicts(matrix.baseline)
+    for call in CALLS:
+        _, report = matrix.faulted_report(call, "denied")
+        after = verdicts(report)
+        changed = {key[0] for key in set(before) | set(after) if before.get(key) != after.get(key)}
+        assert changed == {r.id for r in RULES if call in r.needs}, call
+
+
+# --- STS GetCallerIdentity and region discovery (before any collector), and the CLI end to end -----------
+
+STS_FAULTS = ("throttle", "unavailable", "timeout", "malformed", "truncated", "empty")  # never denied (RAM)
+FAST = {"read_timeout_s": 0.15, "connect_timeout_s": 1, "retry": {"attempts": 2, "base_delay_s": 0.01,
+                                                                   "max_delay_s": 0.01}}
+
+
+def live_collect(faults, regions=REGIONS):
+    from aliaudit import ratelimit
+
+    opts = scanning.ScanOptions(regions=list(regions), collection=ratelimit.parse(FAST))
+    with FakeServer(FakeState(DOC), faults=faults, log=None) as server:
+        opts.endpoint_override = server.url
+        return scanning.collect_live(StaticKey(*account_key(ACCOUNT)), opts)
+
+
+@pytest.mark.parametrize("fault", STS_FAULTS)
+def test_sts_get_caller_identity_fault_stops_the_scan_as_incomplete(fault):
+    """Nothing can be checked without the identity: IncompleteScan (exit 3, not 2: the credentials are fine),
+    naming the call and the fault's code; no report is made (never an empty report that reads as a pass)."""
+    from aliaudit.errors import IncompleteScan
+
+    with pytest.raises(IncompleteScan) as err:
+        live_collect(_faults("sts:GetCallerIdentity", fault))
+    assert "sts:GetCallerIdentity" in str(err.value) and CODES[("rpc", fault)] in str(err.value)
+    FAULT_MATRIX["pairs"].add(("sts:GetCallerIdentity", fault))
+
+
+def test_region_discovery_fault_is_incomplete_not_a_credentials_error():
+    """Without --region, DescribeRegions decides what is scanned: if it fails, nothing is checked."""
+    from aliaudit.errors import IncompleteScan
+
+    with pytest.raises(IncompleteScan, match="ecs:DescribeRegions failed: ServiceUnavailable"):
+        live_collect(_faults("ecs:DescribeRegions", "unavailable"), regions=())
+
+
+def cli_scan(tmp_path, faults=None, policy=None):
+    """`aliaudit scan` (a separate process) against `aliaudit fake serve`: (exit code, report or None, stderr)."""
+    import json
+    import subprocess
+
+    import yaml
+
+    from fake_server_helpers import CLI, clean_env, fake_server
+
+    args = []
+    if faults:
+        (tmp_path / "faults.yaml").write_text(yaml.safe_dump(faults))
+        args += ["--faults", str(tmp_path / "faults.yaml")]
+    if policy:
+        (tmp_path / "policy.json").write_text(json.dumps(policy))
+        args += ["--policy", str(tmp_path / "policy.json")]
+    (tmp_path / "aliaudit.yaml").write_text(yaml.safe_dump({"collection": FAST}))
+    out = tmp_path / "report.json"
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps(DOC))
+    with fake_server("--state", str(state), *args) as (url, _, _):
+        done = subprocess.run([*CLI, "scan", "--endpoint-override", url, "--region", REGIONS[0], "--config",
+                               str(tmp_path / "aliaudit.yaml"), "--format", "json", "--output", str(out)],
+                              capture_output=True, text=True, timeout=120,
+                              env=clean_env(ALIBABA_CLOUD_ACCESS_KEY_ID="fake-access-key-id",
+                                            ALIBABA_CLOUD_ACCESS_KEY_SECRET="fake-access-key-secret"))
+    report = json.loads(out.read_text()) if out.exists() else None
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".aliaudit-")] == []
+    assert "Traceback" not in done.stderr
+    return done.returncode, report, done.stderr
+
+
+def test_sts_fault_through_the_cli_is_one_line_and_exit_3(tmp_path):
+    code, report, stderr = cli_scan(tmp_path, _faults("sts:GetCallerIdentity", "unavailable"))
+    assert (code, report) == (3, None)
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and "sts:GetCallerIdentity failed: ServiceUnavailable" in lines[0], stderr
+
+
+@pytest.mark.parametrize("call,fault", [("ecs:DescribeDisks", "timeout"), ("ecs:DescribeInstances", "denied"),
+                                        ("oss:GetBucketPolicy", "denied")])
+def test_faults_end_to_end_through_the_cli(tmp_path, call, fault):
+    code, report, stderr = cli_scan(tmp_path, _faults(call, fault), _deny(call) if fault == "denied" else None)
+    assert code == 3, stderr
+    dependent = {r.id for r in RULES if call in r.needs}
+    assert dependent
+    for f in report["findings"]:
+        if f["rule"] in dependent:
+            assert f["status"] == "ERROR" and f["evidence"]["error"]["call"] == call, f
+    assert {(e["product"] + ":" + e["action"]) for e in report["collection_errors"]} == {call}
+    mapping = clauses.rule_clauses()
+    affected = {c for rid in dependent for c in mapping.get(rid, [])}
+    assert affected and all(c["status"] == "INCOMPLETE" for c in report["clauses"]
+                            if f"{c['framework']}:{c['clause']}" in affected)
