@@ -129,16 +129,12 @@ def secrets_of(credential) -> list[str]:
     if isinstance(credential, sdk.StaticKey):
         out = [credential.access_key_secret, credential.security_token]
     elif credential is not None and hasattr(credential, "get_credential"):
+        from alibabacloud_credentials.exceptions import CredentialException
+
         try:
             c = credential.get_credential()
-        except (CredentialsError, *sdk.sdk_errors()):
+        except (CredentialsError, CredentialException, *sdk.sdk_errors()):  # no credential: no secret to hide
             return []
-        except Exception as exc:  # the chain's own CredentialException: no secret to hide
-            from alibabacloud_credentials.exceptions import CredentialException
-
-            if isinstance(exc, CredentialException):
-                return []
-            raise
         out = [getattr(c, "access_key_secret", None), getattr(c, "security_token", None)]
     return [s for s in out if s]
 
