@@ -33,3 +33,27 @@ def test_every_action_is_read_only():
     for action in _policy_actions():
         name = action.split(":", 1)[1]
         assert name.startswith(("Describe", "List", "Get")) or action == "sts:AssumeRole", action
+
+
+def test_a_full_scan_under_the_least_privilege_policy_reads_everything(tmp_path):
+    """The scan's identity holds only examples/ram-policy.json: nothing is refused, nothing changes."""
+    from conftest import fixture_path, scan
+    from fake_server_helpers import fake_server, live_scan, verdicts
+
+    gaps = fixture_path("hk-insurer-gaps.json")
+    policy = os.path.join(ROOT, "examples", "ram-policy.json")
+    with fake_server("--state", gaps, "--policy", policy) as (url, _, _):
+        code, report, err = live_scan(url)
+    assert code == 1, err
+    assert report["collection_errors"] == []
+    assert verdicts(report) == verdicts(scan(gaps))
+    # and the policy is what the fake enforced: without one of its actions, that call is refused
+    with open(policy, encoding="utf-8") as fh:
+        doc = json.load(fh)
+    doc["Statement"][0]["Action"].remove("kvstore:DescribeInstances")
+    narrower = tmp_path / "narrower.json"
+    narrower.write_text(json.dumps(doc))
+    with fake_server("--state", gaps, "--policy", str(narrower)) as (url, _, _):
+        code, report, err = live_scan(url)
+    assert {(e["action"], e["code"]) for e in report["collection_errors"]} == {("DescribeInstances", "Forbidden.RAM")}
+    assert {e["product"] for e in report["collection_errors"]} == {"redis"}
