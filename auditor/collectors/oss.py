@@ -81,78 +81,55 @@ def _list(client, oss, marker: str):
     return result
 
 
+def _detail(col: Collection, region: str, bucket: dict, key: str, action: str, fetch, convert,
+            absent: tuple[str, ...] = ()) -> None:
+    """One sub-resource call: bucket[key] = convert(result); None when `absent` says "not configured";
+    left unset when the call failed (the failure is in the snapshot's errors)."""
+    got = col.call("oss", action, region, fetch, resource=bucket["Name"], absent=absent)
+    if got is ABSENT:
+        bucket[key] = None
+    elif got is not None:
+        bucket[key] = convert(got)
+
+
 def _details(col: Collection, oss, region: str, bucket: dict) -> None:
     client = col.clients.oss(region)
     name = bucket["Name"]
-
-    info = col.call("oss", "GetBucketInfo", region,
-                    lambda: _require(client.get_bucket_info(oss.GetBucketInfoRequest(bucket=name)), "bucket_info"),
-                    resource=name)
-    if info is not None:
-        bucket["info"] = as_api(info.bucket_info)
-
-    enc = col.call("oss", "GetBucketEncryption", region,
-                   lambda: _require(client.get_bucket_encryption(oss.GetBucketEncryptionRequest(bucket=name)),
-                                    "server_side_encryption_rule"),
-                   resource=name, absent=("NoSuchServerSideEncryptionRule",))
-    if enc is ABSENT:
-        bucket["encryption"] = None
-    elif enc is not None:
-        bucket["encryption"] = as_api(enc.server_side_encryption_rule)
-
-    policy = col.call("oss", "GetBucketPolicy", region,
-                      lambda: _policy(client.get_bucket_policy(oss.GetBucketPolicyRequest(bucket=name))),
-                      resource=name, absent=("NoSuchBucketPolicy",))
-    if policy is ABSENT:
-        bucket["policy"] = None
-    elif policy is not None:
-        bucket["policy"] = policy
-
-    ver = col.call("oss", "GetBucketVersioning", region,
-                   lambda: _versioning(client.get_bucket_versioning(oss.GetBucketVersioningRequest(bucket=name))),
-                   resource=name)
-    if ver is not None:
-        bucket["versioning"] = {"Status": ver.version_status} if ver.version_status else {}
+    _detail(col, region, bucket, "info", "GetBucketInfo",
+            lambda: _require(client.get_bucket_info(oss.GetBucketInfoRequest(bucket=name)), "bucket_info"),
+            lambda r: as_api(r.bucket_info))
+    _detail(col, region, bucket, "encryption", "GetBucketEncryption",
+            lambda: _require(client.get_bucket_encryption(oss.GetBucketEncryptionRequest(bucket=name)),
+                             "server_side_encryption_rule"),
+            lambda r: as_api(r.server_side_encryption_rule), absent=("NoSuchServerSideEncryptionRule",))
+    _detail(col, region, bucket, "policy", "GetBucketPolicy",
+            lambda: _policy(client.get_bucket_policy(oss.GetBucketPolicyRequest(bucket=name))),
+            lambda doc: doc, absent=("NoSuchBucketPolicy",))
+    _detail(col, region, bucket, "versioning", "GetBucketVersioning",
+            lambda: _versioning(client.get_bucket_versioning(oss.GetBucketVersioningRequest(bucket=name))),
+            lambda r: {"Status": r.version_status} if r.version_status else {})
     _access_and_resilience(col, oss, client, region, bucket)
 
 
 def _access_and_resilience(col: Collection, oss, client, region: str, bucket: dict) -> None:
     name = bucket["Name"]
-    acl = col.call("oss", "GetBucketAcl", region,
-                   lambda: _require(client.get_bucket_acl(oss.GetBucketAclRequest(bucket=name)), "acl"),
-                   resource=name)
-    if acl is not None:
-        bucket["acl"] = as_api(acl)
-
-    pab = col.call("oss", "GetBucketPublicAccessBlock", region,
-                   lambda: _require(client.get_bucket_public_access_block(
-                       oss.GetBucketPublicAccessBlockRequest(bucket=name)), "public_access_block_configuration"),
-                   resource=name)
-    if pab is not None:
-        bucket["public_access_block"] = as_api(pab.public_access_block_configuration)
-
+    _detail(col, region, bucket, "acl", "GetBucketAcl",
+            lambda: _require(client.get_bucket_acl(oss.GetBucketAclRequest(bucket=name)), "acl"),
+            as_api)
+    _detail(col, region, bucket, "public_access_block", "GetBucketPublicAccessBlock",
+            lambda: _require(client.get_bucket_public_access_block(
+                oss.GetBucketPublicAccessBlockRequest(bucket=name)), "public_access_block_configuration"),
+            lambda r: as_api(r.public_access_block_configuration))
     # Not configured is a 200 with an empty BucketLoggingStatus (documented), not an error.
-    log = col.call("oss", "GetBucketLogging", region, lambda: _logging(client, oss, name), resource=name)
-    if log is not None:
-        bucket["logging"] = log
-
-    rep = col.call("oss", "GetBucketReplication", region,
-                   lambda: _require(client.get_bucket_replication(oss.GetBucketReplicationRequest(bucket=name)),
-                                    "replication_configuration"),
-                   resource=name, absent=("NoSuchReplicationConfiguration",))
-    if rep is ABSENT:
-        bucket["replication"] = None
-    elif rep is not None:
-        bucket["replication"] = as_api(rep.replication_configuration)
-
-    https = col.call("oss", "GetBucketHttpsConfig", region,
-                     lambda: _require(client.get_bucket_https_config(oss.GetBucketHttpsConfigRequest(bucket=name)),
-                                      "https_configuration"),
-                     resource=name, absent=("NoSuchHttpsConfig",))
-    if https is ABSENT:
-        bucket["https"] = None
-    elif https is not None:
-        bucket["https"] = as_api(https.https_configuration)
+    _detail(col, region, bucket, "logging", "GetBucketLogging", lambda: _logging(client, oss, name), lambda doc: doc)
+    _detail(col, region, bucket, "replication", "GetBucketReplication",
+            lambda: _require(client.get_bucket_replication(oss.GetBucketReplicationRequest(bucket=name)),
+                             "replication_configuration"),
+            lambda r: as_api(r.replication_configuration), absent=("NoSuchReplicationConfiguration",))
+    _detail(col, region, bucket, "https", "GetBucketHttpsConfig",
+            lambda: _require(client.get_bucket_https_config(oss.GetBucketHttpsConfigRequest(bucket=name)),
+                             "https_configuration"),
+            lambda r: as_api(r.https_configuration), absent=("NoSuchHttpsConfig",))
 
 
 def _local(tag: str) -> str:
