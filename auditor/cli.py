@@ -55,7 +55,7 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
     Exit codes: 0 no FAIL at or above --fail-on; 1 such a FAIL; 2 bad usage or input;
     3 no such FAIL but some check could not read its data (incomplete).
     """
-    from . import cli_output, ratelimit, record, scan as scanning, settings
+    from . import clauses, cli_output, ratelimit, record, scan as scanning, settings
     from .gate import Gate
 
     try:
@@ -67,11 +67,9 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
                                     settings=settings.load(config_path), endpoint_override=endpoint_override,
                                     collection=ratelimit.load(config_path))
         if frameworks:
-            from . import clauses
-
             clauses.load(list(frameworks))
         if attestations_path:
-            from . import attestations, clauses
+            from . import attestations
 
             opts.attestations = attestations.load(attestations_path, clauses.load())
         if plan_path:
