@@ -14,6 +14,17 @@ DOCUMENTED = os.path.join(ROOT, "tests", "documented")
 FAULT_MATRIX: dict = {"pairs": set()}
 
 
+def pytest_sessionfinish(session):
+    # Under pytest-xdist each worker proves its share: hand it to the controller, which prints the union.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["fault_matrix_pairs"] = sorted(FAULT_MATRIX["pairs"])
+
+
+def pytest_testnodedown(node, error):
+    FAULT_MATRIX["pairs"].update(tuple(p) for p in getattr(node, "workeroutput", {}).get("fault_matrix_pairs", []))
+
+
 def pytest_terminal_summary(terminalreporter):
     pairs = FAULT_MATRIX["pairs"]
     if pairs:

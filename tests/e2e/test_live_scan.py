@@ -19,7 +19,7 @@ from aliaudit.sdk import Clients, StaticKey
 
 from conftest import fixture_path, load_fixture
 
-MGMT = "5184000000000001"  # the gaps fixture's account
+from org_fixture import MGMT, org_doc as _org_doc
 
 
 def _fast(**kw):
@@ -29,24 +29,6 @@ def _fast(**kw):
 def _verdicts(report):
     return sorted((f["account_id"], f["rule"], f["region"] or "", f["resource_id"], f["status"])
                   for f in report["findings"])
-
-
-def _org_doc(gaps_doc, compliant_doc, unreachable="5184000000000099"):
-    doc = copy.deepcopy(gaps_doc)
-    member = copy.deepcopy(compliant_doc["accounts"][0])
-    member["account_id"] = "5184000000000002"
-    doc["accounts"].append(member)
-    doc["fake"] = {
-        "roles": [{"account_id": "5184000000000002", "name": "ResourceDirectoryAccountAccessRole",
-                   "trusted_accounts": [MGMT]}],
-        "resource_directory": {"management_account_id": MGMT, "accounts": [
-            {"AccountId": MGMT, "DisplayName": "management", "Status": "CreateSuccess", "Type": "ResourceAccount"},
-            {"AccountId": "5184000000000002", "DisplayName": "prod", "Status": "CreateSuccess",
-             "Type": "ResourceAccount"},
-            {"AccountId": unreachable, "DisplayName": "no-role", "Status": "CreateSuccess",
-             "Type": "ResourceAccount"}]},
-    }
-    return doc
 
 
 def test_live_scan_discovers_regions_and_matches_the_fixture_scan(gaps_doc, gaps_report):

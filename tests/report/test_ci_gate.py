@@ -16,8 +16,8 @@ from junitparser import Error, Failure, JUnitXml, Skipped
 
 from aliaudit.cli import main
 from conftest import ROOT, fixture_path
-from test_examples import GAPS_VERDICTS
-from test_registry import EXPECTED_RULES
+from expected_verdicts import GAPS_VERDICTS
+from expected_verdicts import EXPECTED_RULES
 
 GAPS_FAILS = sum(v == "FAIL" for v in GAPS_VERDICTS.values())
 

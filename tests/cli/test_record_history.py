@@ -161,7 +161,7 @@ def test_no_credentials_is_one_line_exit_2(tmp_path):
 
 
 def test_resource_directory_cli_with_per_account_reports(tmp_path, gaps_doc, compliant_doc):
-    from test_live_scan import _org_doc
+    from org_fixture import org_doc as _org_doc
 
     path = tmp_path / "org.json"
     path.write_text(json.dumps(_org_doc(gaps_doc, compliant_doc)))

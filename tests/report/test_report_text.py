@@ -8,7 +8,7 @@ import json
 from report_samples import HOSTILE, enriched, hostile
 
 from aliaudit.reporters import FORMATS, csv_report, markdown
-from test_examples import GAPS_VERDICTS
+from expected_verdicts import GAPS_VERDICTS
 
 DOCUMENTED_COLUMNS = [
     "account_id", "region", "product", "resource_type", "resource_id", "rule", "title", "severity", "status",

@@ -11,7 +11,7 @@ import pytest
 from aliaudit import attestations, clauses
 from aliaudit.errors import UsageError
 from conftest import ROOT, fixture_path
-from test_registry import EXPECTED_RULES
+from expected_verdicts import EXPECTED_RULES
 
 EXAMPLE = os.path.join(ROOT, "examples", "attestations", "hk-insurer.yaml")
 TODAY = dt.date(2026, 11, 27)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from conftest import fixture_path
-from test_examples import GAPS_VERDICTS
+from expected_verdicts import GAPS_VERDICTS
 
 GAPS = fixture_path("hk-insurer-gaps.json")
 
