@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import baseline as baselines, terraform, waivers as waiving
+from . import baseline as baselines, plan as plans, waivers as waiving
 from .errors import UsageError
 
 
@@ -19,7 +19,7 @@ from .errors import UsageError
 class Gate:
     plan_path: str | None = None
     plan_doc: dict | None = None
-    plan_ctx: terraform.PlanContext | None = None
+    plan_ctx: plans.PlanContext | None = None
     waivers: list[dict] | None = None
     waiver_states: list[dict] = field(default_factory=list)
     baseline: dict | None = None
@@ -31,7 +31,7 @@ class Gate:
              baseline_path: str | None = None, today: dt.date | None = None) -> "Gate":
         gate = cls(plan_path=terraform_plan, today=today)
         if terraform_plan:
-            gate.plan_doc = terraform.load(terraform_plan)
+            gate.plan_doc = plans.load(terraform_plan)
         if waivers_path:
             from aliaudit.rules import all_rules
 
@@ -45,7 +45,7 @@ class Gate:
         if len(regions) > 1:
             raise UsageError("with --terraform-plan, --region gives the one region to assume when the provider's "
                              "region is not in the plan")
-        snap, self.plan_ctx = terraform.to_snapshot(self.plan_doc, self.plan_path, regions[0] if regions else None)
+        snap, self.plan_ctx = plans.to_snapshot(self.plan_doc, self.plan_path, regions[0] if regions else None)
         from . import snapshot
 
         snap["collected_at"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -55,7 +55,7 @@ class Gate:
 
     def adjust(self, findings: list[dict]) -> list[dict]:
         if self.plan_ctx is not None:
-            findings = terraform.annotate(findings, self.plan_ctx)
+            findings = plans.annotate(findings, self.plan_ctx)
         if self.waivers is not None:
             findings, self.waiver_states = waiving.apply(findings, self.waivers, self.today)
         return findings
