@@ -42,13 +42,16 @@ class Rule:
     remediation: dict
     resource_type: str
     evaluate: Callable[..., Iterable[Check]] = field(repr=False, compare=False)
+    # evidence keys shown for context that never decide the verdict: a value unknown there (a Terraform
+    # plan's gap) leaves the verdict standing; tests/rules/test_informative_evidence.py checks the claim
+    informative: tuple[str, ...] = ()
 
     def __call__(self, acct, settings) -> Iterable[Check]:
         return self.evaluate(acct, settings)
 
 
 def rule(*, id: str, title: str, product: str, severity: str, needs: Iterable[str], rationale: str,
-         remediation: dict, resource_type: str) -> Callable[[Callable], Rule]:
+         remediation: dict, resource_type: str, informative: Iterable[str] = ()) -> Callable[[Callable], Rule]:
     if severity not in SEVERITIES:
         raise ValueError(f"rule {id}: unknown severity {severity!r}")
     needs = tuple(needs)
@@ -59,7 +62,8 @@ def rule(*, id: str, title: str, product: str, severity: str, needs: Iterable[st
 
     def wrap(fn: Callable) -> Rule:
         return Rule(id=id, title=title, product=product, severity=severity, needs=needs, rationale=rationale,
-                    remediation=dict(remediation), resource_type=resource_type, evaluate=fn)
+                    remediation=dict(remediation), resource_type=resource_type, evaluate=fn,
+                    informative=tuple(informative))
 
     return wrap
 

@@ -73,4 +73,11 @@ def key_not_pending_deletion(acct, settings):
         ok = state != "PendingDeletion"
         yield check(key.get("KeyId"), key.region, ok,
                     {"DescribeKey.KeyMetadata.KeyState": state, "DescribeKey.KeyMetadata.DeleteDate": meta.get("DeleteDate")},
-                    "" if ok else f"the key will be deleted on {meta.get('DeleteDate')}")
+                    "" if ok else _deletion_reason(meta.get("DeleteDate")))
+
+
+def _deletion_reason(date) -> str:
+    """A key pending deletion has a DeleteDate in the API; a plan (or a malformed answer) has none: say so."""
+    if isinstance(date, str) and date:
+        return f"the key will be deleted on {date}"
+    return "the key is pending deletion (its deletion date is not known: not in the plan or the answer)"

@@ -43,16 +43,26 @@ def map_polardb(ad, rc: dict, v: Values, region: str) -> None:
             ensure_key(ad, region, key)
         item["tde"] = {"TDEStatus": "Enabled" if tde == "Enabled" else "Disabled",
                        "EncryptNewTables": v.get("encrypt_new_tables")[0], "EncryptionKey": key or ""}
+    # db_cluster_ip_array and the deprecated security_ips (its "default" group, provider docs) describe one
+    # allow-list: the one the configuration sets is known, the other computed (unknown) until apply.
+    # Judged on every group that is known, whichever attribute gives it; a gap only when neither is known.
     arrays, unk = v.get("db_cluster_ip_array")
+    unk = unk or any(v.get(f"db_cluster_ip_array.{i}.security_ips")[1] for i, _ in enumerate(arrays or []))
     ips, unk_ips = v.get("security_ips")
-    if unk or unk_ips:
+    groups = [] if unk else [{"DBClusterIPArrayName": a.get("db_cluster_ip_array_name") or "default",
+                              "SecurityIps": ",".join(a.get("security_ips") or [])} for a in arrays or []]
+    if not unk_ips and ips:
+        default = next((g for g in groups if g["DBClusterIPArrayName"] == "default"), None)
+        if default is None:
+            groups.append({"DBClusterIPArrayName": "default", "SecurityIps": ",".join(ips)})
+        else:
+            known = [ip for ip in default["SecurityIps"].split(",") if ip]
+            default["SecurityIps"] = ",".join(known + [ip for ip in ips if ip not in known])
+    if (unk and unk_ips) or (not groups and (unk or unk_ips)):
         ad.ctx.gap(sid, "DescribeDBClusterAccessWhitelist", "db_cluster_ip_array", "the IP whitelist is unknown until apply")
     else:
-        groups = [{"DBClusterIPArrayName": a.get("db_cluster_ip_array_name") or "default",
-                   "SecurityIps": ",".join(a.get("security_ips") or [])} for a in arrays or []]
-        if not groups and ips:
-            groups = [{"DBClusterIPArrayName": "default", "SecurityIps": ",".join(ips)}]
         item["whitelist"] = {"Items": {"DBClusterIPArray": groups}}
+
     # SSL (alicloud_polardb_endpoint) and backups (alicloud_polardb_backup_policy) are not read from plans:
     # polardb:DescribeDBClusterSSL and polardb:DescribeBackupPolicy are not in this module's ANSWERS
     ad.region_bucket(region, "polardb", "clusters").append(ad.register(sid, item))
