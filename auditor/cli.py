@@ -63,15 +63,16 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
         if fixture and plan_path:
             raise UsageError("--fixture and --terraform-plan cannot be used together")
         gate = Gate.load(plan_path, waivers_path, baseline_path)
-        opts = scanning.ScanOptions(regions=list(regions), frameworks=list(frameworks),
-                                    settings=settings.load(config_path), endpoint_override=endpoint_override,
-                                    collection=ratelimit.load(config_path))
         if frameworks:
             clauses.load(list(frameworks))
+        checked = None
         if attestations_path:
             from . import attestations
 
-            opts.attestations = attestations.load(attestations_path, clauses.load())
+            checked = attestations.load(attestations_path, clauses.load())
+        opts = scanning.ScanOptions(regions=regions, frameworks=frameworks, settings=settings.load(config_path),
+                                    endpoint_override=endpoint_override, collection=ratelimit.load(config_path),
+                                    attestations=checked)
         if plan_path:
             collected, source = gate.collect(list(regions))
             secrets: list[str] = []

@@ -6,6 +6,7 @@ adds the click options, `collect` chooses the source, `after` records/stores.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import click
@@ -47,20 +48,19 @@ def collect(fixture: str | None, opts, live: dict) -> tuple[dict, dict, list[str
 
     if fixture:
         return scanning.collect_fixture(fixture, opts), {"kind": "fixture", "path": fixture}, []
-    if live.get("sts_region"):
-        opts.home_region = live["sts_region"]
-    elif opts.regions:
-        opts.home_region = opts.regions[0]
+    home = live.get("sts_region") or (opts.regions[0] if opts.regions else opts.home_region)
+    opts = dataclasses.replace(opts, home_region=home)
     cred_opts = credentials.CredentialOptions(profile=live.get("profile"), role_arn=live.get("role_arn"),
                                               role_session_name=live.get("role_session_name") or "aliaudit",
                                               sts_region=opts.home_region)
     credential = credentials.resolve(cred_opts, opts.home_region, opts.endpoint_override)
     with progress.reporter(live.get("verbose", False)) as update:
-        opts.progress = update
+        scanning_opts = dataclasses.replace(opts, progress=update)
         if live.get("resource_directory"):
-            collected = org.collect_organisation(credential, opts, live.get("member_role_name") or DEFAULT_MEMBER_ROLE)
+            collected = org.collect_organisation(credential, scanning_opts,
+                                                 live.get("member_role_name") or DEFAULT_MEMBER_ROLE)
         else:
-            collected = scanning.collect_live(credential, opts)
+            collected = scanning.collect_live(credential, scanning_opts)
     source = {"kind": "live", "endpoint_override": opts.endpoint_override}
     if live.get("resource_directory"):
         source["resource_directory"] = True

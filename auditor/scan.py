@@ -19,10 +19,13 @@ REPORT_FORMAT = "aliaudit-report/1"
 IDENTITY_CALLS = ("sts:GetCallerIdentity",)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScanOptions:
-    regions: list[str] = field(default_factory=list)
-    frameworks: list[str] = field(default_factory=list)
+    """What to scan and how, fixed once the command line is parsed (a stage that needs another value makes a
+    copy with dataclasses.replace)."""
+
+    regions: tuple[str, ...] = ()
+    frameworks: tuple[str, ...] = ()
     settings: Settings = field(default_factory=Settings)
     endpoint_override: str | None = None
     workers: int | None = None
@@ -30,12 +33,18 @@ class ScanOptions:
     # the region whose endpoints serve account-level calls (STS, DescribeRegions) before regions are known
     home_region: str = "cn-hongkong"
     progress: Callable[[str, int, int], None] | None = None
+    attestations: tuple[dict, ...] | None = None  # checked entries from attestations.load
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "regions", tuple(self.regions))
+        object.__setattr__(self, "frameworks", tuple(self.frameworks))
+        if self.attestations is not None:
+            object.__setattr__(self, "attestations", tuple(self.attestations))
 
     def collect_kwargs(self) -> dict:
         c = self.collection
         return {"workers": self.workers or c.workers, "detail_workers": c.detail_workers,
                 "retry": c.retry_policy(), "limiter": c.limiter(), "progress": self.progress}
-    attestations: list[dict] | None = None  # checked entries from attestations.load
 
 
 def identify(clients: Clients, region: str, retry=None) -> dict:
@@ -142,7 +151,7 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
     from aliaudit.rules import all_rules
 
     rules = all_rules()
-    cats = clauses.load(opts.frameworks or None)
+    cats = clauses.load(list(opts.frameworks) or None)
     findings = engine.evaluate(collected, rules, opts.settings)
     if adjust is not None:
         findings = adjust(findings)
@@ -150,7 +159,7 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
     if opts.attestations is not None:
         from . import attestations
 
-        attestations.apply(clause_results, opts.attestations)
+        attestations.apply(clause_results, list(opts.attestations))
     mapping = clauses.rule_clauses()
     for f in findings:
         f["clauses"] = mapping.get(f["rule"], [])
@@ -170,7 +179,7 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
         "findings": findings,
         "collection_errors": errors,
         "snapshot_digest": record.digest(collected),
-        **({"attestations": opts.attestations} if opts.attestations is not None else {}),
+        **({"attestations": list(opts.attestations)} if opts.attestations is not None else {}),
     }
     unavailable = [u for a in collected["accounts"] for u in a.get("unavailable", [])]
     if unavailable:
