@@ -78,13 +78,11 @@ def after(report: dict, collected: dict, opts, source: dict, secrets: list[str],
         raise UsageError("--redact applies to --record FILE")
     if live.get("per_account_dir"):
         from .org import account_reports
-        from .reporters import FORMATS
+        from .reporters import EXTENSIONS, FORMATS
 
         folder = live["per_account_dir"]
         os.makedirs(folder, exist_ok=True)
         for account_id, one in account_reports(collected, opts, source).items():
-            from .cli_output import EXTENSIONS
-
             ext = EXTENSIONS[fmt]
             snapshot.write_atomic(os.path.join(folder, f"{account_id}.{ext}"), FORMATS[fmt](one, color=False))
     if live.get("store_url"):

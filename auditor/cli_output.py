@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import os
 
+from . import snapshot
 from .errors import UsageError
+from .reporters import EXTENSIONS, FORMAT_NAMES, FORMATS  # found in auditor/reporters/ (see its __init__)
 
-FORMAT_NAMES = ("table", "json", "html", "markdown", "csv", "ocsf", "ocsf-ndjson", "sarif", "junit")
-EXTENSIONS = {"table": "txt", "json": "json", "html": "html", "markdown": "md", "csv": "csv", "ocsf": "ocsf.json",
-              "ocsf-ndjson": "ocsf.ndjson", "sarif": "sarif", "junit": "junit.xml"}
 BASENAME = "aliaudit-report"
 
 
@@ -49,9 +48,6 @@ def plan(formats: tuple[str, ...], outputs: tuple[str, ...], output_dir: str | N
 def write(report: dict, targets: list[tuple[str, str | None]], *, isatty: bool,
           output_dir: str | None = None) -> str | None:
     """Render every report, then write the files; returns the text meant for standard output, if any."""
-    from . import snapshot
-    from .reporters import FORMATS
-
     rendered = [(fmt, path, FORMATS[fmt](report, color=(fmt == "table" and path is None and isatty)))
                 for fmt, path in targets]
     stdout = None

@@ -16,6 +16,8 @@ COLUMNS = (
     "reason", "evidence", "clauses", "api", "remediation_console", "remediation_cli", "remediation_terraform",
     "waiver_justification", "waiver_approver", "waiver_expires", "generated_at",
 )
+
+FORMATS = {"csv": ("csv", "render")}  # format -> (file extension, render function); see __init__.py
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -17,6 +17,8 @@ from markupsafe import Markup, escape
 
 from . import common
 
+FORMATS = {"html": ("html", "render")}  # format -> (file extension, render function); see __init__.py
+
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 CHART_SEGMENTS = [(f"FAIL:{s}", f"Fail, {s}") for s in SEVERITY_ORDER] + [
     ("ERROR", "Error"), ("WAIVED", "Waived"), ("PASS", "Pass"), ("NOT_APPLICABLE", "Not applicable")]

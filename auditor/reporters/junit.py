@@ -13,6 +13,8 @@ from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 
 from .common import visible
 
+FORMATS = {"junit": ("junit.xml", "render")}  # format -> (file extension, render function); see __init__.py
+
 
 def _body(f: dict) -> str:
     rem = f.get("remediation") or {}

@@ -10,6 +10,8 @@ import re
 
 from . import common
 
+FORMATS = {"markdown": ("md", "render")}  # format -> (file extension, render function); see __init__.py
+
 LIMIT = 65_000
 SYMBOL = {"COMPLIANT": "✅", "NON_COMPLIANT": "❌", "INCOMPLETE": "⚠️", "MANUAL": "📝", "ATTESTED": "☑️",
           "NOT_APPLICABLE": "➖", "FAIL": "❌", "ERROR": "⚠️", "WAIVED": "⏸️", "PASS": "✅"}

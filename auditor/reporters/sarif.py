@@ -19,6 +19,8 @@ import json
 
 from aliaudit import __version__
 
+FORMATS = {"sarif": ("sarif", "render")}  # format -> (file extension, render function); see __init__.py
+
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "0.0"}
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}

@@ -10,6 +10,8 @@ from rich.text import Text
 
 from .common import visible
 
+FORMATS = {"table": ("txt", "render")}  # format -> (file extension, render function); see __init__.py
+
 STYLE = {
     "COMPLIANT": "green", "NON_COMPLIANT": "bold red", "INCOMPLETE": "yellow", "NOT_APPLICABLE": "dim",
     "MANUAL": "cyan", "ATTESTED": "green", "PASS": "green", "FAIL": "red", "ERROR": "yellow", "WAIVED": "magenta",
