@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import baseline as baselines, plan as plans, waivers as waiving
+from aliaudit.rules import all_rules
+
+from . import baseline as baselines, plan as plans, snapshot, waivers as waiving
 from .errors import UsageError
+from .model import FAIL
 
 
 @dataclass
@@ -33,8 +36,6 @@ class Gate:
         if terraform_plan:
             gate.plan_doc = plans.load(terraform_plan)
         if waivers_path:
-            from aliaudit.rules import all_rules
-
             gate.waivers = waiving.load(waivers_path, {r.id for r in all_rules()})
         if baseline_path:
             gate.baseline = baselines.load(baseline_path)
@@ -46,8 +47,6 @@ class Gate:
             raise UsageError("with --terraform-plan, --region gives the one region to assume when the provider's "
                              "region is not in the plan")
         snap, self.plan_ctx = plans.to_snapshot(self.plan_doc, self.plan_path, regions[0] if regions else None)
-        from . import snapshot
-
         snap["collected_at"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         snapshot.validate(snap, self.plan_path)
         return snap, {"kind": "terraform-plan", "path": self.plan_path,
@@ -73,8 +72,6 @@ class Gate:
             self.messages += waiving.warnings(self.waiver_states)
         if self.baseline is not None:
             new = baselines.mark(report, self.baseline)
-            from .model import FAIL
-
             fails = [f for f in new if f["status"] == FAIL]
             if fails:
                 self.messages.append(f"{len(fails)} FAIL(s) not in the baseline: " + ", ".join(

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from aliaudit.rules import all_rules
+
 from ..engine import synthetic_finding
 from ..model import ERROR, NOT_APPLICABLE
 from .context import PLAN_ACCOUNT, PlanContext
@@ -32,8 +34,6 @@ def annotate(findings: list[dict], ctx: PlanContext, rules=None) -> list[dict]:
     """Findings of a plan scan: not-assessable rules NOT_APPLICABLE, gaps as ERROR, addresses as resource ids,
     findings on what the plan does not change dropped."""
     if rules is None:
-        from aliaudit.rules import all_rules  # the rules package loads only when a plan is scanned
-
         rules = all_rules()
     informative = {r.id: set(getattr(r, "informative", ()) or ()) for r in rules}
     out = []

@@ -15,6 +15,8 @@ import os
 import pkgutil
 from typing import Callable
 
+from aliaudit.rules import all_rules
+
 CORE = {"adapter", "annotate", "context", "load", "references", "registry"}
 
 
@@ -44,7 +46,5 @@ ANSWERED_CALLS = frozenset().union(*ANSWERS_BY_MODULE.values())
 def unanswered_calls(rules=None) -> list[str]:
     """The calls the rules need that a plan cannot answer."""
     if rules is None:
-        from aliaudit.rules import all_rules  # the rules package loads only when a plan is scanned
-
         rules = all_rules()
     return sorted({c for r in rules for c in r.needs} - ANSWERED_CALLS)
