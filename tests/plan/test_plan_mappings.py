@@ -75,3 +75,53 @@ def test_an_alb_custom_security_policy_decides_the_listener_tls(tmp_path, versio
     code, report, _ = scan(p.doc(), tmp_path)
     tls = by_key(report)[("alb-https-listener-tls12", "alicloud_alb_listener.https")]
     assert tls["status"] == status, tls["reason"]
+
+
+@pytest.mark.parametrize("versioning, status", [("Enabled", "PASS"), ("Suspended", "FAIL")])
+def test_a_bucket_versioning_resource_sets_the_bucket_versioning(tmp_path, versioning, status):
+    p = Plan()
+    p.add("alicloud_oss_bucket", "records", {"bucket": "records-bucket", "acl": "private"})
+    p.add("alicloud_oss_bucket_versioning", "records", {"bucket": None, "status": versioning},
+          unknown={"bucket": True}, refs={"bucket": ["alicloud_oss_bucket.records.bucket", "alicloud_oss_bucket.records"]})
+    code, report, _ = scan(p.doc(), tmp_path)
+    assert by_key(report)[("oss-bucket-versioning", "alicloud_oss_bucket.records")]["status"] == status
+
+
+@pytest.mark.parametrize("attached, status", [(True, "PASS"), (False, "FAIL")])
+def test_an_alb_access_log_attachment_turns_the_logs_on(tmp_path, attached, status):
+    p = Plan()
+    p.add("alicloud_alb_load_balancer", "api", {"address_type": "Internet", "load_balancer_edition": "Standard",
+                                                "deletion_protection_enabled": True,
+                                                "zone_mappings": [{"zone_id": "cn-hongkong-b", "vswitch_id": "vsw-1"},
+                                                                  {"zone_id": "cn-hongkong-c", "vswitch_id": "vsw-2"}]})
+    if attached:
+        p.add("alicloud_alb_load_balancer_access_log_config_attachment", "api",
+              {"load_balancer_id": None, "log_project": "alb-logs", "log_store": "api"},
+              unknown={"load_balancer_id": True},
+              refs={"load_balancer_id": ["alicloud_alb_load_balancer.api.id", "alicloud_alb_load_balancer.api"]})
+    code, report, _ = scan(p.doc(), tmp_path)
+    assert by_key(report)[("alb-access-log-enabled", "alicloud_alb_load_balancer.api")]["status"] == status
+
+
+@pytest.mark.parametrize("acl, status", [("private", "PASS"), ("public-read", "FAIL")])
+def test_a_bucket_acl_resource_sets_the_bucket_acl(tmp_path, acl, status):
+    p = Plan()
+    p.add("alicloud_oss_bucket", "records", {"bucket": "records-bucket"})
+    p.add("alicloud_oss_bucket_acl", "records", {"bucket": None, "acl": acl},
+          unknown={"bucket": True}, refs={"bucket": ["alicloud_oss_bucket.records.bucket", "alicloud_oss_bucket.records"]})
+    code, report, _ = scan(p.doc(), tmp_path)
+    assert by_key(report)[("oss-bucket-acl-not-public", "alicloud_oss_bucket.records")]["status"] == status
+
+
+def test_a_bucket_logging_resource_turns_the_logs_on(tmp_path):
+    p = Plan()
+    p.add("alicloud_oss_bucket", "records", {"bucket": "records-bucket", "acl": "private"})
+    p.add("alicloud_oss_bucket", "logs", {"bucket": "logs-bucket", "acl": "private"})
+    p.add("alicloud_oss_bucket_logging", "records", {"bucket": None, "target_bucket": None, "target_prefix": "records/"},
+          unknown={"bucket": True, "target_bucket": True},
+          refs={"bucket": ["alicloud_oss_bucket.records.bucket", "alicloud_oss_bucket.records"],
+                "target_bucket": ["alicloud_oss_bucket.logs.bucket", "alicloud_oss_bucket.logs"]})
+    code, report, _ = scan(p.doc(), tmp_path)
+    by = by_key(report)
+    assert by[("oss-bucket-logging", "alicloud_oss_bucket.records")]["status"] == "PASS"
+    assert by[("oss-bucket-logging", "alicloud_oss_bucket.logs")]["status"] == "FAIL"  # no logging of its own
