@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import __version__, cli_live
+from . import __version__, cli_live, cli_output
 from .cli_output import FORMAT_NAMES
 from .errors import CredentialsError, IncompleteScan, UsageError
 from .model import SEVERITIES
@@ -55,31 +55,20 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
     Exit codes: 0 no FAIL at or above --fail-on; 1 such a FAIL; 2 bad usage or input;
     3 no such FAIL but some check could not read its data (incomplete).
     """
-    from . import clauses, cli_output, ratelimit, record, scan as scanning, settings
-    from .gate import Gate
+    # The pipeline (rules, SDKs, collectors) loads only when a scan runs: `aliaudit --help` stays fast.
+    from . import ratelimit, scan as pipeline, settings
+    from .options import Request, ScanOptions
 
     try:
-        targets = cli_output.plan(formats, outputs, output_dir)
-        if fixture and plan_path:
-            raise UsageError("--fixture and --terraform-plan cannot be used together")
-        gate = Gate.load(plan_path, waivers_path, baseline_path)
-        if frameworks:
-            clauses.load(list(frameworks))
-        checked = None
-        if attestations_path:
-            from . import attestations
-
-            checked = attestations.load(attestations_path, clauses.load())
-        opts = scanning.ScanOptions(regions=regions, frameworks=frameworks, settings=settings.load(config_path),
-                                    endpoint_override=endpoint_override, collection=ratelimit.load(config_path),
-                                    attestations=checked)
-        if plan_path:
-            collected, source = gate.collect(list(regions))
-            secrets: list[str] = []
-        else:
-            collected, source, secrets = cli_live.collect(fixture, opts, live)
-        report = record.scrub(gate.finish(scanning.evaluate(collected, opts, source, adjust=gate.adjust)), secrets)
-        cli_live.after(report, collected, opts, source, secrets, live, targets[0][0])
+        request = Request(
+            opts=ScanOptions(regions=regions, frameworks=frameworks, settings=settings.load(config_path),
+                             endpoint_override=endpoint_override, collection=ratelimit.load(config_path)),
+            source=cli_live.source_options(fixture, plan_path, live),
+            outputs=cli_live.output_options(cli_output.plan(formats, outputs, output_dir), output_dir,
+                                            sys.stdout.isatty(), live),
+            waivers_path=waivers_path, baseline_path=baseline_path, attestations_path=attestations_path,
+            fail_on=fail_on)
+        result = pipeline.run(request)
     except UsageError as exc:
         _fail(str(exc))
     except IncompleteScan as exc:
@@ -88,18 +77,15 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
         hint = (". Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile, "
                 "or use --fixture FILE for an offline run") if str(exc).startswith("no usable credentials") else ""
         _fail(f"{exc}{hint}.")
-    for line in gate.messages:
+    for line in result.messages:
         click.echo(f"aliaudit: warning: {line}", err=True)
-    try:
-        text = cli_output.write(report, targets, isatty=sys.stdout.isatty(), output_dir=output_dir)
-    except UsageError as exc:
-        _fail(str(exc))
-    if text is not None:
-        click.echo(text, nl=False)
-    sys.exit(gate.exit_code(report, fail_on))
+    if result.stdout is not None:
+        click.echo(result.stdout, nl=False)
+    sys.exit(result.exit_code)
 
 
 def _register() -> None:
+    # each command's module keeps its heavy imports inside the command: importing them all here is cheap
     from .cli_catalogue import frameworks_group, rules_group
     from .cli_diff import diff
     from .cli_fake import fake

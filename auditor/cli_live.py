@@ -1,17 +1,15 @@
 """The scan command's options for live scans, recording, history and multi-account runs.
 
-Kept apart from cli.py so that the scan command itself stays short: `options`
-adds the click options, `collect` chooses the source, `after` records/stores.
+Kept apart from cli.py so that the scan command itself stays short: `options` adds the click
+options; `source_options` and `output_options` turn them into the frozen options of a Request
+(auditor/options.py), which the pipeline (auditor/scan.py) runs.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import os
-
 import click
 
-from .org import DEFAULT_MEMBER_ROLE
+from .options import DEFAULT_MEMBER_ROLE, OutputOptions, SourceOptions
 
 _OPTIONS = [
     click.option("--profile", help="Profile of ~/.aliyun/config.json to take credentials from (default: the chain)."),
@@ -42,54 +40,15 @@ def options(fn):
     return fn
 
 
-def collect(fixture: str | None, opts, live: dict) -> tuple[dict, dict, list[str]]:
-    """(collected snapshot, report source, secrets to keep out of files)."""
-    from . import credentials, org, progress, scan as scanning
-
-    if fixture:
-        return scanning.collect_fixture(fixture, opts), {"kind": "fixture", "path": fixture}, []
-    home = live.get("sts_region") or (opts.regions[0] if opts.regions else opts.home_region)
-    opts = dataclasses.replace(opts, home_region=home)
-    cred_opts = credentials.CredentialOptions(profile=live.get("profile"), role_arn=live.get("role_arn"),
-                                              role_session_name=live.get("role_session_name") or "aliaudit",
-                                              sts_region=opts.home_region)
-    credential = credentials.resolve(cred_opts, opts.home_region, opts.endpoint_override)
-    with progress.reporter(live.get("verbose", False)) as update:
-        scanning_opts = dataclasses.replace(opts, progress=update)
-        if live.get("resource_directory"):
-            collected = org.collect_organisation(credential, scanning_opts,
-                                                 live.get("member_role_name") or DEFAULT_MEMBER_ROLE)
-        else:
-            collected = scanning.collect_live(credential, scanning_opts)
-    source = {"kind": "live", "endpoint_override": opts.endpoint_override}
-    if live.get("resource_directory"):
-        source["resource_directory"] = True
-    return collected, source, credentials.secrets_of(credential)
+def source_options(fixture: str | None, plan_path: str | None, live: dict) -> SourceOptions:
+    return SourceOptions(fixture=fixture, plan_path=plan_path, profile=live.get("profile"),
+                         role_arn=live.get("role_arn"), role_session_name=live.get("role_session_name") or "aliaudit",
+                         sts_region=live.get("sts_region"), resource_directory=bool(live.get("resource_directory")),
+                         member_role_name=live.get("member_role_name") or DEFAULT_MEMBER_ROLE,
+                         verbose=bool(live.get("verbose")))
 
 
-def after(report: dict, collected: dict, opts, source: dict, secrets: list[str], live: dict, fmt: str) -> None:
-    """--record, --per-account-dir, --store."""
-    from . import record, snapshot
-    from .errors import UsageError
-
-    if live.get("record_path"):
-        record.write(live["record_path"], collected, secrets, redact_ids=live.get("redact", False))
-    elif live.get("redact"):
-        raise UsageError("--redact applies to --record FILE")
-    if live.get("per_account_dir"):
-        from .org import account_reports
-        from .reporters import EXTENSIONS, FORMATS
-
-        folder = live["per_account_dir"]
-        os.makedirs(folder, exist_ok=True)
-        for account_id, one in account_reports(collected, opts, source).items():
-            ext = EXTENSIONS[fmt]
-            snapshot.write_atomic(os.path.join(folder, f"{account_id}.{ext}"), FORMATS[fmt](one, color=False))
-    if live.get("store_url"):
-        from . import history
-
-        store = history.open_store(live["store_url"])
-        try:
-            store.save(report)
-        finally:
-            store.close()
+def output_options(targets: list, output_dir: str | None, isatty: bool, live: dict) -> OutputOptions:
+    return OutputOptions(targets=tuple(targets), output_dir=output_dir, isatty=isatty,
+                         record_path=live.get("record_path"), redact=bool(live.get("redact")),
+                         per_account_dir=live.get("per_account_dir"), store_url=live.get("store_url"))

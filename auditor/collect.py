@@ -51,3 +51,13 @@ def collect_account(clients: Clients, account_id: str, regions: list[str], *, wo
     if prune_empty:
         region_mod.prune_empty(account)
     return account
+
+
+def collect_identity(clients: Clients, opts, who: dict) -> dict:
+    """One account's section: its regions discovered (or narrowed by --region, opts.regions), then collected."""
+    described = region_mod.describe(clients, opts.regions[0] if opts.regions else opts.home_region,
+                                    opts.collection.retry_policy())
+    available = region_mod.ids(described)
+    regions = region_mod.narrow(available, list(opts.regions)) if opts.regions else available
+    return collect_account(clients, who["account_id"], regions, prune_empty=not opts.regions,
+                           described_regions=described, **opts.collect_kwargs())

@@ -20,6 +20,7 @@ from __future__ import annotations
 from . import sdk
 from .collectors.base import RetryPolicy, attempt, sdk_method
 from .errors import IncompleteScan, UsageError
+from .identity import call_failure
 
 # Lists that describe a region rather than resources in it.
 METADATA_KINDS = {("ecs", "zones")}
@@ -41,8 +42,6 @@ def describe(clients: sdk.Clients, via_region: str, retry: RetryPolicy | None = 
     resp, err = attempt(lambda: sdk_method(client, "DescribeRegions")(
         m.DescribeRegionsRequest(accept_language="en-US"), clients.runtime()), retry or RetryPolicy())
     if err is not None:
-        from .scan import call_failure
-
         raise call_failure("ecs:DescribeRegions", err, "cannot list regions (ecs:DescribeRegions)")
     body = resp.body.to_map() if resp is not None and resp.body is not None else {}
     regions = (body.get("Regions") or {}).get("Region") if isinstance(body, dict) else None
