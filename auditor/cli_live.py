@@ -90,8 +90,11 @@ def after(report: dict, collected: dict, opts, source: dict, secrets: list[str],
     if live.get("store_url"):
         from . import history
 
+        from .reporters import summary
+
         store = history.open_store(live["store_url"])
         try:
             store.save(report)
+            report["summary"]["trend"] = summary.trend(store, report)
         finally:
             store.close()
