@@ -144,3 +144,41 @@ def test_ocsf_counts(report, expected, fmt):
     text = FORMATS[fmt](report)
     events = json.loads(text) if fmt == "ocsf" else [json.loads(line) for line in text.splitlines()]
     assert Counter(e["status_code"] for e in events) == Counter(expected)
+
+
+def test_the_summary_shows_the_trend_since_the_last_stored_scan(tmp_path, gaps_doc):
+    """--store: the first scan of an account says so; the next one counts new, fixed and clause changes."""
+    from click.testing import CliRunner
+
+    from aliaudit.cli import main
+    from conftest import fixture_path
+
+    store = str(tmp_path / "history.db")
+    first = CliRunner().invoke(main, ["scan", "--fixture", fixture_path("hk-insurer-gaps.json"), "--store", store,
+                                      "--format", "json"])
+    assert first.exit_code == 1, first.output
+    account = gaps_doc["accounts"][0]
+    assert json.loads(first.stdout)["summary"]["trend"] == [{"account_id": account["account_id"], "first": True}]
+    # the next recording: one more unencrypted disk, and the unencrypted batch disks fixed
+    disks = account["regions"]["cn-hongkong"]["ecs"]["disks"]
+    new = copy.deepcopy(next(d for d in disks if d["DiskId"] == "d-j6cbatch01data"))
+    new.update(DiskId="d-j6cnewunenc01", DiskName="new-unencrypted")
+    for d in disks:
+        if d["DiskId"].startswith("d-j6cbatch01"):
+            d.update(Encrypted=True, KMSKeyId="key-hkins-disk")
+    disks.append(new)
+    fixture = tmp_path / "next.json"
+    fixture.write_text(json.dumps(gaps_doc))
+    runner = CliRunner()
+    second = runner.invoke(main, ["scan", "--fixture", str(fixture), "--store", store, "--format", "json"])
+    doc = json.loads(second.stdout)
+    trend = doc["summary"]["trend"]
+    assert len(trend) == 1 and not trend[0]["first"]
+    on_new = [f for f in doc["findings"] if f["resource_id"] == "d-j6cnewunenc01" and f["status"] == "FAIL"]
+    assert len(on_new) >= 1 and trend[0]["new"] == len(on_new)  # every FAIL of the new disk, nothing else
+    assert trend[0]["fixed"] == 2  # the two batch disks are encrypted now
+    assert trend[0]["clause_changes"] == []  # still non-compliant for the other gaps
+    assert trend[0]["since"]
+    third = runner.invoke(main, ["scan", "--fixture", str(fixture), "--store", store, "--format", "markdown"])
+    assert f"**Trend:** account {account['account_id']} since " in third.stdout
+    assert "0 new failing or unreadable findings, 0 fixed, 0 clause status changes" in third.stdout
