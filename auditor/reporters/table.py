@@ -48,7 +48,9 @@ def render(report: dict, *, color: bool = False, width: int = 140) -> str:
         for col in ("Status", "Severity", "Rule", "Resource", "Region", "Reason"):
             table.add_column(col)
         for f in sorted(problems, key=_by_severity):
-            table.add_row(Text(f["status"], style=STYLE.get(f["status"], "")), _plain(f["severity"]), _plain(f["rule"]),
+            mark = {"new": " new", "existing": " known"}.get(f.get("baseline"), "")  # with --baseline
+            table.add_row(Text(f["status"] + mark, style=STYLE.get(f["status"], "")), _plain(f["severity"]),
+                          _plain(f["rule"]),
                           _plain(f["resource_id"]), _plain(f["region"] or "-"), _plain(f["reason"]))
         console.print(table)
     _waivers(console, report)

@@ -46,3 +46,21 @@ def test_says_where_each_file_was_written(tmp_path):
     assert "aliaudit: Automated clauses: compliant (16 of 16 compliant). 9 clauses need attestation.\n" in proc.stderr
     assert f"aliaudit: wrote the json report to {out_json}\n" in proc.stderr
     assert f"aliaudit: wrote the html report to {out_html}\n" in proc.stderr
+
+
+def test_scope_and_baseline_marks(gaps_report):
+    import copy
+
+    report = copy.deepcopy(gaps_report)
+    report["scope"] = {"frameworks": ["hkia-gl14"], "severity": "high", "rules": []}
+    for f in report["findings"]:
+        if f["status"] == "FAIL":
+            f["baseline"] = "new" if f["rule"] == "ecs-sg-no-public-all-ports" else "existing"
+    text = table.render(report, width=200)
+    assert text.splitlines()[2] == "scope: frameworks: hkia-gl14; severity: high"
+    assert "│ FAIL new   │ critical │ ecs-sg-no-public-all-ports" in text
+    assert text.count("FAIL known") == 109
+    from aliaudit.reporters import html, markdown
+
+    assert "**Scope:** frameworks: hkia-gl14; severity: high" in markdown.render(report)
+    assert "<b>Scope:</b> frameworks: hkia-gl14; severity: high" in html.render(report)
