@@ -162,6 +162,8 @@ def _findings(findings: list[dict], room: int, limit: int) -> str:
         out += "\n</details>\n"
         if not complete:
             break
+    if not action:
+        out += "\nNo failing or unreadable finding.\n"
     if shown < total:
         out += (f"\n**Truncated:** {shown} of {total} failing or unreadable findings shown, to keep this comment "
                 f"under {limit:,} characters. The JSON, HTML and CSV reports have all of them.\n")

@@ -156,3 +156,18 @@ def test_gaps_report_in_chromium(browser, artifacts, gaps_report):
     assert errors == []
     print(f"HTML report, screenshots and PDF in {artifacts} (screenshot: {shot})")
     assert os.path.getsize(shot) > 10_000
+
+
+def test_compliant_report_in_chromium(browser, artifacts, compliant_report):
+    page = os.path.join(artifacts, "compliant-report.html")
+    with open(page, "w", encoding="utf-8") as fh:
+        fh.write(html.render(compliant_report))
+    browser.get("file://" + page)
+    assert browser.find_element("id", "verdict").text == (
+        "Automated clauses: compliant (16 of 16 compliant). 9 clauses need attestation.")
+    assert _matching(browser) == [] and browser.find_element("id", "no-match").is_displayed()
+    assert browser.find_element("id", "filter-count").text == f"0 of {len(compliant_report['findings'])} findings shown"
+    assert _height(browser) <= MAX_HEIGHT
+    assert browser.save_screenshot(os.path.join(artifacts, "compliant-report.png"))
+    errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR", "WARNING")]
+    assert errors == []
