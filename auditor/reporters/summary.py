@@ -24,8 +24,8 @@ CLAUSE_STATUSES = ("COMPLIANT", "NON_COMPLIANT", "INCOMPLETE", "MANUAL", "ATTEST
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 RISK_SEVERITIES = ("critical", "high")
 TOP = 10
-WORDS = {"COMPLIANT": "compliant", "NON_COMPLIANT": "non-compliant", "INCOMPLETE": "incomplete (some checks "
-         "could not read their data)", "NOT_APPLICABLE": "nothing in scope"}
+WORDS = {"COMPLIANT": "compliant", "NON_COMPLIANT": "non-compliant", "INCOMPLETE": "incomplete",
+         "NOT_APPLICABLE": "nothing in scope"}
 
 
 def _count(items, key) -> dict[str, int]:
@@ -59,10 +59,14 @@ def _verdict(clauses: list[dict]) -> dict:
     compliant = sum(c["status"] == "COMPLIANT" for c in auto)
     needs = sum(c["status"] == "MANUAL" for c in clauses)
     attested = sum(c["status"] == "ATTESTED" for c in clauses)
-    if auto:
-        text = f"Automated clauses: {WORDS[status]} ({compliant} of {len(auto)} compliant)."
-    else:
+    incomplete = sum(c["status"] == "INCOMPLETE" for c in auto)
+    if not auto:
         text = "No automated clause in scope."
+    elif status == "NOT_APPLICABLE":
+        text = "Automated clauses: nothing in scope."
+    else:
+        text = f"Automated clauses: {WORDS[status]} ({compliant} of {len(auto)} compliant"
+        text += f", {incomplete} could not be fully checked)." if incomplete else ")."
     if needs:
         text += f" {needs} clause{'s' if needs != 1 else ''} need{'' if needs != 1 else 's'} attestation."
     elif attested:
