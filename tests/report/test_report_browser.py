@@ -148,6 +148,13 @@ def test_gaps_report_in_chromium(browser, artifacts, gaps_report):
     assert sorted(_visible_statuses(browser)) == sorted(opened)
     assert browser.save_screenshot(os.path.join(artifacts, "gaps-report-expanded.png"))
 
+    # printed, collapsed rule groups show their rows: the paper copy holds every finding the filters keep
+    browser.find_element("id", "collapse-all").click()
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert sorted(_visible_statuses(browser)) == sorted(opened)
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert _visible_statuses(browser) == []
+
     pdf = browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True})
     with open(os.path.join(artifacts, "gaps-report.pdf"), "wb") as fh:
         fh.write(base64.b64decode(pdf["data"]))
