@@ -72,7 +72,7 @@ def _finding_row(f: dict) -> str:
             f"{evidence(f.get('evidence'))} | {marker}{md(why, 200)}{fix_line} |")
 
 
-def _summary_block(report: dict, s: dict) -> list[str]:
+def _summary_block(s: dict) -> list[str]:
     failing = summaries.failing_by_severity(s)
     n = s["findings"]
     lines = [
@@ -111,7 +111,7 @@ def render(report: dict, *, limit: int = LIMIT, **_) -> str:
     scope = summaries.scope_text(report)
     if scope:
         head += ["", f"**Scope:** {md(scope)}"]
-    head += [""] + _summary_block(report, s)
+    head += [""] + _summary_block(s)
     expired = [w for w in report.get("waivers") or [] if w.get("state") in ("expired", "stale")]
     expired_att = [a for a in report.get("attestations") or [] if a.get("state") == "expired"]
     if expired or expired_att:
