@@ -95,7 +95,20 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
         _fail(str(exc))
     if text is not None:
         click.echo(text, nl=False)
+    _say_where(report, targets, sys.stderr.isatty() or bool(live.get("verbose")))
     sys.exit(gate.exit_code(report, fail_on))
+
+
+def _say_where(report: dict, targets, terminal: bool) -> None:
+    """On a terminal (or with --verbose): the verdict and where each report file was written."""
+    written = [(fmt, path) for fmt, path in targets if path is not None]
+    if not (terminal and written):
+        return
+    from .reporters import summary
+
+    click.echo(f"aliaudit: {summary.of(report)['verdict']['text']}", err=True)
+    for fmt, path in written:
+        click.echo(f"aliaudit: wrote the {fmt} report to {path}", err=True)
 
 
 def _register() -> None:

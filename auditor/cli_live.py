@@ -89,9 +89,11 @@ def after(report: dict, collected: dict, opts, source: dict, secrets: list[str],
             snapshot.write_atomic(os.path.join(folder, f"{account_id}.{ext}"), FORMATS[fmt](one, color=False))
     if live.get("store_url"):
         from . import history
+        from .reporters import summary
 
         store = history.open_store(live["store_url"])
         try:
             store.save(report)
+            report["summary"]["trend"] = summary.trend(store, report)
         finally:
             store.close()
