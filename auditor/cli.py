@@ -81,7 +81,20 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
         click.echo(f"aliaudit: warning: {line}", err=True)
     if result.stdout is not None:
         click.echo(result.stdout, nl=False)
+    _say_where(result.report, request.outputs.targets, sys.stderr.isatty() or bool(live.get("verbose")))
     sys.exit(result.exit_code)
+
+
+def _say_where(report: dict, targets, terminal: bool) -> None:
+    """On a terminal (or with --verbose): the verdict and where each report file was written."""
+    written = [(fmt, path) for fmt, path in targets if path is not None]
+    if not (terminal and written):
+        return
+    from .reporters import summary  # the verdict's wording lives with the reports
+
+    click.echo(f"aliaudit: {summary.of(report)['verdict']['text']}", err=True)
+    for fmt, path in written:
+        click.echo(f"aliaudit: wrote the {fmt} report to {path}", err=True)
 
 
 def _register() -> None:

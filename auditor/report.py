@@ -37,7 +37,7 @@ def build(collected: dict, findings: list[dict], opts, source: dict) -> dict:
         "accounts": [a["account_id"] for a in collected["accounts"]],
         "regions": sorted({r for a in collected["accounts"] for r in a.get("regions", {})}),
         "frameworks": [c["framework"] for c in cats],
-        "summary": summary(clause_results, findings),
+        "summary": None,  # the one-page summary (auditor/reporters/summary.py), filled by the pipeline's roll-up
         "clauses": clause_results,
         "findings": findings,
         "collection_errors": errors,
@@ -54,16 +54,6 @@ def build(collected: dict, findings: list[dict], opts, source: dict) -> dict:
     if collected.get("organisation") is not None:
         report["organisation"] = organisation(collected["organisation"], cats, findings)
     return report
-
-
-def summary(clause_results: list[dict], findings: list[dict]) -> dict:
-    def count(items, key):
-        out: dict[str, int] = {}
-        for i in items:
-            out[i[key]] = out.get(i[key], 0) + 1
-        return dict(sorted(out.items()))
-
-    return {"clauses": count(clause_results, "status"), "findings": count(findings, "status")}
 
 
 def organisation(org: dict, catalogues: list[dict], findings: list[dict]) -> dict:

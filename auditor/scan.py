@@ -4,7 +4,7 @@
     2. source     the snapshot: a fixture, the live tenant (one account or an organisation), a Terraform plan
     3. evaluate   the rules over the snapshot (engine.py)
     4. adjust     the plan's annotations (plan/annotate.py), then waivers
-    5. roll up    findings -> clause statuses, with attestations (report.py)
+    5. roll up    findings -> clause statuses, with attestations (report.py), and the one-page summary
     6. mark       the baseline's marks, the plan's summary, and the warnings to print
     7. outputs    the recorded snapshot, per-account reports, the history store, the report files
     8. exit code  0 / 1 (a FAIL at or above --fail-on; with a baseline, a new one) / 3 (incomplete)
@@ -26,7 +26,7 @@ from .errors import CredentialsError, UsageError  # noqa: F401  (CredentialsErro
 from .identity import IDENTITY_CALLS, identify  # noqa: F401  (re-exported for the tests and benchmarks)
 from .model import FAIL
 from .options import OutputOptions, Request, ScanOptions
-from .reporters import EXTENSIONS, FORMATS
+from .reporters import EXTENSIONS, FORMATS, summary
 from .report import REPORT_FORMAT, exit_code  # noqa: F401
 from .sources import Taken, collect_fixture, collect_live  # noqa: F401
 
@@ -54,7 +54,7 @@ def run(request: Request) -> Result:
     rules = all_rules()
     findings = engine.evaluate(taken.snapshot, rules, inputs.opts.settings)
     findings, waiver_states = adjust(findings, taken, inputs, rules)
-    report = reporting.build(taken.snapshot, findings, inputs.opts, taken.source)
+    report = roll_up(taken.snapshot, findings, inputs.opts, taken.source)
     report, messages = mark(report, taken, inputs, waiver_states)
     report = record.scrub(report, list(taken.secrets))
     stdout = write_outputs(report, taken, inputs.opts, request.outputs)
@@ -100,7 +100,16 @@ def adjust(findings: list[dict], taken: Taken, inputs: Inputs, rules: list) -> t
     return waiving.apply(findings, inputs.waivers, inputs.today)
 
 
-# 5. roll up: report.build; 6. mark
+# 5. roll up
+
+def roll_up(collected: dict, findings: list[dict], opts: ScanOptions, source: dict) -> dict:
+    """Clause statuses and the report (report.py), with its one-page summary (reporters/summary.py)."""
+    report = reporting.build(collected, findings, opts, source)
+    report["summary"] = summary.build(report)
+    return report
+
+
+# 6. mark
 
 def mark(report: dict, taken: Taken, inputs: Inputs, waiver_states: list[dict] | None) -> tuple[dict, list[str]]:
     messages: list[str] = []
@@ -138,6 +147,7 @@ def write_outputs(report: dict, taken: Taken, opts: ScanOptions, out: OutputOpti
         store = history.open_store(out.store_url)
         try:
             store.save(report)
+            report["summary"]["trend"] = summary.trend(store, report)
         finally:
             store.close()
     return cli_output.write(report, list(out.targets), isatty=out.isatty, output_dir=out.output_dir)
@@ -156,7 +166,7 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
     findings = engine.evaluate(collected, all_rules(), opts.settings)
     if adjust is not None:
         findings = adjust(findings)
-    return reporting.build(collected, findings, opts, source)
+    return roll_up(collected, findings, opts, source)
 
 
 def account_reports(collected: dict, opts: ScanOptions, source: dict) -> dict[str, dict]:
