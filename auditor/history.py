@@ -14,6 +14,7 @@ import os
 import sqlite3
 from typing import Any
 
+from . import clauses
 from .errors import UsageError
 
 SCHEMA = [
@@ -109,8 +110,6 @@ class Store:
     # -- writing --------------------------------------------------------------
     def save(self, report: dict) -> list[int]:
         """One stored scan per account of the report; returns their ids."""
-        from . import clauses
-
         cats = clauses.load(report.get("frameworks") or None)
         ids = []
         with self._tx() as cur:

@@ -18,6 +18,8 @@ import hashlib
 import json
 
 from aliaudit import __version__
+from aliaudit.clauses import rule_clauses
+from aliaudit.rules import all_rules
 
 FORMATS = {"sarif": ("sarif", "render")}  # format -> (file extension, render function); see __init__.py
 
@@ -75,9 +77,6 @@ def _locations(f: dict, report: dict) -> list[dict]:
 
 
 def build(report: dict) -> dict:
-    from aliaudit.clauses import rule_clauses
-    from aliaudit.rules import all_rules
-
     mapping = rule_clauses()
     rules = all_rules()
     index = {r.id: i for i, r in enumerate(rules)}
