@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import __version__, cli_live
+from . import __version__, cli_live, scope as scoping
 from .cli_output import FORMAT_NAMES
 from .errors import CredentialsError, IncompleteScan, UsageError
 from .model import SEVERITIES
@@ -29,8 +29,6 @@ def main() -> None:
 @click.option("--fixture", type=click.Path(dir_okay=False), help="Scan a recorded snapshot offline, served by the fake cloud.")
 @click.option("--region", "regions", multiple=True, metavar="REGION",
               help="Region to scan (repeatable). Default: cn-hongkong live; the fixture's regions offline.")
-@click.option("--framework", "frameworks", multiple=True, metavar="NAME",
-              help="Framework to report (repeatable): hkia-gl8, hkia-gl14, hkia-gl20. Default: all.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
               help="Report format (repeatable; default table): " + ", ".join(FORMAT_NAMES) + ".")
 @click.option("--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
@@ -47,27 +45,29 @@ def main() -> None:
               help="A JSON report: exit 1 only for FAILs that are not in it.")
 @click.option("--attestations", "attestations_path", type=click.Path(dir_okay=False),
               help="YAML list of attestations for manual clauses (clause, statement, evidence, owner, date, expires).")
+@scoping.scan_options
 @cli_live.options
-def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
-         plan_path, waivers_path, baseline_path, attestations_path, **live):
+def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
+         plan_path, waivers_path, baseline_path, attestations_path, allow_different_scope, **live):
     """Collect account state, evaluate the rules and report per clause.
 
     Exit codes: 0 no FAIL at or above --fail-on; 1 such a FAIL; 2 bad usage or input;
     3 no such FAIL but some check could not read its data (incomplete).
     """
     from . import clauses, cli_output, ratelimit, record, scan as scanning, settings
+    from .attestations import warnings as attestation_warnings
     from .gate import Gate
 
     try:
         targets = cli_output.plan(formats, outputs, output_dir)
         if fixture and plan_path:
             raise UsageError("--fixture and --terraform-plan cannot be used together")
+        scope = scoping.from_options(live, regions)  # takes the scope options out of `live`
         gate = Gate.load(plan_path, waivers_path, baseline_path)
-        opts = scanning.ScanOptions(regions=list(regions), frameworks=list(frameworks),
+        scoping.narrow_gate(gate, scope)
+        opts = scanning.ScanOptions(regions=list(regions), frameworks=list(scope.frameworks), scope=scope,
                                     settings=settings.load(config_path), endpoint_override=endpoint_override,
                                     collection=ratelimit.load(config_path))
-        if frameworks:
-            clauses.load(list(frameworks))
         if attestations_path:
             from . import attestations
 
@@ -77,7 +77,9 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
             secrets: list[str] = []
         else:
             collected, source, secrets = cli_live.collect(fixture, opts, live)
-        report = record.scrub(gate.finish(scanning.evaluate(collected, opts, source, adjust=gate.adjust)), secrets)
+        report = scanning.evaluate(collected, opts, source, adjust=gate.adjust)
+        scoping.check_baseline(gate, report, allow_different_scope)
+        report = record.scrub(gate.finish(report), secrets)
         cli_live.after(report, collected, opts, source, secrets, live, targets[0][0])
     except UsageError as exc:
         _fail(str(exc))
@@ -87,7 +89,7 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
         hint = (". Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile, "
                 "or use --fixture FILE for an offline run") if str(exc).startswith("no usable credentials") else ""
         _fail(f"{exc}{hint}.")
-    for line in gate.messages:
+    for line in gate.messages + attestation_warnings(report):
         click.echo(f"aliaudit: warning: {line}", err=True)
     try:
         text = cli_output.write(report, targets, isatty=sys.stdout.isatty(), output_dir=output_dir)
