@@ -154,8 +154,13 @@ def _resolve_clause(text: str, ids: list[str]) -> str:
 # -- comparing two reports ---------------------------------------------------------------------------
 
 def of_report(report: dict) -> dict:
-    """A report's recorded scope; a report written before scopes were recorded covered everything."""
-    return {**ALL.record(), **(report.get("scope") or {})}
+    """A report's recorded scope; one written before scopes were recorded is read from its frameworks."""
+    if isinstance(report.get("scope"), dict):
+        return {**ALL.record(), **report["scope"]}
+    from . import clauses
+
+    frameworks = list(report.get("frameworks") or [])
+    return {**ALL.record(), "frameworks": [] if sorted(frameworks) == sorted(clauses.frameworks()) else frameworks}
 
 
 def mismatch(old: dict, new: dict, what: str = "the baseline") -> str | None:

@@ -34,7 +34,7 @@ def disk_encrypted(acct, settings):
           "console": "KMS console: create a customer master key; ECS console: re-create the disk encrypted with it.",
           "cli": "aliyun ecs CreateDisk --RegionId {region} --Encrypted true --KMSKeyId <customer-key-id> ... "
                  "(then move the data of {resource_id} and release it)",
-          "terraform": "alicloud_ecs_disk replacing {resource_id} ({region}): kms_key_id = alicloud_kms_key.<name>.id",
+          "terraform": "alicloud_ecs_disk replacing {resource_id} ({region}): kms_key_id = alicloud_kms_key.<cmk>.id",
       })
 def disk_encrypted_cmk(acct, settings):
     keys_by_region = {r: key_index(acct, r) for r in acct.regions}

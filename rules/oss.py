@@ -75,7 +75,7 @@ def bucket_versioning(acct, settings):
           "console": "OSS console > the bucket > Content Security > Server-side Encryption: KMS, and choose a "
                      "customer master key you created (not the default key).",
           "cli": "aliyun oss bucket-encryption --method put oss://{resource_id} --sse-algorithm KMS --kms-masterkey-id <kms-key-id>",
-          "terraform": "alicloud_oss_bucket_server_side_encryption (bucket = \"{resource_id}\"): kms_master_key_id = alicloud_kms_key.<name>.id",
+          "terraform": "alicloud_oss_bucket_server_side_encryption (bucket = \"{resource_id}\"): kms_master_key_id = alicloud_kms_key.<cmk>.id",
       })
 def bucket_sse_byok(acct, settings):
     keys = {r: key_index(acct, r) for r in acct.regions}

@@ -34,7 +34,7 @@ def tde_enabled(acct, settings):
       remediation={
           "console": "KMS console: create a customer master key; PolarDB console > the cluster > TDE: use a custom key.",
           "cli": "aliyun polardb ModifyDBClusterTDE --region {region} --DBClusterId {resource_id} --TDEStatus Enable --EncryptionKey <customer-key-id>",
-          "terraform": "alicloud_polardb_cluster ({resource_id}, {region}): encryption_key = alicloud_kms_key.<name>.id",
+          "terraform": "alicloud_polardb_cluster ({resource_id}, {region}): encryption_key = alicloud_kms_key.<cmk>.id",
       })
 def tde_cmk(acct, settings):
     indexes: dict[str, dict] = {}  # one key index per region, not one per cluster

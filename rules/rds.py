@@ -115,7 +115,7 @@ def multi_zone(acct, settings):
                      "master key in the instance's region).",
           "cli": "aliyun rds ModifyDBInstanceTDE --RegionId {region} --DBInstanceId {resource_id} --TDEStatus Enabled --EncryptionKey <key-id> "
                  "--RoleArn acs:ram::{account_id}:role/aliyunrdsinstanceencryptiondefaultrole",
-          "terraform": "alicloud_db_instance ({resource_id}, {region}): encryption_key = alicloud_kms_key.<name>.id (tde_status = \"Enabled\")",
+          "terraform": "alicloud_db_instance ({resource_id}, {region}): encryption_key = alicloud_kms_key.<cmk>.id (tde_status = \"Enabled\")",
       })
 def tde_cmk(acct, settings):
     keys = {r: key_index(acct, r) for r in acct.regions}
