@@ -101,12 +101,12 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
 
 
 def _register() -> None:
-    from .cli_catalogue import frameworks_group, rules_group
+    from .cli_catalogue import explain_command, frameworks_group, rules_group
     from .cli_diff import diff
     from .cli_fake import fake
     from .cli_history import drift, history, verify
 
-    for command in (diff, fake, verify, history, drift, rules_group, frameworks_group):
+    for command in (diff, fake, verify, history, drift, rules_group, frameworks_group, explain_command):
         main.add_command(command)
 
 
