@@ -28,12 +28,15 @@ def main() -> None:
 @main.command()
 @click.option("--fixture", type=click.Path(dir_okay=False), help="Scan a recorded snapshot offline, served by the fake cloud.")
 @click.option("--region", "regions", multiple=True, metavar="REGION",
-              help="Region to scan (repeatable). Default: cn-hongkong live; the fixture's regions offline.")
+              help="Region to scan (repeatable). Default: live, the regions where the tenant has resources; "
+                   "offline, every region in the fixture.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
-              help="Report format (repeatable; default table): " + ", ".join(FORMAT_NAMES) + ".")
+              help="Report format (repeatable): " + ", ".join(FORMAT_NAMES) + ". Default: table; with --output-dir, "
+                   "json, html and markdown.")
 @click.option("--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
               help="Write the report to FILE instead of standard output; once per --format, in the same order.")
-@click.option("--output-dir", type=click.Path(file_okay=False), help="Write each --format to DIR/aliaudit-report.<ext>.")
+@click.option("--output-dir", type=click.Path(file_okay=False),
+              help="Write each --format to DIR/aliaudit-report.<ext> (no --format: json, html and markdown).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="low", show_default=True,
               help="Exit 1 when a FAIL of this severity or higher exists.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="YAML file of rule thresholds.")
