@@ -16,6 +16,7 @@ the rule itself stays: it names what the tool cannot know (a new bucket's name, 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 FIELD = re.compile(r"\{(resource_id|region|account_id|parent|child|port|ev:[A-Za-z0-9_]+)\}")
 KEYS = ("cli", "terraform")
@@ -46,22 +47,33 @@ def values(finding: dict) -> dict:
             "port": port if port and port.isdigit() else None}
 
 
-def render(text: str, finding: dict) -> str:
-    known = values(finding)
+@lru_cache(maxsize=4096)
+def _parts(text: str) -> tuple[str, ...]:
+    """The text split at its fields: literal, field, literal, ... (a rule's few texts are split once)."""
+    return tuple(FIELD.split(text))
 
-    def sub(m: re.Match) -> str:
-        name = m.group(1)
-        value = _evidence_value(finding.get("evidence"), name[3:]) if name.startswith("ev:") else known.get(name)
-        return _placeholder(name) if value in (None, "") else str(value)
 
-    return FIELD.sub(sub, text)
+def render(text: str, finding: dict, known: dict | None = None) -> str:
+    parts = _parts(text)
+    if len(parts) == 1:
+        return text
+    known = known if known is not None else values(finding)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            out.append(part)
+            continue
+        value = _evidence_value(finding.get("evidence"), part[3:]) if part.startswith("ev:") else known.get(part)
+        out.append(_placeholder(part) if value in (None, "") else str(value))
+    return "".join(out)
 
 
 def fill(finding: dict) -> dict:
-    """Substitute the fields of the finding's remediation in place (a new dict; the rule's stays as it is)."""
+    """Substitute the fields of the finding's remediation (a new dict; the rule's stays as it is)."""
     rem = finding.get("remediation")
     if isinstance(rem, dict):
-        finding["remediation"] = {k: render(v, finding) if isinstance(v, str) else v for k, v in rem.items()}
+        known = values(finding)
+        finding["remediation"] = {k: render(v, finding, known) if isinstance(v, str) else v for k, v in rem.items()}
     return finding
 
 
