@@ -57,11 +57,14 @@ class Scope:
         for p in products:
             if p not in known_products:
                 raise UsageError(f"unknown product {p!r} (known: {', '.join(known_products)})")
-        del cats
-        return cls(frameworks=tuple(dict.fromkeys(frameworks)), clauses=tuple(dict.fromkeys(resolved)),
-                   severity=severity, products=tuple(dict.fromkeys(products)), rules=tuple(dict.fromkeys(rules)),
-                   exclude_rules=tuple(dict.fromkeys(exclude_rules)),
-                   statuses=tuple(dict.fromkeys(s.upper() for s in statuses)), regions=tuple(regions))
+        scope = cls(frameworks=tuple(dict.fromkeys(frameworks)), clauses=tuple(dict.fromkeys(resolved)),
+                    severity=severity, products=tuple(dict.fromkeys(products)), rules=tuple(dict.fromkeys(rules)),
+                    exclude_rules=tuple(dict.fromkeys(exclude_rules)),
+                    statuses=tuple(dict.fromkeys(s.upper() for s in statuses)), regions=tuple(regions))
+        if not scope.select_rules(known_rules, cats if not resolved else None) and not scope.catalogues():
+            # a scan that checks nothing must not read as a pass
+            raise UsageError("nothing is in scope: no rule and no clause matches these options")
+        return scope
 
     # -- applying ------------------------------------------------------------
     @property

@@ -123,6 +123,7 @@ def test_every_format_follows_the_scope(tmp_path):
     (("--clause", "hkia-gl14:99"), "unknown clause 'hkia-gl14:99'"),
     (("--framework", "hkia-gl8", "--clause", "hkia-gl14:5.14"), "not in --framework hkia-gl8"),
     (("--framework", "nist"), "unknown framework 'nist'"),
+    (("--framework", "hkia-gl14", "--rule", "kms-key-rotation"), "nothing is in scope"),  # a GL8/GL20-only rule
 ])
 def test_bad_scope_values_exit_2_in_one_line(args, message):
     result = cli("scan", "--fixture", GAPS, *args)
