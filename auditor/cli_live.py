@@ -58,7 +58,7 @@ def collect(fixture: str | None, opts, live: dict) -> tuple[dict, dict, list[str
     credential = credentials.resolve(cred_opts, opts.home_region, opts.endpoint_override)
     with progress.reporter(live.get("verbose", False)) as update:
         opts.progress = update
-        if getattr(update, "waiting", None) is not None:  # a terminal: show the retries' waits
+        if getattr(update, "waiting", None) is not None:  # a terminal or --verbose: show the retries' waits
             opts.collection = dataclasses.replace(opts.collection,
                                                   retry={**opts.collection.retry, "on_wait": update.waiting})
         if live.get("resource_directory"):

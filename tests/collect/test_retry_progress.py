@@ -43,3 +43,12 @@ def test_a_terminal_shows_the_retry_wait():
 def test_no_terminal_no_listener():
     with progress.reporter(stream=io.StringIO()) as update:
         assert update is None
+
+
+def test_verbose_off_a_terminal_logs_retries_at_most_once_a_second():
+    stream = io.StringIO()
+    with progress.reporter(verbose=True, stream=stream) as update:
+        for tries in (1, 2, 3):
+            update.waiting({"code": "ServiceUnavailable"}, tries, 0.2)
+    lines = [ln for ln in stream.getvalue().splitlines() if "retrying" in ln]
+    assert lines == ["aliaudit: retrying: ServiceUnavailable (try 2 in 0.2s)"]
