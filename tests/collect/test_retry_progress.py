@@ -52,3 +52,37 @@ def test_verbose_off_a_terminal_logs_retries_at_most_once_a_second():
             update.waiting({"code": "ServiceUnavailable"}, tries, 0.2)
     lines = [ln for ln in stream.getvalue().splitlines() if "retrying" in ln]
     assert lines == ["aliaudit: retrying: ServiceUnavailable (try 2 in 0.2s)"]
+
+
+RUNNER = '''
+import sys
+from aliaudit.cli import main
+from aliaudit.fakes import FakeCloud
+faults = {"faults": [{"product": "ecs", "action": "DescribeDisks", "kind": "throttle"}]}
+with FakeCloud(faults=faults).load(sys.argv[1]):
+    main(sys.argv[2:], prog_name="aliaudit")
+'''
+
+
+def test_a_live_scan_says_what_its_retries_wait_for(tmp_path):
+    """The scan command wires the retry loop to the progress output (--verbose, stderr not a terminal)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import fixture_path
+
+    runner = tmp_path / "runner.py"
+    runner.write_text(RUNNER, encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text("collection:\n  retry:\n    attempts: 3\n    base_delay_s: 0.01\n    max_delay_s: 0.02\n",
+                      encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALIBABA_CLOUD_")}
+    env.update(ALIBABA_CLOUD_ACCESS_KEY_ID=account_key(ACCOUNT)[0], ALIBABA_CLOUD_ACCESS_KEY_SECRET=account_key(ACCOUNT)[1],
+               ALIBABA_CLOUD_ECS_METADATA_DISABLED="true", HOME=str(tmp_path))
+    proc = subprocess.run([sys.executable, str(runner), fixture_path("hk-insurer-gaps.json"), "scan", "--region",
+                           "cn-hongkong", "--verbose", "--config", str(config), "--rule", "ecs-disk-encrypted",
+                           "--format", "json"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 3, proc.stderr[-2000:]  # DescribeDisks never answered: incomplete, not a pass
+    assert "aliaudit: retrying: Throttling.User (try 2 in" in proc.stderr
