@@ -58,7 +58,6 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
     3 no such FAIL but some check could not read its data (incomplete).
     """
     from . import clauses, cli_output, ratelimit, record, scan as scanning, settings
-    from .attestations import warnings as attestation_warnings
     from .gate import Gate
 
     try:
@@ -67,7 +66,7 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
             raise UsageError("--fixture and --terraform-plan cannot be used together")
         scope = scoping.from_options(live, regions)  # takes the scope options out of `live`
         gate = Gate.load(plan_path, waivers_path, baseline_path)
-        scoping.narrow_gate(gate, scope)
+        scoping.narrow_gate(gate, scope, allow_different_scope)
         opts = scanning.ScanOptions(regions=list(regions), frameworks=list(scope.frameworks), scope=scope,
                                     settings=settings.load(config_path), endpoint_override=endpoint_override,
                                     collection=ratelimit.load(config_path))
@@ -80,9 +79,7 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
             secrets: list[str] = []
         else:
             collected, source, secrets = cli_live.collect(fixture, opts, live)
-        report = scanning.evaluate(collected, opts, source, adjust=gate.adjust)
-        scoping.check_baseline(gate, report, allow_different_scope)
-        report = record.scrub(gate.finish(report), secrets)
+        report = record.scrub(gate.finish(scanning.evaluate(collected, opts, source, adjust=gate.adjust)), secrets)
         cli_live.after(report, collected, opts, source, secrets, live, targets[0][0])
     except UsageError as exc:
         _fail(str(exc))
@@ -92,7 +89,7 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
         hint = (". Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile, "
                 "or use --fixture FILE for an offline run") if str(exc).startswith("no usable credentials") else ""
         _fail(f"{exc}{hint}.")
-    for line in gate.messages + attestation_warnings(report):
+    for line in gate.messages:
         click.echo(f"aliaudit: warning: {line}", err=True)
     try:
         text = cli_output.write(report, targets, isatty=sys.stdout.isatty(), output_dir=output_dir)

@@ -237,8 +237,10 @@ def from_options(kwargs: dict, regions=()) -> Scope:
 
 # -- the scan command's gate -------------------------------------------------------------------------
 
-def narrow_gate(gate, scope: Scope) -> None:
-    """Waivers of rules outside the scope are left out: they would otherwise be reported stale."""
+def narrow_gate(gate, scope: Scope, allow_different_scope: bool = False) -> None:
+    """Waivers of rules outside the scope are left out (they would otherwise be reported stale), and the
+    gate is told whether a baseline of another scope may be used (Gate.finish checks it)."""
+    gate.allow_different_scope = allow_different_scope
     if gate.waivers is not None and scope != ALL:
         from aliaudit.rules import all_rules
 
@@ -246,10 +248,10 @@ def narrow_gate(gate, scope: Scope) -> None:
         gate.waivers = [w for w in gate.waivers if w["rule"] in kept]
 
 
-def check_baseline(gate, report: dict, allow_different: bool) -> None:
+def check_baseline(baseline: dict | None, report: dict, allow_different: bool) -> None:
     """--baseline of another scope or other accounts: a UsageError (exit 2), unless allowed."""
-    if gate.baseline is None or allow_different:
+    if baseline is None or allow_different:
         return
-    problem = mismatch(gate.baseline, report)
+    problem = mismatch(baseline, report)
     if problem:
         raise UsageError(problem)
