@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import __version__, cli_live, scope as scoping
+from . import __version__, cli_live, cli_scope
 from .cli_output import FORMAT_NAMES
 from .errors import CredentialsError, IncompleteScan, UsageError
 from .model import SEVERITIES
@@ -48,7 +48,7 @@ def main() -> None:
               help="A JSON report: exit 1 only for FAILs that are not in it.")
 @click.option("--attestations", "attestations_path", type=click.Path(dir_okay=False),
               help="YAML list of attestations for manual clauses (clause, statement, evidence, owner, date, expires).")
-@scoping.scan_options
+@cli_scope.scan_options
 @cli_live.options
 def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
          plan_path, waivers_path, baseline_path, attestations_path, allow_different_scope, **live):
@@ -64,9 +64,13 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
         targets = cli_output.plan(formats, outputs, output_dir)
         if fixture and plan_path:
             raise UsageError("--fixture and --terraform-plan cannot be used together")
-        scope = scoping.from_options(live, regions)  # takes the scope options out of `live`
+        scope = cli_scope.from_options(live, regions)  # takes the scope options out of `live`
         gate = Gate.load(plan_path, waivers_path, baseline_path)
-        scoping.narrow_gate(gate, scope, allow_different_scope)
+        from aliaudit.rules import all_rules
+
+        from .scope import narrow_gate
+
+        narrow_gate(gate, scope, all_rules(), allow_different_scope)
         opts = scanning.ScanOptions(regions=list(regions), frameworks=list(scope.frameworks), scope=scope,
                                     settings=settings.load(config_path), endpoint_override=endpoint_override,
                                     collection=ratelimit.load(config_path))

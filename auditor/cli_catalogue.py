@@ -33,13 +33,15 @@ def list_rules(frameworks, clause_ids, products, severity, fmt: str) -> None:
     from . import clauses, scope as scoping
     from .rules import all_rules
 
+    every = all_rules()
     try:
-        scope = scoping.Scope.build(frameworks=frameworks, clauses=clause_ids, products=products, severity=severity)
+        scope = scoping.Scope.build(every, frameworks=frameworks, clauses=clause_ids, products=products,
+                                    severity=severity)
     except UsageError as exc:
         _fail(str(exc))
-    mapping = clauses.rule_clauses(scope.catalogues() if (frameworks or clause_ids) else None)
+    mapping = clauses.rule_clauses(scope.catalogues(every) if (frameworks or clause_ids) else None)
     rows = [{"id": r.id, "title": r.title, "product": r.product, "severity": r.severity,
-             "clauses": mapping.get(r.id, []), "api": list(r.needs)} for r in scope.select_rules(all_rules())]
+             "clauses": mapping.get(r.id, []), "api": list(r.needs)} for r in scope.select_rules(every)]
     if fmt == "json":
         click.echo(json.dumps({"rules": rows, "count": len(rows), "products": sorted({r["product"] for r in rows}),
                                "scope": scope.record()}, indent=2))

@@ -144,8 +144,9 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
     from aliaudit.rules import all_rules
 
     scope = opts.scope if opts.scope is not None else Scope(frameworks=tuple(opts.frameworks))
-    cats = scope.catalogues()
-    rules = scope.select_rules(all_rules())
+    every = all_rules()
+    cats = scope.catalogues(every)
+    rules = scope.select_rules(every, cats)
     findings = engine.evaluate(collected, rules, opts.settings)
     if adjust is not None:
         findings = adjust(findings)

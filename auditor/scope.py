@@ -8,16 +8,17 @@ One `Scope` is built from the command-line options and used everywhere:
 - `keep_finding(f)`: `--status` (applied after the roll-up, so a clause's status is never changed by it).
 - `record()`: the scope as the JSON report keeps it (report["scope"]); `diff` and `--baseline` compare
   two reports' scopes and accounts with `mismatch()` and refuse to compare different ones.
+
+A data module: the rules are passed in (the command line's options are in cli_scope.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import click
-
+from . import clauses as catalogue
 from .errors import UsageError
-from .model import FINDING_STATUSES, SEVERITIES, severity_rank
+from .model import severity_rank
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,9 @@ class Scope:
 
     # -- building ------------------------------------------------------------
     @classmethod
-    def build(cls, *, frameworks=(), clauses=(), severity=None, products=(), rules=(), exclude_rules=(),
-              statuses=(), regions=(), known_rules=None) -> "Scope":
+    def build(cls, known_rules, *, frameworks=(), clauses=(), severity=None, products=(), rules=(), exclude_rules=(),
+              statuses=(), regions=()) -> "Scope":
         """Check every value against the catalogues and the rules; a bad one is a UsageError."""
-        from . import clauses as catalogue
-
         cats = catalogue.load(list(frameworks) or None)  # raises on an unknown framework
         ids = _clause_ids(catalogue.load())
         resolved = tuple(_resolve_clause(c, ids) for c in clauses)
@@ -45,10 +44,7 @@ class Scope:
             outside = [c for c in resolved if c.split(":", 1)[0] not in frameworks]
             if outside:
                 raise UsageError(f"--clause {outside[0]} is not in --framework {', '.join(frameworks)}")
-        if known_rules is None:
-            from aliaudit.rules import all_rules
-
-            known_rules = all_rules()
+        known_rules = list(known_rules)
         by_id = {r.id: r for r in known_rules}
         for rid in tuple(rules) + tuple(exclude_rules):
             if rid not in by_id:
@@ -61,7 +57,7 @@ class Scope:
                     severity=severity, products=tuple(dict.fromkeys(products)), rules=tuple(dict.fromkeys(rules)),
                     exclude_rules=tuple(dict.fromkeys(exclude_rules)),
                     statuses=tuple(dict.fromkeys(s.upper() for s in statuses)), regions=tuple(regions))
-        if not scope.select_rules(known_rules, cats if not resolved else None) and not scope.catalogues():
+        if not scope.select_rules(known_rules, cats if not resolved else None) and not scope.catalogues(known_rules):
             # a scan that checks nothing must not read as a pass
             raise UsageError("nothing is in scope: no rule and no clause matches these options")
         return scope
@@ -72,14 +68,13 @@ class Scope:
         """True when a rule-level filter is given: clauses are then reported only for the rules in scope."""
         return bool(self.severity or self.products or self.rules or self.exclude_rules)
 
-    def catalogues(self) -> list[dict]:
-        """The catalogues in scope; with --clause, or a rule-level filter, only the clauses it keeps."""
-        from . import clauses as catalogue
-
+    def catalogues(self, rules) -> list[dict]:
+        """The catalogues in scope; with --clause, or a rule-level filter, only the clauses it keeps.
+        `rules`: every rule (aliaudit.rules.all_rules())."""
         cats = catalogue.load(list(self.frameworks) or None)
         if not self.clauses and not self.narrows_rules:
             return cats
-        wanted = self._clause_rule_ids(cats)
+        wanted = {r.id for r in self.select_rules(rules, cats)}
         out = []
         for cat in cats:
             kept = []
@@ -94,17 +89,10 @@ class Scope:
                 out.append({**cat, "clauses": kept})
         return out
 
-    def _clause_rule_ids(self, cats: list[dict]) -> set[str]:
-        from aliaudit.rules import all_rules
-
-        return {r.id for r in self.select_rules(all_rules(), cats)}
-
     def select_rules(self, rules, cats: list[dict] | None = None) -> list:
         """The rules evaluated under this scope, in the order given."""
         rules = list(rules)
         if self.frameworks or self.clauses:
-            from . import clauses as catalogue
-
             cats = cats if cats is not None else catalogue.load(list(self.frameworks) or None)
             used = {rid for cat in cats for cl in cat["clauses"]
                     if not self.clauses or f"{cat['framework']}:{cl['id']}" in self.clauses
@@ -160,10 +148,8 @@ def of_report(report: dict) -> dict:
     """A report's recorded scope; one written before scopes were recorded is read from its frameworks."""
     if isinstance(report.get("scope"), dict):
         return {**ALL.record(), **report["scope"]}
-    from . import clauses
-
     frameworks = list(report.get("frameworks") or [])
-    return {**ALL.record(), "frameworks": [] if sorted(frameworks) == sorted(clauses.frameworks()) else frameworks}
+    return {**ALL.record(), "frameworks": [] if sorted(frameworks) == sorted(catalogue.frameworks()) else frameworks}
 
 
 def mismatch(old: dict, new: dict, what: str = "the baseline") -> str | None:
@@ -191,60 +177,14 @@ def _show(value) -> str:
     return "all" if value is None else str(value)
 
 
-# -- the command-line options ------------------------------------------------------------------------
-
-def _upper(ctx, param, value):
-    return tuple(v.upper() for v in value)
-
-
-SCAN_OPTIONS = [
-    click.option("--framework", "frameworks", multiple=True, metavar="NAME",
-                 help="Only this framework's clauses and the rules they use (repeatable): hkia-gl8, hkia-gl14, "
-                      "hkia-gl20. Default: all."),
-    click.option("--clause", "clause_ids", multiple=True, metavar="CLAUSE",
-                 help="Only this clause and the rules it uses (repeatable), e.g. hkia-gl14:5.14."),
-    click.option("--severity", type=click.Choice(SEVERITIES), default=None,
-                 help="Only rules of this severity or higher."),
-    click.option("--product", "products", multiple=True, metavar="PRODUCT",
-                 help="Only rules of this product (repeatable), e.g. oss, ram."),
-    click.option("--rule", "rule_ids", multiple=True, metavar="RULE", help="Only this rule (repeatable)."),
-    click.option("--exclude-rule", "exclude_rules", multiple=True, metavar="RULE",
-                 help="Leave this rule out (repeatable)."),
-    click.option("--status", "statuses", multiple=True, callback=_upper,
-                 type=click.Choice(FINDING_STATUSES, case_sensitive=False),
-                 help="Only findings of this status (repeatable); clause statuses are unchanged."),
-    click.option("--allow-different-scope", is_flag=True,
-                 help="With --baseline: compare even when the baseline's scope or accounts differ."),
-]
-
-SCOPE_KEYS = ("frameworks", "clause_ids", "severity", "products", "rule_ids", "exclude_rules", "statuses")
-
-
-def scan_options(fn):
-    for opt in reversed(SCAN_OPTIONS):
-        fn = opt(fn)
-    return fn
-
-
-def from_options(kwargs: dict, regions=()) -> Scope:
-    """Pop the scope options from a command's keyword arguments and build the Scope."""
-    values = {k: kwargs.pop(k, None) for k in SCOPE_KEYS}
-    return Scope.build(frameworks=values["frameworks"] or (), clauses=values["clause_ids"] or (),
-                       severity=values["severity"], products=values["products"] or (),
-                       rules=values["rule_ids"] or (), exclude_rules=values["exclude_rules"] or (),
-                       statuses=values["statuses"] or (), regions=regions)
-
-
 # -- the scan command's gate -------------------------------------------------------------------------
 
-def narrow_gate(gate, scope: Scope, allow_different_scope: bool = False) -> None:
+def narrow_gate(gate, scope: Scope, rules, allow_different_scope: bool = False) -> None:
     """Waivers of rules outside the scope are left out (they would otherwise be reported stale), and the
     gate is told whether a baseline of another scope may be used (Gate.finish checks it)."""
     gate.allow_different_scope = allow_different_scope
     if gate.waivers is not None and scope != ALL:
-        from aliaudit.rules import all_rules
-
-        kept = {r.id for r in scope.select_rules(all_rules())}
+        kept = {r.id for r in scope.select_rules(rules)}
         gate.waivers = [w for w in gate.waivers if w["rule"] in kept]
 
 
