@@ -145,6 +145,7 @@ def finding_card(f: dict) -> dict:
         pass
     return {**{k: f.get(k) for k in ("rule", "title", "status", "severity", "product", "account_id", "region",
                                       "resource_type", "resource_id", "reason", "evidence", "api", "baseline")},
+            **{k: f[k] for k in ("waiver", "expired_waiver", "terraform") if f.get(k)},
             "rationale": " ".join(rule.rationale.split()) if rule else None,
             "clauses": [{"clause": c, "title": titles.get(c, "")} for c in f.get("clauses", [])],
             "remediation": f.get("remediation") or {}}
@@ -157,6 +158,9 @@ def render_finding(card: dict) -> str:
              f"severity {card.get('severity')}"]
     if card.get("baseline"):
         lines.append(f"baseline: {card['baseline']}")
+    if card.get("waiver"):
+        w = card["waiver"]
+        lines.append(f"waived until {w.get('expires')} by {w.get('approver')}: {w.get('justification')}")
     if card.get("reason"):
         lines.append(f"reason: {card['reason']}")
     if card.get("rationale"):

@@ -115,3 +115,16 @@ def test_explain_one_finding_of_a_report(gaps_json):
 def test_explain_names_the_resources_when_the_finding_is_not_there(gaps_json):
     result = cli("explain", "--report", gaps_json, "ecs-sg-no-public-ssh", "sg-nope")
     assert result.exit_code == 2 and "sg-j6cdb" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_explain_shows_the_waiver_of_a_waived_finding(tmp_path):
+    import os
+
+    from conftest import ROOT
+
+    path = str(tmp_path / "waived.json")
+    waivers = os.path.join(ROOT, "examples", "waivers", "hk-insurer-gaps.yaml")
+    assert cli("scan", "--fixture", GAPS, "--waivers", waivers, "--format", "json", "--output", path).exit_code == 1
+    result = cli("explain", "--report", path, "ecs-disk-encrypted", "d-j6cbatch01data")
+    assert result.exit_code == 0 and result.stdout.startswith("WAIVED  ecs-disk-encrypted")
+    assert "waived until 2030-06-30 by ciso@insurer.example" in result.stdout
