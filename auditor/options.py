@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .ratelimit import CollectionConfig
+from .scope import Scope
 from .settings import Settings
 
 DEFAULT_MEMBER_ROLE = "ResourceDirectoryAccountAccessRole"
@@ -27,6 +28,7 @@ class ScanOptions:
     home_region: str = "cn-hongkong"
     progress: Callable[[str, int, int], None] | None = None
     attestations: tuple[dict, ...] | None = None  # checked entries from attestations.load
+    scope: Scope | None = None  # auditor/scope.py; None: every rule of `frameworks`
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regions", tuple(self.regions))
@@ -79,4 +81,5 @@ class Request:
     waivers_path: str | None = None
     baseline_path: str | None = None
     attestations_path: str | None = None
+    allow_different_scope: bool = False  # --baseline of another scope or accounts
     fail_on: str = "low"

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from . import __version__, attestations as attesting, clauses, record
+from .remediation import fill
 from .model import COMPLIANT, ERROR, FAIL, INCOMPLETE, MANUAL, NON_COMPLIANT, NOT_APPLICABLE, severity_rank
 
 REPORT_FORMAT = "aliaudit-report/1"
@@ -17,15 +18,17 @@ SCANNED, UNREACHABLE = "SCANNED", "UNREACHABLE"  # an organisation member's scan
 _ORDER = {NON_COMPLIANT: 0, INCOMPLETE: 1, COMPLIANT: 2, NOT_APPLICABLE: 3}
 
 
-def build(collected: dict, findings: list[dict], opts, source: dict) -> dict:
-    """The report of a scan: clause statuses from the findings (and attestations), with what was read."""
-    cats = clauses.load(list(opts.frameworks) or None)
+def build(collected: dict, findings: list[dict], opts, source: dict, scope, cats: list[dict]) -> dict:
+    """The report of a scan: clause statuses from the findings (and attestations) of the catalogues in scope
+    (`cats`, from scope.catalogues), with what was read. --status keeps findings after the roll-up."""
     clause_results = clauses.roll_up(cats, findings)
     if opts.attestations is not None:
         attesting.apply(clause_results, list(opts.attestations))
-    mapping = clauses.rule_clauses()
+    findings = [f for f in findings if scope.keep_finding(f)]
+    mapping = clauses.rule_clauses(cats)
     for f in findings:
         f["clauses"] = mapping.get(f["rule"], [])
+        fill(f)
     errors = [e for a in collected["accounts"] for e in a.get("errors", [])]
     report = {
         "report_format": REPORT_FORMAT,
@@ -37,6 +40,7 @@ def build(collected: dict, findings: list[dict], opts, source: dict) -> dict:
         "accounts": [a["account_id"] for a in collected["accounts"]],
         "regions": sorted({r for a in collected["accounts"] for r in a.get("regions", {})}),
         "frameworks": [c["framework"] for c in cats],
+        "scope": scope.record(),
         "summary": None,  # the one-page summary (auditor/reporters/summary.py), filled by the pipeline's roll-up
         "clauses": clause_results,
         "findings": findings,

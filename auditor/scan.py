@@ -22,12 +22,14 @@ from aliaudit.rules import all_rules
 
 from . import attestations as attesting, baseline as baselines, clauses, cli_output, engine, history, plan as plans
 from . import record, report as reporting, snapshot, sources, waivers as waiving
+from .attestations import warnings as attestation_warnings
 from .errors import CredentialsError, UsageError  # noqa: F401  (CredentialsError: part of this module's API)
 from .identity import IDENTITY_CALLS, identify  # noqa: F401  (re-exported for the tests and benchmarks)
 from .model import FAIL
 from .options import OutputOptions, Request, ScanOptions
 from .reporters import EXTENSIONS, FORMATS, summary
 from .report import REPORT_FORMAT, exit_code  # noqa: F401
+from .scope import Scope, check_baseline, narrow_waivers
 from .sources import Taken, collect_fixture, collect_live  # noqa: F401
 
 
@@ -51,11 +53,11 @@ class Result:
 def run(request: Request) -> Result:
     inputs = read_inputs(request)
     taken = take_snapshot(request, inputs)
-    rules = all_rules()
+    scope, cats, rules = in_scope(inputs.opts)
     findings = engine.evaluate(taken.snapshot, rules, inputs.opts.settings)
     findings, waiver_states = adjust(findings, taken, inputs, rules)
-    report = roll_up(taken.snapshot, findings, inputs.opts, taken.source)
-    report, messages = mark(report, taken, inputs, waiver_states)
+    report = roll_up(taken.snapshot, findings, inputs.opts, taken.source, scope, cats)
+    report, messages = mark(report, taken, inputs, waiver_states, request.allow_different_scope)
     report = record.scrub(report, list(taken.secrets))
     stdout = write_outputs(report, taken, inputs.opts, request.outputs)
     return Result(report, final_exit_code(report, request.fail_on, inputs.baseline), tuple(messages), stdout)
@@ -71,6 +73,8 @@ def read_inputs(request: Request) -> Inputs:
         raise UsageError("--redact applies to --record FILE")
     plan_doc = plans.load(src.plan_path) if src.plan_path else None
     waivers = waiving.load(request.waivers_path, {r.id for r in all_rules()}) if request.waivers_path else None
+    if opts.scope is not None:
+        waivers = narrow_waivers(waivers, opts.scope, all_rules())
     baseline = baselines.load(request.baseline_path) if request.baseline_path else None
     if opts.frameworks:
         clauses.load(list(opts.frameworks))  # an unknown framework is exit 2 now, not after collecting
@@ -89,7 +93,17 @@ def take_snapshot(request: Request, inputs: Inputs) -> Taken:
     return sources.from_live(request.source, inputs.opts)
 
 
-# 3. evaluate: engine.evaluate; 4. adjust
+# 3. evaluate: engine.evaluate, over the rules in scope
+
+def in_scope(opts: ScanOptions) -> tuple[Scope, list[dict], list]:
+    """The scope (--framework, --clause, --severity, ...), its catalogues and the rules it evaluates."""
+    scope = opts.scope if opts.scope is not None else Scope(frameworks=tuple(opts.frameworks))
+    every = all_rules()
+    cats = scope.catalogues(every)
+    return scope, cats, scope.select_rules(every, cats)
+
+
+# 4. adjust
 
 def adjust(findings: list[dict], taken: Taken, inputs: Inputs, rules: list) -> tuple[list[dict], list[dict] | None]:
     """The plan's annotations (gaps as ERROR, addresses, not-assessable rules), then waivers."""
@@ -102,16 +116,18 @@ def adjust(findings: list[dict], taken: Taken, inputs: Inputs, rules: list) -> t
 
 # 5. roll up
 
-def roll_up(collected: dict, findings: list[dict], opts: ScanOptions, source: dict) -> dict:
+def roll_up(collected: dict, findings: list[dict], opts: ScanOptions, source: dict, scope: Scope,
+            cats: list[dict]) -> dict:
     """Clause statuses and the report (report.py), with its one-page summary (reporters/summary.py)."""
-    report = reporting.build(collected, findings, opts, source)
+    report = reporting.build(collected, findings, opts, source, scope, cats)
     report["summary"] = summary.build(report)
     return report
 
 
 # 6. mark
 
-def mark(report: dict, taken: Taken, inputs: Inputs, waiver_states: list[dict] | None) -> tuple[dict, list[str]]:
+def mark(report: dict, taken: Taken, inputs: Inputs, waiver_states: list[dict] | None,
+         allow_different_scope: bool = False) -> tuple[dict, list[str]]:
     messages: list[str] = []
     if taken.plan is not None:
         report["terraform"] = taken.plan.summary()
@@ -123,7 +139,9 @@ def mark(report: dict, taken: Taken, inputs: Inputs, waiver_states: list[dict] |
     if waiver_states is not None:
         report["waivers"] = waiver_states
         messages += waiving.warnings(waiver_states)
+    messages += attestation_warnings(report)
     if inputs.baseline is not None:
+        check_baseline(inputs.baseline, report, allow_different_scope)  # another scope or accounts: exit 2
         fails = [f for f in baselines.mark(report, inputs.baseline) if f["status"] == FAIL]
         if fails:
             messages.append(f"{len(fails)} FAIL(s) not in the baseline: " + ", ".join(
@@ -163,10 +181,11 @@ def final_exit_code(report: dict, fail_on: str, baseline: dict | None) -> int:
 
 def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> dict:
     """`adjust(findings) -> findings` runs before the roll-up."""
-    findings = engine.evaluate(collected, all_rules(), opts.settings)
+    scope, cats, rules = in_scope(opts)
+    findings = engine.evaluate(collected, rules, opts.settings)
     if adjust is not None:
         findings = adjust(findings)
-    return roll_up(collected, findings, opts, source)
+    return roll_up(collected, findings, opts, source, scope, cats)
 
 
 def account_reports(collected: dict, opts: ScanOptions, source: dict) -> dict[str, dict]:

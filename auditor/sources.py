@@ -53,6 +53,9 @@ def from_live(src: SourceOptions, opts: ScanOptions) -> Taken:
     credential = credentials.resolve(cred_opts, opts.home_region, opts.endpoint_override)
     with progress.reporter(src.verbose) as update:
         opts = dataclasses.replace(opts, progress=update)
+        if getattr(update, "waiting", None) is not None:  # a terminal or --verbose: show the retries' waits
+            opts = dataclasses.replace(opts, collection=dataclasses.replace(
+                opts.collection, retry={**opts.collection.retry, "on_wait": update.waiting}))
         if src.resource_directory:
             collected = org.collect_organisation(credential, opts, src.member_role_name)
         else:

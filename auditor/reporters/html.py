@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from aliaudit import clauses
 from aliaudit.rules import all_rules
 
+from ..remediation import generic_all
 from . import common, summary as summaries
 
 FORMATS = {"html": ("html", "render")}  # format -> (file extension, render function); see __init__.py
@@ -65,7 +66,7 @@ def _catalogue_info() -> tuple[dict, dict]:
 
 def _rule_info() -> dict:
     return {r.id: {"title": r.title, "severity": r.severity, "product": r.product, "rationale": r.rationale,
-                   "remediation": r.remediation} for r in all_rules()}
+                   "remediation": generic_all(r.remediation)} for r in all_rules()}
 
 
 def _groups(findings: list[dict], registry: dict) -> list[dict]:

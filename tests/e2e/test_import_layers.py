@@ -16,10 +16,10 @@ from conftest import ROOT
 LAYERS: list[tuple[str, list[str]]] = [
     ("foundation", ["__init__", "errors", "model", "progress", "inputs"]),
     ("data", ["settings", "snapshot", "sdk", "lazy_models", "record", "clauses", "waivers", "attestations",
-              "history", "scope"]),
+              "history", "scope", "remediation"]),
     ("collection", ["collectors", "collectors.*", "ratelimit", "options", "credentials", "identity", "regions",
                     "collect", "fakes", "fakes.*"]),
-    ("evaluation", ["rules", "rules.*", "engine", "report"]),
+    ("evaluation", ["rules", "rules.*", "engine", "report", "explain"]),
     ("sources and adjustments", ["plan", "plan.*", "org", "offline", "sources", "baseline"]),
     ("outputs", ["reporters", "reporters.*", "cli_output"]),
     ("pipeline", ["scan"]),
