@@ -3,27 +3,50 @@
 from __future__ import annotations
 
 import fnmatch
-from typing import Any
+from typing import Any, Iterable
 
 SERVICE_KEY_CREATORS = {"Ecs", "Oss", "Rds", "Kms", "Acs"}
 
 
 def is_customer_key(meta: dict | None) -> bool:
-    """A customer master key: created by an account (Creator is an account id), not by a cloud service."""
+    """A customer master key: created by an account (Creator is an account id), not by a cloud service.
+    Creator is documented as a string; any other form is BadField."""
     if not meta:
         return False
-    creator = str(meta.get("Creator") or "")
+    creator = read(meta, "Creator", "str", name="DescribeKey.KeyMetadata.Creator", optional=False)
     return creator.isdigit()
 
 
 def key_index(acct, region: str) -> dict[str, dict]:
-    """KeyId and KeyArn -> key item, for one region."""
+    """KeyId and KeyArn -> key item, for one region (built once per account view)."""
+    cache = acct.__dict__.setdefault("_aliaudit_key_index", {})
+    if region in cache:
+        return cache[region]
     out = {}
     for key in acct.in_region(region, "kms", "keys"):
-        out[key.get("KeyId")] = key
-        if key.get("KeyArn"):
-            out[key["KeyArn"]] = key
+        for field in ("KeyId", "KeyArn"):
+            if isinstance(key.get(field), str) and key[field]:
+                out[key[field]] = key
+    cache[region] = out
     return out
+
+
+def customer_key_check(acct, resource_id, region: str, key_region: str, key_id: str, evidence: dict,
+                       missing: str):
+    """The verdict "encrypted with a customer-managed key" once a resource names KMS key `key_id`."""
+    from .base import check, unknown
+
+    if key_region not in acct.regions:
+        return unknown(resource_id, region, f"the key's region {key_region} was not scanned", evidence)
+    key = key_index(acct, key_region).get(key_id)
+    if key is None:
+        return check(resource_id, region, False, evidence, missing)
+    if "metadata" not in key:
+        return unknown(resource_id, region, f"kms:DescribeKey for {key_id} was not read", evidence)
+    meta = read(key, "metadata", "dict", name="DescribeKey.KeyMetadata", optional=False)
+    evidence["DescribeKey.KeyMetadata.Creator"] = meta.get("Creator")
+    ok = is_customer_key(meta)
+    return check(resource_id, region, ok, evidence, "" if ok else "the key was created by a cloud service, not the account")
 
 
 # CLB/ALB TLS policies and the oldest TLS version each accepts.
@@ -119,3 +142,77 @@ def as_int(value: Any) -> int | None:
         return int(str(value).strip())
     except (TypeError, ValueError):
         return None
+
+
+# ---- typed reads of API fields ----------------------------------------------------------------------
+# A value of a form the documentation does not list (a bool sent as "true", a number as "7" where the
+# API documents a number, an empty XML element, a list where an object is documented) cannot decide a
+# verdict: reading it raises BadField, and `each` (rules/base.py) turns that into ERROR for the
+# resource, with the raw value as evidence. Never PASS, never FAIL.
+
+class BadField(Exception):
+    """A field whose value is not of a documented form."""
+
+    def __init__(self, name: str, value: Any, expected: str):
+        super().__init__(f"{name} is {value!r}, not {expected}")
+        self.name, self.value, self.expected = name, value, expected
+
+    @property
+    def reason(self) -> str:
+        return f"{self.name} has an undocumented form {self.value!r} ({self.expected} expected): cannot judge"
+
+    @property
+    def evidence(self) -> dict:
+        return {self.name: self.value}
+
+
+_KINDS = {
+    "str": (lambda v: isinstance(v, str), "a string"),
+    "bool": (lambda v: isinstance(v, bool), "true or false"),
+    "int": (lambda v: isinstance(v, int) and not isinstance(v, bool), "a number"),
+    "list": (lambda v: isinstance(v, list), "a list"),
+    "dict": (lambda v: isinstance(v, dict), "an object"),
+    # a whole number the API documents as a string ("7"), or sends as a number
+    "intstr": (lambda v: as_int(v) is not None and not isinstance(v, float), "a whole number"),
+}
+
+
+def read(data: Any, path: str, kind: str, *, name: str | None = None, optional: bool = True,
+         values: Iterable | None = None) -> Any:
+    """The value at `path` ("ssl.SSLEnabled") of an API item, checked against its documented form.
+
+    Missing or None (the API sent nothing, or the sub-resource is not configured) is None when
+    `optional`, else BadField. A value of another type, or outside the documented `values`, is BadField.
+    `name` is the field's name in evidence (API.Field); it defaults to the path."""
+    label = name or path
+    value = data
+    for part in path.split("."):
+        if value is None:
+            break
+        if not isinstance(value, dict) and not isinstance(getattr(value, "data", None), dict):
+            raise BadField(label, value, "an object")
+        value = value.get(part)
+    if value is None:
+        if optional:
+            return None
+        raise BadField(label, None, _KINDS[kind][1])
+    test, expected = _KINDS[kind]
+    if not test(value):
+        raise BadField(label, value, expected)
+    if values is not None:
+        allowed = tuple(values)
+        if value not in allowed:
+            raise BadField(label, value, "one of " + ", ".join(map(repr, allowed)))
+    return int(value) if kind == "intstr" else value
+
+
+def items(data: Any, path: str, *, name: str | None = None, optional: bool = True) -> list[dict]:
+    """A documented list of objects (the API's `Items.Item[]`); None/absent is [] when optional.
+    A list member that is not an object is BadField."""
+    got = read(data, path, "list", name=name, optional=optional)
+    if got is None:
+        return []
+    for member in got:
+        if not isinstance(member, dict):
+            raise BadField(name or path, member, "a list of objects")
+    return got

@@ -1,0 +1,268 @@
+"""No rule says PASS on input it cannot trust.
+
+Every registered rule runs over the bundled snapshots (gaps and compliant fixtures) while every field
+it reads is recorded, per verdict. Then each of those fields, one at a time, is made malformed (a value
+of another type, a number sent as a string, an empty XML element), absent (deleted, or null) or
+unknown (a value outside what the documentation lists), and the verdict on the resource that read it
+must not be PASS. Fields whose every string value is valid (names, free-form ids) are listed in
+FREE_FORM with the reason; for them only wrong types and absence are tried.
+
+Rules are called directly on the snapshot (no fake, no SDK): the point is the rules' reading of values,
+and ~40k evaluations must stay fast.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+
+import pytest
+
+from aliaudit.model import PASS
+from aliaudit.rules import all_rules
+from aliaudit.settings import Settings
+from aliaudit.snapshot import AccountView
+
+from conftest import FIXTURES
+
+class _Delete:
+    def __repr__(self):
+        return "<deleted>"
+
+
+DELETE = _Delete()
+UNKNOWN = "undocumented-value"
+
+# Fields read only to show them in evidence, or to name things, never deciding a verdict: not mutated.
+EVIDENCE_ONLY = {
+    "Category", "Engine", "Description", "DBInstanceIPArrayAttribute", "SecurityIpGroupAttribute",
+    "DBClusterIPArrayAttribute", "DBInstanceIPArrayName", "SecurityIpGroupName", "DBClusterIPArrayName",
+    "NicType", "HotStandbyCluster", "ZoneType", "TrafficType", "FlowLogId", "SerialNumber", "MFABindRequired",
+    "DBEndpointId", "SSLConnectionString", "SecurityGroupRuleId", "TargetPrefix", "ListenerPort",
+    "DeleteDate", "Retention", "ID", "PlanId",
+    # a second lookup key: resources name KMS keys by KeyId here, so the ARN of the key found is not deciding
+    "KeyArn",
+}
+EVIDENCE_ONLY_IN = {
+    # (rule, field): evidence for that rule, deciding elsewhere
+    ("rds-cross-region-backup", "Retention"),
+    # these decide only NOT_APPLICABLE (an asymmetric or disabled key); a PASS needs AutomaticRotation Enabled
+    ("kms-key-rotation", "KeySpec"), ("kms-key-rotation", "KeyState"),
+    # KMS without a named key is KMS with an OSS-managed key: still KMS (the BYOK rule judges the key)
+    ("oss-bucket-sse-kms", "KMSMasterKeyID"),
+    ("hbr-backup-plan-enabled", "SourceType"),
+    # a trail is named and de-duplicated by these; they do not decide whether it logs
+    *{(r, f) for r in ("actiontrail-multi-region-trail", "actiontrail-trail-logging", "actiontrail-trail-delivery",
+                       "actiontrail-trail-read-write") for f in ("Name", "TrailArn", "HomeRegion")},
+    ("actiontrail-multi-region-trail", "EventRW"),
+    # shown with each trail's verdict; each decides another rule
+    *{("actiontrail-trail-delivery", f) for f in ("Status", "TrailRegion", "EventRW", "IsLogging")},
+    *{("actiontrail-trail-logging", f) for f in ("TrailRegion", "EventRW", "OssBucketName", "SlsProjectArn",
+                                                 "OssBucketStatus", "SlsLogStoreStatus")},
+    # delivery is to OSS or to SLS: with both set, losing one still delivers
+    *{(r, f) for r in ("actiontrail-multi-region-trail", "actiontrail-trail-delivery")
+      for f in ("OssBucketName", "SlsProjectArn", "OssBucketStatus", "SlsLogStoreStatus")},
+}
+# Fields where any string is a valid value (names, ids, zones): a different string is not "unknown", so only
+# wrong types and absence are tried.
+FREE_FORM = {
+    "TargetBucket", "LogProject", "LogStore", "OssBucketName", "SlsProjectArn", "Name", "InstanceId", "Bucket",
+    "UserName", "AccessKeyId", "ListenerId", "RuleId", "LoadBalancerId", "SecurityPolicyId", "TrailArn",
+    "HomeRegion", "VpcId", "ResourceId", "DBInstanceId", "DBClusterId", "DiskId", "KeyId", "KeyArn", "Arn",
+    "AutoSnapshotPolicyId", "SecurityGroupId", "Location", "ZoneId", "SecondaryZoneId", "ZoneIds", "MasterZoneId",
+    "SlaveZoneId", "TDERegion", "CrossBackupRegion", "KMSKeyId", "KMSMasterKeyID", "EncryptionKey",
+    "SourcePrefixListId", "DataLevel2BackupAnotherRegionRegion",
+}
+
+
+class _Tracked(dict):
+    """A dict that logs (path, key) of every read."""
+
+    __slots__ = ("path", "log")
+
+    def get(self, key, default=None):
+        self.log.append(self.path + (key,))
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.log.append(self.path + (key,))
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        self.log.append(self.path + (key,))
+        return super().__contains__(key)
+
+
+def _track(value, path, log):
+    if isinstance(value, dict):
+        out = _Tracked({k: _track(v, path + (k,), log) for k, v in value.items()})
+        out.path, out.log = path, log
+        return out
+    if isinstance(value, list):
+        return [_track(v, path + (i,), log) for i, v in enumerate(value)]
+    return value
+
+
+def _resource_paths(account):
+    """The paths under which resources sit (regions.<r>.<product>.<kind> and global.<product>.<kind>)."""
+    out = []
+    for region, products in account.get("regions", {}).items():
+        for product, kinds in products.items():
+            out += [("regions", region, product, kind) for kind in kinds]
+    for product, kinds in account.get("global", {}).items():
+        out += [("global", product, kind) for kind in kinds]
+    return out
+
+
+def _tracked_account(account, log):
+    acct = copy.copy(account)
+    acct["regions"] = {r: {p: {k: _track(items, ("regions", r, p, k), log) for k, items in kinds.items()}
+                           for p, kinds in products.items()} for r, products in account["regions"].items()}
+    acct["global"] = {p: {k: _track(items, ("global", p, k), log) for k, items in kinds.items()}
+                      for p, kinds in account.get("global", {}).items()}
+    return acct
+
+
+def _attributed_reads(rule, account, collected_at, settings):
+    """[(check, set of field paths read since the previous check)] of one run."""
+    log: list = []
+    view = AccountView(_tracked_account(account, log), collected_at)
+    out = []
+    for check in rule(view, settings):
+        reads = [p for p in log if len(p) > 5 and p[0] == "regions" or len(p) > 4 and p[0] == "global"]
+        out.append((check, _relevant(account, reads, check)))
+        log.clear()
+    return out
+
+
+def _item(account, path):
+    return _at(account, (path[:5] if path[0] == "regions" else path[:4]) + (None,))
+
+
+ID_LIKE = re.compile(r"^(?!cn-|ap-|us-|eu-|me-)[a-z]{1,5}-[a-z0-9-]{6,}$")
+
+
+def _ids(item) -> set:
+    return {v for v in item.values() if isinstance(v, str) and ID_LIKE.match(v)} if isinstance(item, dict) else set()
+
+
+def _relevant(account, reads, check) -> set:
+    """The reads that concern the judged resource: its own fields, and those of items that name it or share an
+    id with it (the KMS key a disk names, the backup plan that names an instance). A rule that reads all items
+    to build an index reads much more; mutating an unrelated item is not about this verdict."""
+    own = [p for p in reads if _mentions(_item(account, p), check.resource_id)]
+    if not own:  # an account- or region-level verdict: everything it read in its region
+        return {p for p in reads if check.region is None or p[0] != "regions" or p[1] == check.region}
+    own_ids = _ids(_item(account, own[0]))  # the judged item is the first one read that names it
+    return {p for p in reads if _mentions(_item(account, p), check.resource_id) or _ids(_item(account, p)) & own_ids}
+
+
+def _mentions(item, resource_id) -> bool:
+    if not isinstance(item, dict):
+        return False
+    return any(isinstance(v, str) and v and (v == resource_id or resource_id.startswith(v + "/"))
+               for v in item.values())
+
+
+def _mutations(original, field):
+    muts = [DELETE, None]
+    if isinstance(original, bool):
+        muts += ["true" if original else "false", 1 if original else 0, ""]
+    elif isinstance(original, int):
+        muts += [str(original), f"{original}x", ""]
+    elif isinstance(original, str):
+        muts += [12345, ["x"], {}]
+        if field not in FREE_FORM:
+            muts += ["", UNKNOWN]
+    elif isinstance(original, list):
+        muts += [{}, "x", 7, [None], [7]]
+    elif isinstance(original, dict):
+        muts += ["x", [], 7, {"Unexpected": UNKNOWN}]
+    else:  # absent or null where the rule looked
+        muts = [12345, {}, [], True] + ([] if field in FREE_FORM else [UNKNOWN])
+    return muts
+
+
+def _at(doc, path):
+    for p in path[:-1]:
+        doc = doc[p]
+    return doc
+
+
+def _apply(account, path, value):
+    """Set (or delete) a field in place; returns an undo function, or None when the path does not exist."""
+    try:
+        parent = _at(account, path)
+    except (KeyError, IndexError, TypeError):
+        return None
+    key = path[-1]
+    if not isinstance(parent, dict):
+        return None
+    had, old = key in parent, parent.get(key)
+    if value is DELETE:
+        if not had:
+            return None
+        del parent[key]
+    else:
+        parent[key] = value
+
+    def undo():
+        if had:
+            parent[key] = old
+        else:
+            parent.pop(key, None)
+    return undo
+
+
+def _status(rule, account, collected_at, settings, resource_id):
+    try:
+        checks = list(rule(AccountView(account, collected_at), settings))
+    except Exception:  # the engine turns a crash into ERROR: not a PASS
+        return None
+    return [c.status for c in checks if c.resource_id == resource_id]
+
+
+def _fixtures():
+    out = []
+    for name in ("hk-insurer-gaps.json", "hk-insurer-compliant.json"):
+        with open(os.path.join(FIXTURES, name), encoding="utf-8") as fh:
+            doc = json.load(fh)
+        out += [(name, doc.get("collected_at"), acct) for acct in doc["accounts"]]
+    return out
+
+
+FIXTURE_ACCOUNTS = _fixtures()
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.id)
+def test_no_rule_passes_on_malformed_absent_or_unknown_input(rule):
+    settings = Settings()
+    bad = []
+    tried = 0
+    for name, collected_at, original in FIXTURE_ACCOUNTS:
+        account = copy.deepcopy(original)
+        for check, reads in _attributed_reads(rule, account, collected_at, settings):
+            for path in sorted(reads, key=str):
+                if any(isinstance(p, int) for p in path[-1:]):
+                    continue
+                try:
+                    original_value = _at(account, path).get(path[-1])
+                except (KeyError, IndexError, TypeError, AttributeError):
+                    continue
+                if path[-1] in EVIDENCE_ONLY or (rule.id, path[-1]) in EVIDENCE_ONLY_IN:
+                    continue
+                for value in _mutations(original_value, path[-1]):
+                    undo = _apply(account, path, value)
+                    if undo is None:
+                        continue
+                    tried += 1
+                    try:
+                        statuses = _status(rule, account, collected_at, settings, check.resource_id)
+                    finally:
+                        undo()
+                    if statuses and PASS in statuses:
+                        bad.append(f"{name}: {check.resource_id}: {'.'.join(map(str, path))} = {value!r} "
+                                   f"(was {original_value!r}) -> PASS")
+    assert not bad, f"{len(bad)} false PASS of {tried} mutations:\n" + "\n".join(bad[:40])
