@@ -153,13 +153,14 @@ def as_int(value: Any) -> int | None:
 class BadField(Exception):
     """A field whose value is not of a documented form."""
 
-    def __init__(self, name: str, value: Any, expected: str):
+    def __init__(self, name: str, value: Any, expected: str, reason: str | None = None):
         super().__init__(f"{name} is {value!r}, not {expected}")
-        self.name, self.value, self.expected = name, value, expected
+        self.name, self.value, self.expected, self._reason = name, value, expected, reason
 
     @property
     def reason(self) -> str:
-        return f"{self.name} has an undocumented form {self.value!r} ({self.expected} expected): cannot judge"
+        return self._reason or f"{self.name} has an undocumented form {self.value!r} ({self.expected} expected): " \
+                               "cannot judge"
 
     @property
     def evidence(self) -> dict:

@@ -37,7 +37,7 @@ def disk_encrypted(disk, acct, settings):
       })
 @each("ecs", "disks", "DiskId")
 def disk_encrypted_cmk(disk, acct, settings):
-    encrypted = read(disk, "Encrypted", "bool", name="DescribeDisks.Encrypted", optional=False)
+    encrypted = read(disk, "Encrypted", "bool", name="DescribeDisks.Encrypted")
     key_id = read(disk, "KMSKeyId", "str", name="DescribeDisks.KMSKeyId") or ""
     evidence = {"DescribeDisks.Encrypted": encrypted, "DescribeDisks.KMSKeyId": key_id}
     if not encrypted or not key_id:
@@ -66,16 +66,16 @@ def _policy_index(acct, settings) -> dict:
 @each("ecs", "disks", "DiskId", prepare=_policy_index)
 def disk_auto_snapshot(disk, acct, settings, policies):
     policy_id = read(disk, "AutoSnapshotPolicyId", "str", name="DescribeDisks.AutoSnapshotPolicyId") or ""
-    enabled = read(disk, "EnableAutomatedSnapshotPolicy", "bool", name="DescribeDisks.EnableAutomatedSnapshotPolicy",
-                   optional=False)
+    # when present, the flag must agree with the policy id (a Terraform plan has the id only)
+    enabled = read(disk, "EnableAutomatedSnapshotPolicy", "bool", name="DescribeDisks.EnableAutomatedSnapshotPolicy")
     evidence = {"DescribeDisks.AutoSnapshotPolicyId": policy_id, "DescribeDisks.EnableAutomatedSnapshotPolicy": enabled}
     policy = (policies.get((disk.region, policy_id)) or [None])[0] if policy_id else None
     status = None
     if policy is not None:
         status = read(policy, "Status", "str", name="DescribeAutoSnapshotPolicyEx.Status", optional=False)
         evidence["DescribeAutoSnapshotPolicyEx.Status"] = status
-    ok = bool(policy_id) and enabled and policy is not None and status == "Normal"
-    reason = "" if ok else ("no automatic snapshot policy is applied" if not policy_id or not enabled else
+    ok = bool(policy_id) and enabled is not False and policy is not None and status == "Normal"
+    reason = "" if ok else ("no automatic snapshot policy is applied" if not policy_id or enabled is False else
                             "the applied policy is missing or not in the Normal state")
     return check(disk.get("DiskId"), disk.region, ok, evidence, reason)
 

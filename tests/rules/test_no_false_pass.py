@@ -45,6 +45,7 @@ EVIDENCE_ONLY = {
     # a second lookup key: resources name KMS keys by KeyId here, so the ARN of the key found is not deciding
     "KeyArn",
 }
+EVIDENCE_ONLY |= {"VpcId"}
 EVIDENCE_ONLY_IN = {
     # (rule, field): evidence for that rule, deciding elsewhere
     ("rds-cross-region-backup", "Retention"),
@@ -74,6 +75,16 @@ FREE_FORM = {
     "AutoSnapshotPolicyId", "SecurityGroupId", "Location", "ZoneId", "SecondaryZoneId", "ZoneIds", "MasterZoneId",
     "SlaveZoneId", "TDERegion", "CrossBackupRegion", "KMSKeyId", "KMSMasterKeyID", "EncryptionKey",
     "SourcePrefixListId", "DataLevel2BackupAnotherRegionRegion",
+}
+
+
+# Fields whose absence (or empty value) is a documented state with a documented meaning: for these, absence is
+# not "unknown", so only wrong types (and unknown values) are tried.
+OPTIONAL = {
+    # a security-group rule has one kind of source; Policy defaults to Accept and Priority to 1
+    "SourceCidrIp", "Ipv6SourceCidrIp", "SourcePrefixListId", "Policy", "Priority",
+    # the applied policy's id decides; the flag, when present, must be true (a Terraform plan has the id only)
+    "EnableAutomatedSnapshotPolicy",
 }
 
 
@@ -141,11 +152,17 @@ def _item(account, path):
     return _at(account, (path[:5] if path[0] == "regions" else path[:4]) + (None,))
 
 
-ID_LIKE = re.compile(r"^(?!cn-|ap-|us-|eu-|me-)[a-z]{1,5}-[a-z0-9-]{6,}$")
+ID_LIKE = re.compile(r"^(?!cn-|ap-|us-|eu-|me-)[a-z]{1,5}-(?=[a-z-]*[0-9])[a-z0-9-]{6,}$")
+
+
+SHARED_IDS = {"ResourceGroupId", "VaultId", "RequestId", "OwnerId", "VpcId", "VSwitchId", "RegionId"}
 
 
 def _ids(item) -> set:
-    return {v for v in item.values() if isinstance(v, str) and ID_LIKE.match(v)} if isinstance(item, dict) else set()
+    """Ids that link an item to another (a KMS key id, an instance id); not those many items share."""
+    if not isinstance(item, dict):
+        return set()
+    return {v for k, v in item.items() if k not in SHARED_IDS and isinstance(v, str) and ID_LIKE.match(v)}
 
 
 def _relevant(account, reads, check) -> set:
@@ -167,7 +184,7 @@ def _mentions(item, resource_id) -> bool:
 
 
 def _mutations(original, field):
-    muts = [DELETE, None]
+    muts = [] if field in OPTIONAL else [DELETE, None]
     if isinstance(original, bool):
         muts += ["true" if original else "false", 1 if original else 0, ""]
     elif isinstance(original, int):
@@ -175,7 +192,7 @@ def _mutations(original, field):
     elif isinstance(original, str):
         muts += [12345, ["x"], {}]
         if field not in FREE_FORM:
-            muts += ["", UNKNOWN]
+            muts += [UNKNOWN] + ([] if field in OPTIONAL else [""])
     elif isinstance(original, list):
         muts += [{}, "x", 7, [None], [7]]
     elif isinstance(original, dict):
