@@ -116,22 +116,45 @@ def https_only_statement(policy: dict | None, bucket: str) -> dict | None:
     return None
 
 
-def open_to_internet(ip_list: Any) -> list[str]:
-    """The entries of a comma-separated whitelist that admit every address (0.0.0.0/0, ::/0)."""
-    import ipaddress
+def allowlist_open(groups: list[tuple[Any, Any]], field: str, *, percent_is_any: bool = False) -> list[Any]:
+    """The allow-list groups through which every address is admitted, judged on the union of all groups.
 
-    out = []
-    for entry in str(ip_list or "").split(","):
-        entry = entry.strip()
-        if not entry:
-            continue
-        try:
-            net = ipaddress.ip_network(entry, strict=False)
-        except ValueError:
-            continue
-        if net.prefixlen == 0:
-            out.append(entry)
-    return out
+    `groups` is [(group name, its comma-separated list)]. Documented entry forms are IP addresses and CIDR
+    blocks (RDS ModifySecurityIps, PolarDB ModifyDBClusterAccessWhitelist, Redis ModifySecurityIps); for RDS,
+    "%" also means any address (RDS "Set whitelist": "% or 0.0.0.0/0 indicates any IP address"). The
+    union across entries and groups is open when it covers 0.0.0.0/0 or ::/0 (two /1 blocks in two groups
+    are as open as 0.0.0.0/0). An entry of another form (a range "a-b", a name) cannot be placed: unless
+    the list is open without it, that is BadField (ERROR), never PASS.
+    Returns the names of the groups that contribute to an open union ([] when closed)."""
+    from .netset import network, open_families
+
+    nets: list = []
+    odd: list[tuple[Any, str]] = []
+    for name, value in groups:
+        if value is None:
+            continue  # an empty group: the API omits the list
+        if not isinstance(value, str):
+            raise BadField(field, value, "a comma-separated string of IP addresses and CIDR blocks")
+        for entry in value.split(","):
+            entry = entry.strip()
+            if not entry:
+                continue
+            if entry == "%" and percent_is_any:
+                nets += [(name, network("0.0.0.0/0"))]
+                continue
+            net = network(entry)
+            if net is None:
+                odd.append((name, entry))
+            else:
+                nets.append((name, net))
+    families = open_families(n for _, n in nets)
+    if families:
+        return sorted({str(name) for name, n in nets if n.version in families}, key=str)
+    if odd:
+        raise BadField(field, odd[0][1], "an IP address or CIDR block",
+                       reason=f"allow-list entry {odd[0][1]!r} (group {odd[0][0]}) is not an IP address or CIDR "
+                              "block: whether it admits the internet is unknown")
+    return []
 
 
 def as_int(value: Any) -> int | None:

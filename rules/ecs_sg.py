@@ -28,9 +28,7 @@ from .netset import covers_all, network
 PROTOCOLS = ("tcp", "udp", "icmp", "icmpv6", "gre", "all")  # DescribeSecurityGroupAttribute IpProtocol
 ALL_PORTS = (1, 65535)
 P = "DescribeSecurityGroupAttribute.Permission"
-# DescribePrefixListAttributes is not among the needs: a rule with a prefix-list source whose entries are
-# not in the snapshot is ERROR by itself (whatever the reason), and groups without one do not depend on it.
-NEEDS = ("ecs:DescribeSecurityGroups", "ecs:DescribeSecurityGroupAttribute")
+NEEDS = ("ecs:DescribeSecurityGroups", "ecs:DescribeSecurityGroupAttribute", "ecs:DescribePrefixListAttributes")
 
 
 @dataclass
