@@ -49,14 +49,29 @@ def customer_key_check(acct, resource_id, region: str, key_region: str, key_id: 
     return check(resource_id, region, ok, evidence, "" if ok else "the key was created by a cloud service, not the account")
 
 
-# CLB/ALB TLS policies and the oldest TLS version each accepts.
-TLS_POLICY_MIN_VERSION = {
-    "tls_cipher_policy_1_0": "1.0",
-    "tls_cipher_policy_1_1": "1.1",
-    "tls_cipher_policy_1_2": "1.2",
-    "tls_cipher_policy_1_2_strict": "1.2",
-    "tls_cipher_policy_1_2_strict_with_1_3": "1.2",
+# The TLS versions of the system (predefined) TLS policies, as the documentation tables them:
+#   CLB "TLS security policies" (alibabacloud.com/help/doc-detail/90740.html) and
+#   ALB "TLS security policies" (alibabacloud.com/help/doc-detail/198572.html, help.aliyun.com .../tls-security-policies).
+# Live ALB scans never use this table: ALB lists its system policies with their TLS versions
+# (ListSystemSecurityPolicies). It decides only where no API gives the versions: CLB system policies
+# (CLB lists custom policies only, and only where that feature is enabled), and a Terraform plan (no API at all).
+DOCUMENTED_SYSTEM_TLS_POLICIES = {
+    "tls_cipher_policy_1_0": ("TLSv1.0", "TLSv1.1", "TLSv1.2"),
+    "tls_cipher_policy_1_1": ("TLSv1.1", "TLSv1.2"),
+    "tls_cipher_policy_1_2": ("TLSv1.2",),
+    "tls_cipher_policy_1_2_strict": ("TLSv1.2",),
+    "tls_cipher_policy_1_2_strict_with_1_3": ("TLSv1.2", "TLSv1.3"),
+    "tls_cipher_policy_1_0_to_1_3": ("TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"),  # ALB only
 }
+TLS_VERSIONS = ("TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3")
+
+
+def oldest_tls(versions: Any, field: str) -> str:
+    """The oldest of a policy's TLS versions ("TLSv1.1" -> "1.1"); BadField for an empty or unknown list."""
+    if not isinstance(versions, (list, tuple)) or not versions or \
+            not all(isinstance(v, str) and v in TLS_VERSIONS for v in versions):
+        raise BadField(field, versions, "a list of TLSv1.0, TLSv1.1, TLSv1.2, TLSv1.3")
+    return min((v.removeprefix("TLSv") for v in versions), key=version_tuple)
 
 
 def version_tuple(v: str) -> tuple[int, ...]:
@@ -131,9 +146,7 @@ def allowlist_open(groups: list[tuple[Any, Any]], field: str, *, percent_is_any:
     nets: list = []
     odd: list[tuple[Any, str]] = []
     for name, value in groups:
-        if value is None:
-            continue  # an empty group: the API omits the list
-        if not isinstance(value, str):
+        if not isinstance(value, str):  # "" is an empty group; a missing list is unknown
             raise BadField(field, value, "a comma-separated string of IP addresses and CIDR blocks")
         for entry in value.split(","):
             entry = entry.strip()
@@ -198,6 +211,8 @@ _KINDS = {
     "dict": (lambda v: isinstance(v, dict), "an object"),
     # a whole number the API documents as a string ("7"), or sends as a number
     "intstr": (lambda v: as_int(v) is not None and not isinstance(v, float), "a whole number"),
+    # a whole number the documentation types as a string, and only as a string ("7", "-1")
+    "digits": (lambda v: isinstance(v, str) and as_int(v) is not None, "a string of a whole number"),
 }
 
 
@@ -227,7 +242,7 @@ def read(data: Any, path: str, kind: str, *, name: str | None = None, optional: 
         allowed = tuple(values)
         if value not in allowed:
             raise BadField(label, value, "one of " + ", ".join(map(repr, allowed)))
-    return int(value) if kind == "intstr" else value
+    return int(value) if kind in ("intstr", "digits") else value
 
 
 def items(data: Any, path: str, *, name: str | None = None, optional: bool = True) -> list[dict]:

@@ -92,10 +92,10 @@ def backup_retention(c, acct, settings):
     in DataLevel2BackupAnotherRegionRegion, same values). The longest-kept copy decides."""
     need = settings.polardb_backup_retention_days
     b = "DescribeBackupPolicy."
-    level1 = read(c, "backup_policy.DataLevel1BackupRetentionPeriod", "intstr", name=b + "DataLevel1BackupRetentionPeriod",
+    level1 = read(c, "backup_policy.DataLevel1BackupRetentionPeriod", "digits", name=b + "DataLevel1BackupRetentionPeriod",
                   optional=False)
-    level2 = read(c, "backup_policy.DataLevel2BackupRetentionPeriod", "intstr", name=b + "DataLevel2BackupRetentionPeriod")
-    other = read(c, "backup_policy.DataLevel2BackupAnotherRegionRetentionPeriod", "intstr",
+    level2 = read(c, "backup_policy.DataLevel2BackupRetentionPeriod", "digits", name=b + "DataLevel2BackupRetentionPeriod")
+    other = read(c, "backup_policy.DataLevel2BackupAnotherRegionRetentionPeriod", "digits",
                  name=b + "DataLevel2BackupAnotherRegionRetentionPeriod")
     policy = c.get("backup_policy") or {}
     evidence = {b + k: policy.get(k) for k in ("DataLevel1BackupRetentionPeriod", "DataLevel2BackupRetentionPeriod",

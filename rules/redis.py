@@ -67,7 +67,7 @@ def backup_retention(inst, acct, settings):
     """DescribeBackupPolicy documents one retention for an instance's backups, BackupRetentionPeriod (a string
     of days, 7-730); it is the only copy the API reports."""
     need = settings.redis_backup_retention_days
-    days = read(inst, "backup_policy.BackupRetentionPeriod", "intstr", name="DescribeBackupPolicy.BackupRetentionPeriod",
+    days = read(inst, "backup_policy.BackupRetentionPeriod", "digits", name="DescribeBackupPolicy.BackupRetentionPeriod",
                 optional=False)
     ok = days >= need
     return check(inst.get("InstanceId"), inst.region, ok,

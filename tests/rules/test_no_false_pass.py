@@ -54,6 +54,24 @@ EVIDENCE_ONLY_IN = {
     # KMS without a named key is KMS with an OSS-managed key: still KMS (the BYOK rule judges the key)
     ("oss-bucket-sse-kms", "KMSMasterKeyID"),
     ("hbr-backup-plan-enabled", "SourceType"),
+    # an extra copy (RDS cross-region backups) can only raise a retention that the data backups already meet
+    *{("rds-backup-retention", f) for f in ("cross_backup", "BackupEnabled", "Retention")},
+    # the fixtures' instances are multi-zone by their ZoneId (MAZ); the standby's zone is a second source
+    *{("rds-multi-zone", f) for f in ("attribute", "SlaveZones", "SlaveZone", "ZoneId")},
+    # decides only NOT_APPLICABLE (a subscription cluster): a PASS needs the lock on
+    ("polardb-deletion-protection", "PayType"), ("redis-release-protection", "ChargeType"),
+    ("polardb-backup-retention", "DataLevel2BackupAnotherRegionRegion"),
+    # Redis zones come from DescribeInstanceAttribute or DescribeInstances: either decides
+    *{("redis-multi-zone", f) for f in ("attribute", "ZoneId", "SecondaryZoneId")},
+    ("redis-password-required", "NetworkType"),
+    ("ram-access-key-unused", "CreateDate"),  # decides only for a key never used (none in the fixtures)
+    ("ram-user-single-active-key", "AccessKeyId"),  # names the active keys; their Status decides
+    ("ram-console-user-mfa", "login_profile"),  # any login profile (an object) means console access; MFA decides  # decides only when VpcAuthMode is absent (NOT_APPLICABLE)
+    ("redis-tde-enabled", "IsSupportTDE"), ("redis-tde-enabled", "attribute"),  # decides only NOT_APPLICABLE
+    # the mutations of a policy statement's parts are valid policies here (a single string is the documented
+    # one-value form, {} an empty Condition) that grant nothing to everyone: their PASS is right
+    *{(r, f) for r in ("oss-bucket-policy-not-public", "oss-bucket-https-only")
+      for f in ("Action", "Resource", "Condition", "Principal")},
     # a trail is named and de-duplicated by these; they do not decide whether it logs
     *{(r, f) for r in ("actiontrail-multi-region-trail", "actiontrail-trail-logging", "actiontrail-trail-delivery",
                        "actiontrail-trail-read-write") for f in ("Name", "TrailArn", "HomeRegion")},
@@ -85,7 +103,24 @@ OPTIONAL = {
     "SourceCidrIp", "Ipv6SourceCidrIp", "SourcePrefixListId", "Policy", "Priority",
     # the applied policy's id decides; the flag, when present, must be true (a Terraform plan has the id only)
     "EnableAutomatedSnapshotPolicy",
+    # PolarDB level-2 backups (and their cross-region copy) are off when 0, the documented default
+    "DataLevel2BackupRetentionPeriod", "DataLevel2BackupAnotherRegionRetentionPeriod",
+    "DataLevel2BackupAnotherRegionRegion",
 }
+# Per rule: a field that is one of two documented sources of the same fact, where the other one decides
+# (PolarDB zones: ZoneIds or the nodes' ZoneId; Redis zones and charge type: DescribeInstanceAttribute or
+# DescribeInstances), or an extra copy that can only raise a retention already met.
+OPTIONAL_IN = {
+    ("polardb-multi-zone", "ZoneIds"), ("polardb-multi-zone", "DBNodes"), ("polardb-multi-zone", "ZoneId"),
+    ("polardb-tde-cmk", "TDERegion"),  # absent: the key is in the cluster's region
+    ("oss-bucket-cross-region-replication", "Location"),  # absent: the bucket is in its listing region
+    ("oss-bucket-policy-not-public", "policy"),  # null: no bucket policy (NoSuchBucketPolicy)
+    ("alb-listener-https-only", "RuleConditions"),  # no condition: the rule matches every request
+    # a key never used has no LastUsedDate: its idle time runs from CreateDate (GetAccessKeyLastUsed)
+    ("ram-access-key-unused", "last_used"), ("ram-access-key-unused", "LastUsedDate"),
+}
+# Allow-list fields: "" is a group without entries (documented as a string of comma-separated entries)
+EMPTY_OK = {"SecurityIPList", "SecurityIps", "SecurityIpList"}
 
 
 class _Tracked(dict):
@@ -270,7 +305,12 @@ def test_no_rule_passes_on_malformed_absent_or_unknown_input(rule):
                     continue
                 if path[-1] in EVIDENCE_ONLY or (rule.id, path[-1]) in EVIDENCE_ONLY_IN:
                     continue
-                for value in _mutations(original_value, path[-1]):
+                muts = _mutations(original_value, path[-1])
+                if (rule.id, path[-1]) in OPTIONAL_IN:
+                    muts = [m for m in muts if m is not DELETE and m is not None and not isinstance(m, (str, dict))]
+                if path[-1] in EMPTY_OK:
+                    muts = [m for m in muts if m != ""]
+                for value in muts:
                     undo = _apply(account, path, value)
                     if undo is None:
                         continue
