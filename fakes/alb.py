@@ -84,7 +84,8 @@ def list_security_policies(call: Call) -> dict:
 
 # The system policies ALB offers, as ListSystemSecurityPolicies returns them (response shape: SecurityPolicies[] of
 # SecurityPolicyId, TLSVersions, Ciphers; tests/documented/alb/ListSystemSecurityPolicies.json). The versions are
-# those of the ALB "TLS security policies" page. A region section may store its own list ("system_security_policies").
+# those of the ALB "TLS security policies" page. The fake serves a region's stored list ("system_security_policies",
+# as a recorded snapshot holds it), and none where a state stores none: a test tenant states what the cloud offers.
 _TLS12 = ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES128-GCM-SHA256",
           "ECDHE-RSA-AES256-GCM-SHA384"]
 SYSTEM_POLICIES = [
@@ -105,7 +106,7 @@ def list_system_security_policies(call: Call) -> dict:
     """No request parameters; the whole list in one answer (no NextToken)."""
     call.fail_if_recorded()
     section = call.state.account(call.account_id)["regions"].get(call.region, {}).get("alb", {})
-    return {"SecurityPolicies": section.get("system_security_policies", SYSTEM_POLICIES)}
+    return {"SecurityPolicies": section.get("system_security_policies", [])}
 
 
 ACTIONS = {

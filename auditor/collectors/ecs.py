@@ -115,7 +115,8 @@ def min_calls(account: dict, region: str) -> Cost:
         cost.detail("ecs:DescribeSecurityGroupAttribute", n)
         deepest = max(deepest, n)
     n_lists = len(prefix_list_ids(s.get("security_groups") or []))
-    cost.detail("ecs:DescribePrefixListAttributes", n_lists)
+    if n_lists:
+        cost.detail("ecs:DescribePrefixListAttributes", n_lists)
     cost.chain = max(*lists.values(), lists["DescribeSecurityGroups"] + deepest + (1 if n_lists else 0))
     return cost
 
