@@ -1,7 +1,7 @@
 """Cloud Backup (HBR) rules: plans enabled and kept long enough; ECS instances and OSS buckets covered."""
 
 from .base import check, each, rule
-from .common import BadField, read
+from .common import BadField, items, read
 
 ECS_SOURCES = ("ECS_FILE", "UDM_ECS")
 
@@ -75,13 +75,30 @@ def plan_enabled(plan, acct, settings):
       })
 @each("hbr", "backup_plans", "PlanId")
 def plan_retention(plan, acct, settings):
+    """Every copy DescribeBackupPlans documents counts: the plan's Retention (days), and each enabled backup rule
+    (Rules.Rule[]: Retention, and DestinationRetention when DoCopy copies the backups to DestinationRegionId).
+    The longest-kept copy decides."""
     need = settings.hbr_retention_days
-    # DescribeBackupPlans documents Retention as a Long (days); it is the only copy's retention: a plan keeps
-    # one copy in its vault (a replication vault is a separate plan, judged on its own).
-    days = read(plan, "Retention", "int", name="DescribeBackupPlans.Retention", optional=False)
-    ok = days >= need
-    return check(plan.get("PlanId"), plan.region, ok, {"DescribeBackupPlans.Retention": days, "required_days": need},
-                 "" if ok else f"backups are kept {days} days, fewer than {need}")
+    b = "DescribeBackupPlans."
+    days = read(plan, "Retention", "int", name=b + "Retention", optional=False)
+    copies = {"plan": days}
+    evidence = {b + "Retention": days, "required_days": need}
+    for r in items(plan, "Rules.Rule", name=b + "Rules.Rule"):
+        if read(r, "Disabled", "bool", name=b + "Rules.Rule.Disabled") is True:
+            continue
+        rid = r.get("RuleId") or r.get("RuleName") or "rule"
+        kept = read(r, "Retention", "int", name=b + "Rules.Rule.Retention")
+        if kept is not None:
+            copies[f"rule {rid}"] = kept
+        if read(r, "DoCopy", "bool", name=b + "Rules.Rule.DoCopy") is True:
+            copies[f"rule {rid} copy to {r.get('DestinationRegionId')}"] = read(
+                r, "DestinationRetention", "int", name=b + "Rules.Rule.DestinationRetention", optional=False)
+    if len(copies) > 1:
+        evidence["copies"] = copies
+    longest = max(copies.values())
+    ok = longest >= need
+    return check(plan.get("PlanId"), plan.region, ok, evidence,
+                 "" if ok else f"backups are kept at most {longest} days, fewer than {need}")
 
 
 @rule(id="hbr-ecs-instance-covered", product="hbr", severity="low", resource_type="ecs:instance",

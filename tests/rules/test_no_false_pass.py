@@ -56,6 +56,7 @@ EVIDENCE_ONLY_IN = {
     ("hbr-backup-plan-enabled", "SourceType"),
     # an extra copy (RDS cross-region backups) can only raise a retention that the data backups already meet
     *{("rds-backup-retention", f) for f in ("cross_backup", "BackupEnabled", "Retention")},
+    ("hbr-backup-plan-retention", "Rules"),  # backup rules add copies to a plan retention already met
     # the fixtures' instances are multi-zone by their ZoneId (MAZ); the standby's zone is a second source
     *{("rds-multi-zone", f) for f in ("attribute", "SlaveZones", "SlaveZone", "ZoneId")},
     # decides only NOT_APPLICABLE (a subscription cluster): a PASS needs the lock on
