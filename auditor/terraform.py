@@ -848,6 +848,7 @@ def _system_tls_policies(ad: Adapter, region: str) -> None:
     (rules.common.DOCUMENTED_SYSTEM_TLS_POLICIES, from the ALB "TLS security policies" page)."""
     from aliaudit.rules.common import DOCUMENTED_SYSTEM_TLS_POLICIES
 
+    ad.region_bucket(region, "alb", "security_policies")  # the custom policies are those the plan creates
     bucket = ad.region_bucket(region, "alb", "system_security_policies")
     if not bucket:
         bucket.extend({"SecurityPolicyId": k, "TLSVersions": list(v)} for k, v in DOCUMENTED_SYSTEM_TLS_POLICIES.items())

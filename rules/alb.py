@@ -109,12 +109,13 @@ def _tls12(acct, lb, listener, lid, settings):
     effective = policy or DEFAULT_POLICY
     evidence = {"ListListeners.SecurityPolicyId": policy, "required_tls": settings.min_tls_version}
     section = acct.raw.get("regions", {}).get(lb.region, {}).get("alb", {})
-    unread = []
+    unread = [api for kind, api in (("system_security_policies", "ListSystemSecurityPolicies"),
+                                    ("security_policies", "ListSecurityPolicies")) if kind not in section]
+    if unread:  # both lists name policies: with one unread, which one the id is, and its versions, are unknown
+        return unknown(lid, lb.region, f"{', '.join('alb:' + a for a in unread)} not read in {lb.region}: the TLS "
+                                       f"versions of {effective} are unknown", evidence)
     for kind, api in (("system_security_policies", "ListSystemSecurityPolicies"),
                       ("security_policies", "ListSecurityPolicies")):
-        if kind not in section:
-            unread.append(api)
-            continue
         found = [p for p in items(section, kind, name=f"{api}.SecurityPolicies") if p.get("SecurityPolicyId") == effective]
         if found:
             versions = found[0].get("TLSVersions")
@@ -123,9 +124,6 @@ def _tls12(acct, lb, listener, lid, settings):
             evidence["accepts_from_tls"] = minimum
             ok = version_tuple(minimum) >= version_tuple(settings.min_tls_version)
             return check(lid, lb.region, ok, evidence, "" if ok else f"the policy {effective} accepts TLS {minimum}")
-    if unread:
-        return unknown(lid, lb.region, f"{', '.join('alb:' + a for a in unread)} not read in {lb.region}: the TLS "
-                                       f"versions of {effective} are unknown", evidence)
     return unknown(lid, lb.region, f"the TLS policy {effective} is listed neither by ListSystemSecurityPolicies nor "
                                    "by ListSecurityPolicies: its TLS versions are unknown", evidence)
 
