@@ -83,3 +83,44 @@ def unknown(resource_id: Any, region: str | None, reason: str, evidence: dict | 
             resource_type: str | None = None) -> Check:
     """ERROR: the data this verdict needs was not read."""
     return Check(str(resource_id), region, ERROR, evidence or {}, reason, resource_type)
+
+
+class BadField(Exception):
+    """A field whose value is not of a documented form."""
+
+    def __init__(self, name: str, value: Any, expected: str, reason: str | None = None):
+        super().__init__(f"{name} is {value!r}, not {expected}")
+        self.name, self.value, self.expected, self._reason = name, value, expected, reason
+
+    @property
+    def reason(self) -> str:
+        return self._reason or f"{self.name} has an undocumented form {self.value!r} ({self.expected} expected): " \
+                               "cannot judge"
+
+    @property
+    def evidence(self) -> dict:
+        return {self.name: self.value}
+
+
+def each(product: str, kind: str, id_field: str, prepare: Callable | None = None):
+    """Judge one resource at a time: fn(resource, acct, settings) returns a Check, several, or None.
+    With `prepare`, fn(resource, acct, settings, prepare(acct, settings)): an index built once per run.
+
+    A field of an undocumented form (common.BadField, raised by common.read) makes that resource's
+    verdict ERROR with the raw value as evidence; the other resources are judged as usual."""
+    def wrap(fn: Callable) -> Callable:
+        def evaluate(acct, settings):
+            extra = () if prepare is None else (prepare(acct, settings),)
+            for item in acct.resources(product, kind):
+                try:
+                    got = fn(item, acct, settings, *extra)
+                    got = [got] if isinstance(got, Check) else list(got or ())
+                except BadField as bad:
+                    got = [unknown(item.get(id_field), item.region, bad.reason, bad.evidence)]
+                yield from got
+
+        evaluate.__name__ = fn.__name__
+        evaluate.__doc__ = fn.__doc__
+        return evaluate
+
+    return wrap

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from aliaudit.rules.common import DOCUMENTED_SYSTEM_TLS_POLICIES
+
 from .references import Values
 from .slb import stub_load_balancer
 
 ANSWERS = frozenset({"alb:ListLoadBalancers", "alb:GetLoadBalancerAttribute", "alb:ListListeners", "alb:ListRules",
-                     "alb:ListSecurityPolicies"})
+                     "alb:ListSecurityPolicies", "alb:ListSystemSecurityPolicies"})
 
 
 def map_alb_load_balancer(ad, rc: dict, v: Values, region: str) -> None:
@@ -64,6 +66,15 @@ def map_alb_security_policy(ad, rc: dict, v: Values, region: str) -> None:
     ad.region_bucket(region, "alb", "security_policies").append(ad.register(sid, item))
 
 
+def _system_tls_policies(ad, region: str) -> None:
+    """A plan cannot call ListSystemSecurityPolicies: the region's system policies are the documented ones
+    (rules.common.DOCUMENTED_SYSTEM_TLS_POLICIES, from the ALB "TLS security policies" page)."""
+    ad.region_bucket(region, "alb", "security_policies")  # the custom policies are those the plan creates
+    bucket = ad.region_bucket(region, "alb", "system_security_policies")
+    if not bucket:
+        bucket.extend({"SecurityPolicyId": k, "TLSVersions": list(v)} for k, v in DOCUMENTED_SYSTEM_TLS_POLICIES.items())
+
+
 def map_alb_listener(ad, rc: dict, v: Values, region: str) -> None:
     """alicloud_alb_listener -> a ListListeners item (ListenerProtocol HTTP|HTTPS|QUIC, SecurityPolicyId)."""
     sid = rc["address"]
@@ -72,6 +83,7 @@ def map_alb_listener(ad, rc: dict, v: Values, region: str) -> None:
     if lb_item is None:
         lb_item = stub_load_balancer(ad, region, lb or sid + "/load_balancer", "alb")
     policy, _ = ad.ref_value(sid, rc, v, "security_policy_id", "ListListeners.SecurityPolicyId")
+    _system_tls_policies(ad, region)
     listener = {"ListenerId": sid, "LoadBalancerId": lb_item["LoadBalancerId"],
                 "ListenerProtocol": ad.known(sid, v, "listener_protocol", "ListListeners.ListenerProtocol"),
                 "ListenerPort": ad.known(sid, v, "listener_port", "ListListeners.ListenerPort"),

@@ -7,7 +7,9 @@ from .kms import ensure_key
 from .references import Values, config_keys
 
 ANSWERS = frozenset({"ecs:DescribeInstances", "ecs:DescribeDisks", "ecs:DescribeAutoSnapshotPolicyEx",
-                     "ecs:DescribeSecurityGroups", "ecs:DescribeSecurityGroupAttribute"})
+                     "ecs:DescribeSecurityGroups", "ecs:DescribeSecurityGroupAttribute",
+                     # a plan's rules name no prefix list (their sources are CIDRs), so no list is left unread
+                     "ecs:DescribePrefixListAttributes"})
 
 
 def _disk(ad, sid: str, rc: dict, v: Values, region: str, *, encrypted: str, kms: str, category: str,

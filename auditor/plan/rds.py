@@ -75,8 +75,8 @@ def map_db_backup_policy(ad, rc: dict, v: Values, region: str) -> None:
         else "enable_backup_log"
     policy: dict = {}
     days = ad.known_or_default(iid, v, days_attr, "DescribeBackupPolicy.BackupRetentionPeriod", 7)
-    if days is not None:
-        policy["BackupRetentionPeriod"] = str(days)
+    if days is not None:  # an Integer in DescribeBackupPolicy; a provider string that is no number stays as it is
+        policy["BackupRetentionPeriod"] = int(days) if str(days).strip().lstrip("-").isdigit() else days
     log = ad.known_or_default(iid, v, log_attr, "DescribeBackupPolicy.BackupLog", True)
     if log is not None:
         policy["BackupLog"] = "Enable" if str(log).lower() in ("true", "1") else "Disabled"
