@@ -5,11 +5,13 @@ dataclasses.replace. Light on purpose: the command line imports this module at s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .ratelimit import CollectionConfig
-from .scope import Scope
 from .settings import Settings
+
+if TYPE_CHECKING:  # the command line imports this module at start-up; scope.py loads the catalogues' YAML
+    from .scope import Scope
 
 DEFAULT_MEMBER_ROLE = "ResourceDirectoryAccountAccessRole"
 
