@@ -1,5 +1,5 @@
-"""The snapshot digest's canonical form: the fast path (the C JSON encoder) writes exactly what the rfc8785
-library writes, and everything it cannot write exactly goes to the library."""
+"""Recording helpers on their fast paths: the snapshot digest's canonical form (the C JSON encoder writes exactly
+what the rfc8785 library writes; everything it cannot write exactly goes to the library), and scrubbing in place."""
 
 import json
 
@@ -50,3 +50,14 @@ def test_what_the_fast_path_cannot_write_goes_to_rfc8785(value):
 def test_a_lone_surrogate_is_refused_as_before():
     with pytest.raises(record.UsageError):
         record.canonical({"a": "\ud800"})
+
+
+@pytest.mark.parametrize("secrets", [[], ["s3cr3t-value"], ["s3cr3t-value", ""]])
+def test_scrubbing_in_place_gives_what_scrub_gives(secrets):
+    import copy
+
+    doc = {"a": "x s3cr3t-value y", "Signature": "drop", "n": [1, "s3cr3t-value", {"AccessKeySecret": "z", "k": None,
+           "deep": [["s3cr3t-value"]]}], "s3cr3t-value": "key kept", "t": True}
+    expected = record.scrub(copy.deepcopy(doc), secrets)
+    assert record.scrub_in_place(doc, secrets) == expected
+    assert doc == expected
