@@ -61,14 +61,14 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
 
     status = progress.OfflineLine(enabled=bool(fixture))  # offline: a status line on a terminal after 1 s
     try:
-        _scan(status, fixture, regions, frameworks, formats, outputs, output_dir, fail_on, config_path,
-              endpoint_override, plan_path, waivers_path, baseline_path, attestations_path, live)
+        _scan(status, fixture, regions, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
+              plan_path, waivers_path, baseline_path, attestations_path, allow_different_scope, live)
     finally:
         status.close()
 
 
-def _scan(status, fixture, regions, frameworks, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
-          plan_path, waivers_path, baseline_path, attestations_path, live):
+def _scan(status, fixture, regions, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
+          plan_path, waivers_path, baseline_path, attestations_path, allow_different_scope, live):
     from . import clauses, cli_output, ratelimit, record, scan as scanning, settings
     from .gate import Gate
 
