@@ -26,7 +26,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--fixture", type=click.Path(dir_okay=False), help="Scan a recorded snapshot offline, served by the fake cloud.")
+@click.option("--fixture", type=click.Path(dir_okay=False), help="Scan a recorded snapshot offline (evaluated as it is; with --replay, served by the fake cloud and collected back through the SDKs).")
 @click.option("--region", "regions", multiple=True, metavar="REGION",
               help="Region to scan (repeatable). Default: live, the regions where the tenant has resources; "
                    "offline, every region in the fixture.")
@@ -58,9 +58,10 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
     3 no such FAIL but some check could not read its data (incomplete).
     """
     # The pipeline (rules, SDKs, collectors) loads only when a scan runs: `aliaudit --help` stays fast.
-    from . import ratelimit, scan as pipeline, settings
+    from . import progress, ratelimit, scan as pipeline, settings
     from .options import Request, ScanOptions
 
+    status = progress.OfflineLine(enabled=bool(fixture))  # offline: a status line on a terminal after 1 s
     try:
         scope = cli_scope.from_options(live, regions)  # takes the scope options out of `live`
         request = Request(
@@ -72,7 +73,7 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
                                             sys.stdout.isatty(), live),
             waivers_path=waivers_path, baseline_path=baseline_path, attestations_path=attestations_path,
             allow_different_scope=allow_different_scope, fail_on=fail_on)
-        result = pipeline.run(request)
+        result = pipeline.run(request, status.step)
     except UsageError as exc:
         _fail(str(exc))
     except IncompleteScan as exc:
@@ -81,6 +82,8 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
         hint = (". Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile, "
                 "or use --fixture FILE for an offline run") if str(exc).startswith("no usable credentials") else ""
         _fail(f"{exc}{hint}.")
+    finally:
+        status.close()  # the status line is erased before anything else is printed
     for line in result.messages:
         click.echo(f"aliaudit: warning: {line}", err=True)
     if result.stdout is not None:

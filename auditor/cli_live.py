@@ -31,6 +31,9 @@ _OPTIONS = [
                  help="Store the result in the history: a path or sqlite:///PATH, or postgresql://... "
                       "(use --store default for ~/.local/share/aliaudit/history.db)."),
     click.option("--verbose", "-v", is_flag=True, help="Progress on stderr even when it is not a terminal."),
+    click.option("--replay", is_flag=True,
+                 help="With --fixture: serve the fixture through the fake cloud and collect it back through the SDK "
+                      "collectors (the same findings, slower; the offline path evaluates the fixture directly)."),
 ]
 
 
@@ -45,7 +48,7 @@ def source_options(fixture: str | None, plan_path: str | None, live: dict) -> So
                          role_arn=live.get("role_arn"), role_session_name=live.get("role_session_name") or "aliaudit",
                          sts_region=live.get("sts_region"), resource_directory=bool(live.get("resource_directory")),
                          member_role_name=live.get("member_role_name") or DEFAULT_MEMBER_ROLE,
-                         verbose=bool(live.get("verbose")))
+                         verbose=bool(live.get("verbose")), replay=bool(live.get("replay")))
 
 
 def output_options(targets: list, output_dir: str | None, isatty: bool, live: dict) -> OutputOptions:

@@ -57,6 +57,7 @@ class SourceOptions:
     resource_directory: bool = False
     member_role_name: str = DEFAULT_MEMBER_ROLE
     verbose: bool = False
+    replay: bool = False  # with a fixture: through the fake cloud and the SDK collectors (offline.py otherwise)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+from typing import Callable
 
 from aliaudit.rules import all_rules
 
@@ -50,15 +51,20 @@ class Result:
     stdout: str | None = None          # the report meant for standard output, if any
 
 
-def run(request: Request) -> Result:
+def run(request: Request, step: Callable[[str], None] = lambda text: None) -> Result:
+    """`step(text)` is told what the scan is doing (the offline status line, progress.OfflineLine)."""
     inputs = read_inputs(request)
+    if request.source.fixture:
+        step(f"reading {request.source.fixture}")
     taken = take_snapshot(request, inputs)
+    step("evaluating the rules")
     scope, cats, rules = in_scope(inputs.opts)
     findings = engine.evaluate(taken.snapshot, rules, inputs.opts.settings)
     findings, waiver_states = adjust(findings, taken, inputs, rules)
     report = roll_up(taken.snapshot, findings, inputs.opts, taken.source, scope, cats)
     report, messages = mark(report, taken, inputs, waiver_states, request.allow_different_scope)
-    report = record.scrub(report, list(taken.secrets))
+    report = record.scrub_in_place(report, list(taken.secrets))
+    step("writing the report")
     stdout = write_outputs(report, taken, inputs.opts, request.outputs)
     return Result(report, final_exit_code(report, request.fail_on, inputs.baseline), tuple(messages), stdout)
 
@@ -71,6 +77,8 @@ def read_inputs(request: Request) -> Inputs:
         raise UsageError("--fixture and --terraform-plan cannot be used together")
     if request.outputs.redact and not request.outputs.record_path:
         raise UsageError("--redact applies to --record FILE")
+    if src.replay and not src.fixture:
+        raise UsageError("--replay applies to --fixture FILE")
     plan_doc = plans.load(src.plan_path) if src.plan_path else None
     waivers = waiving.load(request.waivers_path, {r.id for r in all_rules()}) if request.waivers_path else None
     if opts.scope is not None:
@@ -89,7 +97,7 @@ def take_snapshot(request: Request, inputs: Inputs) -> Taken:
     if inputs.plan_doc is not None:
         return sources.from_plan(inputs.plan_doc, request.source.plan_path, inputs.opts)
     if request.source.fixture:
-        return sources.from_fixture(request.source.fixture, inputs.opts)
+        return sources.from_fixture(request.source.fixture, inputs.opts, request.source.replay)
     return sources.from_live(request.source, inputs.opts)
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from aliaudit.fakes import FakeCloud
 from aliaudit.fakes.state import account_key
 
-from . import credentials, org, plan as plans, progress, snapshot
+from . import credentials, offline, org, plan as plans, progress, snapshot
 from .collect import collect_account, collect_identity
 from .collectors.base import RetryPolicy
 from .errors import UsageError
@@ -27,8 +27,11 @@ class Taken:
     plan: plans.PlanContext | None = None
 
 
-def from_fixture(path: str, opts: ScanOptions) -> Taken:
-    return Taken(collect_fixture(path, opts), {"kind": "fixture", "path": path})
+def from_fixture(path: str, opts: ScanOptions, replay: bool = False) -> Taken:
+    """The fixture evaluated as it is (offline.py), or with `replay` served by the fake cloud and collected
+    back through the SDKs (the same findings, slower)."""
+    doc = collect_fixture(path, opts) if replay else offline.collect(path, opts)
+    return Taken(doc, {"kind": "fixture", "path": path})
 
 
 def from_plan(doc: dict, path: str, opts: ScanOptions) -> Taken:

@@ -1,6 +1,10 @@
 """Reporters: every module of this folder that declares FORMATS renders a report dict as text.
 
     FORMATS = {"junit": ("junit.xml", "render")}   # format name -> (file extension, render function)
+    FORMATS = {"json": ("json", "render", "write")}  # ... and a function writing it piece by piece
+
+A format with a writer (write(report, fh) into a text file opened with newline="", the same text render
+gives) is streamed to its file: a large report is never held as one string (STREAMS).
 
 The declarations are literals read from the source with `ast`, so `aliaudit --help` lists the formats
 without importing Jinja2, junitparser and the rest: a format's module loads when it renders. To add a
@@ -25,9 +29,13 @@ class Format:
     extension: str
     module: str
     function: str
+    writer: str | None = None
 
     def render(self, report: dict, **kwargs) -> str:
         return getattr(importlib.import_module(f"{__name__}.{self.module}"), self.function)(report, **kwargs)
+
+    def write(self, report: dict, fh, **kwargs) -> None:
+        getattr(importlib.import_module(f"{__name__}.{self.module}"), self.writer)(report, fh, **kwargs)
 
 
 def _declared(path: str) -> dict | None:
@@ -45,10 +53,10 @@ def discover(folder: str = FOLDER) -> dict[str, Format]:
         if not entry.endswith(".py") or entry.startswith("_"):
             continue
         declared = _declared(os.path.join(folder, entry)) or {}
-        for name, (extension, function) in declared.items():
+        for name, (extension, function, *writer) in declared.items():
             if name in found:
                 raise RuntimeError(f"format {name} is declared by {found[name].module} and {entry[:-3]}")
-            found[name] = Format(name, extension, entry[:-3], function)
+            found[name] = Format(name, extension, entry[:-3], function, *writer)
     return dict(sorted(found.items(), key=lambda kv: (kv[0] != DEFAULT, kv[0])))
 
 
@@ -56,3 +64,4 @@ REGISTRY = discover()
 FORMAT_NAMES = tuple(REGISTRY)
 EXTENSIONS = {name: f.extension for name, f in REGISTRY.items()}
 FORMATS = {name: f.render for name, f in REGISTRY.items()}
+STREAMS = {name: f.write for name, f in REGISTRY.items() if f.writer}

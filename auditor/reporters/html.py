@@ -24,7 +24,7 @@ from aliaudit.rules import all_rules
 from ..remediation import generic_all
 from . import common, summary as summaries
 
-FORMATS = {"html": ("html", "render")}  # format -> (file extension, render function); see __init__.py
+FORMATS = {"html": ("html", "render")}  # format -> (extension, render[, writer]); see __init__.py
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 CHART_SEGMENTS = [(f"FAIL:{s}", f"Fail, {s}") for s in SEVERITY_ORDER] + [

@@ -2,8 +2,14 @@
 
 import json
 
-FORMATS = {"json": ("json", "render")}  # format -> (file extension, render function); see __init__.py
+FORMATS = {"json": ("json", "render", "write")}  # format -> (extension, render[, writer]); see __init__.py
 
 
 def render(report: dict, **_) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def write(report: dict, fh, **_) -> None:
+    """The same text as render, written piece by piece: never the whole report in one string."""
+    json.dump(report, fh, indent=2, ensure_ascii=False)
+    fh.write("\n")

@@ -17,7 +17,7 @@ from junitparser import Error, Failure, JUnitXml, Properties, Property, Skipped,
 from . import summary as summaries
 from .common import finding_sort_key, visible
 
-FORMATS = {"junit": ("junit.xml", "render")}  # format -> (file extension, render function); see __init__.py
+FORMATS = {"junit": ("junit.xml", "render")}  # format -> (extension, render[, writer]); see __init__.py
 
 
 def _body(f: dict) -> str:

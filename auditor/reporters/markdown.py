@@ -16,7 +16,7 @@ import re
 
 from . import common, summary as summaries
 
-FORMATS = {"markdown": ("md", "render")}  # format -> (file extension, render function); see __init__.py
+FORMATS = {"markdown": ("md", "render")}  # format -> (extension, render[, writer]); see __init__.py
 
 LIMIT = 65_000
 EVIDENCE_BUDGET = 300  # characters of evidence text per finding

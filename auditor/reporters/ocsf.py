@@ -19,8 +19,9 @@ import json
 
 from . import common
 
-# format -> (file extension, render function); see __init__.py
-FORMATS = {"ocsf": ("ocsf.json", "render"), "ocsf-ndjson": ("ocsf.ndjson", "render_ndjson")}
+# format -> (file extension, render function, streaming writer); see __init__.py
+FORMATS = {"ocsf": ("ocsf.json", "render", "write"),
+           "ocsf-ndjson": ("ocsf.ndjson", "render_ndjson", "write_ndjson")}
 
 OCSF_VERSION = "1.5.0"
 CLASS_UID, CATEGORY_UID, ACTIVITY_CREATE = 2003, 2, 1
@@ -112,3 +113,14 @@ def render(report: dict, **_) -> str:
 
 def render_ndjson(report: dict, **_) -> str:
     return "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":"), default=str) + "\n" for e in events(report))
+
+
+def write(report: dict, fh, **_) -> None:
+    json.dump(events(report), fh, indent=2, ensure_ascii=False, default=str)
+    fh.write("\n")
+
+
+def write_ndjson(report: dict, fh, **_) -> None:
+    """One event built and written at a time."""
+    for f in sorted(report.get("findings", []), key=common.finding_sort_key):
+        fh.write(json.dumps(event(f, report), ensure_ascii=False, separators=(",", ":"), default=str) + "\n")

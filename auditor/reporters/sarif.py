@@ -21,7 +21,7 @@ from aliaudit import __version__
 from aliaudit.clauses import rule_clauses
 from aliaudit.rules import all_rules
 
-FORMATS = {"sarif": ("sarif", "render")}  # format -> (file extension, render function); see __init__.py
+FORMATS = {"sarif": ("sarif", "render", "write")}  # format -> (extension, render[, writer]); see __init__.py
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "0.0"}
@@ -126,3 +126,8 @@ def build(report: dict) -> dict:
 
 def render(report: dict, **_) -> str:
     return json.dumps(build(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def write(report: dict, fh, **_) -> None:
+    json.dump(build(report), fh, indent=2, ensure_ascii=False)
+    fh.write("\n")

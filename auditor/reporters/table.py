@@ -12,7 +12,7 @@ from rich.text import Text
 from . import summary as summaries
 from .common import LABELS, finding_sort_key, severity_rank, visible
 
-FORMATS = {"table": ("txt", "render")}  # format -> (file extension, render function); see __init__.py
+FORMATS = {"table": ("txt", "render")}  # format -> (extension, render[, writer]); see __init__.py
 
 STYLE = {
     "COMPLIANT": "green", "NON_COMPLIANT": "bold red", "INCOMPLETE": "yellow", "NOT_APPLICABLE": "dim",

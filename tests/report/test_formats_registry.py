@@ -118,3 +118,11 @@ def test_output_dir_writes_one_file_per_format_found(tmp_path):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1, result.output
     assert sorted(os.listdir(tmp_path)) == sorted(f"aliaudit-report.{e}" for e in reporters.EXTENSIONS.values())
+
+
+@pytest.mark.parametrize("name", sorted(reporters.STREAMS))
+def test_each_streamed_format_writes_what_it_renders(name, gaps_report):
+    fh = io.StringIO(newline="")
+    reporters.STREAMS[name](gaps_report, fh)
+    assert fh.getvalue() == reporters.FORMATS[name](gaps_report, color=False)
+    assert reporters.REGISTRY[name].writer
