@@ -40,7 +40,7 @@ def list_rules(fmt: str) -> None:
 
 @click.group("frameworks")
 def frameworks_group() -> None:
-    """The clause catalogues (hkia-gl8, hkia-gl14, hkia-gl20)."""
+    """The clause catalogues (hkia-gl8, hkia-gl14, hkia-gl20, cis-alibaba-2.0)."""
 
 
 @frameworks_group.command("show")
@@ -56,22 +56,46 @@ def show(name: str, fmt: str) -> None:
     except UsageError as exc:
         click.echo(f"aliaudit: error: {exc}", err=True)
         sys.exit(2)
-    rows = [{"clause": c["id"], "title": c["title"], "kind": c["kind"], "unverified": bool(c.get("unverified")),
-             "rules": list(c.get("rules", [])), "supporting_rules": list(c.get("supporting_rules", [])),
-             **({"manual_part": c["manual_part"]} if c.get("manual_part") else {})} for c in cat["clauses"]]
+    sections = {str(s["id"]): s["title"] for s in cat.get("sections", [])}
+    rows = [_row(c, sections) for c in cat["clauses"]]
     if fmt == "json":
-        click.echo(json.dumps({"framework": cat["framework"], "title": cat["title"], "note": cat.get("note"),
-                               "clauses": rows}, indent=2))
+        doc = {"framework": cat["framework"], "title": cat["title"], "note": cat.get("note"), "clauses": rows}
+        if sections:
+            doc["sections"] = [{"id": k, "title": v, "clauses": sum(r["section"] == k for r in rows)}
+                               for k, v in sections.items()]
+        click.echo(json.dumps(doc, indent=2))
         return
     click.echo(f"{cat['framework']}: {cat['title']}")
     if cat.get("note"):
         click.echo(" ".join(cat["note"].split()))
+    section = None
     for r in rows:
+        if r.get("section") is not None and r["section"] != section:
+            section = r["section"]
+            click.echo(f"\n== {section} {r['section_title']}")
         mark = " (unverified paraphrase)" if r["unverified"] else ""
-        click.echo(f"\n{r['clause']}  {r['title']}  [{r['kind']}]{mark}")
+        extra = f" (benchmark: level {r['level']}, {r['assessment']})" if "level" in r else ""
+        click.echo(f"\n{r['clause']}  {r['title']}  [{r['kind']}]{extra}{mark}")
         if r.get("manual_part"):
             click.echo(f"  manual: {r['manual_part']}")
+        if r.get("reason"):
+            click.echo(f"  manual: {r['reason']}")
         for rid in r["rules"]:
             click.echo(f"  - {rid}")
+        if r["supporting_rules"]:
+            click.echo(f"  supporting (not deciding): {', '.join(r['supporting_rules'])}")
         if r["kind"] == "manual" and not r["rules"]:
             click.echo("  - (attestation only)")
+
+
+def _row(c: dict, sections: dict) -> dict:
+    row = {"clause": c["id"], "title": c["title"], "kind": c["kind"], "unverified": bool(c.get("unverified")),
+           "rules": list(c.get("rules", [])), "supporting_rules": list(c.get("supporting_rules", []))}
+    if c.get("section") is not None:
+        row.update(section=str(c["section"]), section_title=sections.get(str(c["section"]), ""))
+    for key in ("level", "assessment", "level_disputed", "manual_part", "planned"):
+        if c.get(key) is not None:
+            row[key] = c[key]
+    if c.get("reason"):
+        row["reason"] = " ".join(str(c["reason"]).split())
+    return row

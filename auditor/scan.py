@@ -151,7 +151,7 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
         from . import attestations
 
         attestations.apply(clause_results, opts.attestations)
-    mapping = clauses.rule_clauses()
+    mapping = clauses.rule_clauses(clauses.for_report(opts.frameworks or None))
     for f in findings:
         f["clauses"] = mapping.get(f["rule"], [])
     errors = [e for a in collected["accounts"] for e in a.get("errors", [])]
