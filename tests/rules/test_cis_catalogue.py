@@ -145,3 +145,22 @@ def test_a_clause_marked_automated_without_rules_reads_manual_not_compliant():
     for entry in clauses.roll_up([cat], passing):
         assert entry["status"] == "MANUAL" and "no rule" in entry["reason"], entry
         assert entry["section"] == "1" and entry["section_title"] == "S"
+
+
+def test_a_cis_manual_control_can_be_attested(tmp_path, cis_compliant):
+    """Attestations name CIS controls too (the catalogue is known even when not reported by default)."""
+    import copy
+    import datetime as dt
+
+    from aliaudit import attestations
+
+    path = tmp_path / "att.yaml"
+    path.write_text('- clause: "cis-alibaba-2.0:3.4"\n  statement: Peering routes reviewed, only the app subnet routes.\n'
+                    '  evidence: "Network review NR-2026-11"\n  owner: Head of Infrastructure\n'
+                    '  date: 2026-11-01\n  expires: 2027-10-31\n')
+    entries = attestations.load(str(path), clauses.load_all(), today=dt.date(2026, 11, 27))
+    report = copy.deepcopy(cis_compliant)
+    attestations.apply(report["clauses"], entries)
+    by = {c["clause"]: c for c in report["clauses"]}
+    assert by["3.4"]["status"] == "ATTESTED"
+    assert by["3.5"]["status"] == "COMPLIANT" and "attestation" not in by["3.5"]
