@@ -61,9 +61,9 @@ def load_all() -> list[dict]:
 
 
 def for_report(names: list[str] | None = None) -> list[dict]:
-    """The catalogues whose clauses findings name: the default ones and those selected."""
-    chosen = set(names or []) | {c["framework"] for c in load()}  # unknown names are ignored here
-    return [c for c in _all() if c["framework"] in chosen]
+    """The catalogues a report covers (its `frameworks`, or the default ones); unknown names are ignored."""
+    known = [c for c in _all() if c["framework"] in set(names or [])]
+    return known or load()
 
 
 def rule_clauses(catalogues: list[dict] | None = None) -> dict[str, list[str]]:

@@ -91,3 +91,20 @@ def test_finding_formats_name_the_cis_controls(reports):
     ssh = [r for r in rows if r["rule"] == "ecs-sg-no-public-ssh" and r["status"] == "FAIL"]
     assert ssh and all({f"{CIS}:3.2", f"{CIS}:4.3"} <= set(r["clauses"].split(";")) for r in ssh)
     assert f'name="clause" value="{CIS}:4.3"' in (out / "aliaudit-report.junit.xml").read_text()
+
+
+def test_a_cis_control_can_be_scoped_and_listed():
+    proc = _cli("scan", "--fixture", fixture_path("hk-insurer-gaps.json"), "--clause", f"{CIS}:4.3", "--format", "json")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert [(c["framework"], c["clause"], c["section"]) for c in doc["clauses"]] == [(CIS, "4.3", "4")]
+    assert {f["rule"] for f in doc["findings"]} == {"ecs-sg-no-public-ssh"}
+    listed = _cli("rules", "list", "--framework", CIS, "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    rows = json.loads(listed.stdout)["rules"]
+    assert "ecs-sg-no-public-ssh" in {r["id"] for r in rows} and "alb-multi-zone" not in {r["id"] for r in rows}
+    assert all(ref.startswith(CIS + ":") for r in rows for ref in r["clauses"])
+    # a bare id resolves against the default (HKIA) catalogues first: 5.8 stays GL14's
+    bare = _cli("rules", "list", "--clause", "5.8", "--format", "json")
+    assert bare.returncode == 0, bare.stderr
+    assert json.loads(bare.stdout)["scope"]["clauses"] == ["hkia-gl14:5.8"]
