@@ -89,7 +89,7 @@ def _scan(status, fixture, regions, formats, outputs, output_dir, fail_on, confi
         if attestations_path:
             from . import attestations
 
-            opts.attestations = attestations.load(attestations_path, clauses.load())
+            opts.attestations = attestations.load(attestations_path, clauses.load_all())
         if plan_path:
             collected, source = gate.collect(list(regions))
             secrets: list[str] = []

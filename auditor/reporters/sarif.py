@@ -75,10 +75,10 @@ def _locations(f: dict, report: dict) -> list[dict]:
 
 
 def build(report: dict) -> dict:
-    from aliaudit.clauses import rule_clauses
+    from aliaudit.clauses import for_report, rule_clauses
     from aliaudit.rules import all_rules
 
-    mapping = rule_clauses()
+    mapping = rule_clauses(for_report(report.get("frameworks") or None))
     rules = all_rules()
     index = {r.id: i for i, r in enumerate(rules)}
     results = []
