@@ -5,7 +5,12 @@ NON_COMPLIANT; otherwise any ERROR gives INCOMPLETE; otherwise any PASS gives
 COMPLIANT; with nothing in scope it is NOT_APPLICABLE. A manual clause is MANUAL.
 WAIVED findings (FAILs accepted by a waiver) count like PASS for the status and show in counts.
 A hybrid clause is rolled up like an automated one, and reports that part of it
-still needs a person.
+still needs a person. A clause that is not manual but names no rule reads MANUAL, never
+NOT_APPLICABLE or COMPLIANT: nothing has checked it.
+
+A catalogue with `default: false` (the CIS benchmark) is reported only when named with
+--framework; the others make the default report. A catalogue may group its clauses in
+`sections`; the roll-up then gives each clause its `section` and `section_title`.
 """
 
 from __future__ import annotations
@@ -49,9 +54,10 @@ def frameworks() -> list[str]:
 
 
 def load(names: list[str] | None = None) -> list[dict]:
+    """The named catalogues, or with no names the default ones (every catalogue without `default: false`)."""
     cats = list(_all())
     if not names:
-        return cats
+        return [c for c in cats if c.get("default", True)]
     known = {c["framework"]: c for c in cats}
     out = []
     for name in names:
@@ -61,8 +67,19 @@ def load(names: list[str] | None = None) -> list[dict]:
     return out
 
 
+def load_all() -> list[dict]:
+    """Every catalogue, default or not (clause references in attestations, clause texts)."""
+    return list(_all())
+
+
+def for_report(names: list[str] | None = None) -> list[dict]:
+    """The catalogues a report covers (its `frameworks`, or the default ones); unknown names are ignored."""
+    known = [c for c in _all() if c["framework"] in set(names or [])]
+    return known or load()
+
+
 def rule_clauses(catalogues: list[dict] | None = None) -> dict[str, list[str]]:
-    """rule id -> ["hkia-gl8:5.1(b)", ...], from the catalogues."""
+    """rule id -> ["hkia-gl8:5.1(b)", ...], from the catalogues (all of them by default)."""
     out: dict[str, list[str]] = {}
     for cat in catalogues if catalogues is not None else _all():
         for clause in cat["clauses"]:
@@ -87,13 +104,15 @@ def roll_up(catalogues: list[dict], findings: list[dict]) -> list[dict]:
         by_rule.setdefault(f["rule"], Counter())[f["status"]] += 1
     out = []
     for cat in catalogues:
+        sections = {str(s["id"]): s["title"] for s in cat.get("sections", [])}
         for clause in cat["clauses"]:
             rules = list(clause.get("rules", []))
             counts: Counter = Counter()
             for rid in rules:
                 counts.update(by_rule.get(rid, Counter()))
             kind = clause["kind"]
-            status = MANUAL if kind == "manual" else status_of(counts)
+            unruled = kind != "manual" and not rules  # nothing checks it: never NOT_APPLICABLE or COMPLIANT
+            status = MANUAL if kind == "manual" or unruled else status_of(counts)
             entry = {
                 "framework": cat["framework"],
                 "clause": clause["id"],
@@ -103,8 +122,17 @@ def roll_up(catalogues: list[dict], findings: list[dict]) -> list[dict]:
                 "rules": rules,
                 "counts": {k: counts[k] for k in (PASS, FAIL, ERROR, NOT_APPLICABLE, WAIVED) if counts[k]},
             }
-            if kind == "manual":
-                entry["reason"] = "organisational clause: needs an attestation with evidence"
+            if clause.get("section") is not None:
+                entry["section"] = str(clause["section"])
+                entry["section_title"] = sections.get(str(clause["section"]), "")
+            for key in ("level", "assessment"):
+                if clause.get(key) is not None:
+                    entry[key] = clause[key]
+            if unruled:
+                entry["reason"] = "no rule answers this clause yet: it needs a person"
+            elif kind == "manual":
+                entry["reason"] = " ".join(str(clause.get("reason") or
+                                               "organisational clause: needs an attestation with evidence").split())
             elif kind == "hybrid":
                 entry["reason"] = "technical part checked; " + clause.get("manual_part", "the rest needs an attestation")
             if status == INCOMPLETE:

@@ -114,7 +114,7 @@ def explain_command(report_path, rule_id, resource, account, region, fmt):
 
 @click.group("frameworks")
 def frameworks_group() -> None:
-    """The clause catalogues (hkia-gl8, hkia-gl14, hkia-gl20)."""
+    """The clause catalogues (hkia-gl8, hkia-gl14, hkia-gl20, cis-alibaba-2.0)."""
 
 
 @frameworks_group.command("show")
@@ -135,24 +135,47 @@ def show(name: str, fmt: str) -> None:
         r = known.get(rid)
         return {"id": rid, "title": r.title if r else None, "severity": r.severity if r else None}
 
-    rows = [{"clause": c["id"], "title": c["title"], "kind": c["kind"], "unverified": bool(c.get("unverified")),
-             "rules": list(c.get("rules", [])), "supporting_rules": list(c.get("supporting_rules", [])),
-             "rule_details": [brief(rid) for rid in c.get("rules", [])],
-             **({"manual_part": c["manual_part"]} if c.get("manual_part") else {})} for c in cat["clauses"]]
+    sections = {str(s["id"]): s["title"] for s in cat.get("sections", [])}
+    rows = [{**_row(c, sections), "rule_details": [brief(rid) for rid in c.get("rules", [])]} for c in cat["clauses"]]
     if fmt == "json":
-        click.echo(json.dumps({"framework": cat["framework"], "title": cat["title"], "note": cat.get("note"),
-                               "clauses": rows}, indent=2))
+        doc = {"framework": cat["framework"], "title": cat["title"], "note": cat.get("note"), "clauses": rows}
+        if sections:
+            doc["sections"] = [{"id": k, "title": v, "clauses": sum(r["section"] == k for r in rows)}
+                               for k, v in sections.items()]
+        click.echo(json.dumps(doc, indent=2))
         return
     click.echo(f"{cat['framework']}: {cat['title']}")
     if cat.get("note"):
         click.echo(" ".join(cat["note"].split()))
     width = max((len(r["id"]) for row in rows for r in row["rule_details"]), default=0)
+    section = None
     for r in rows:
+        if r.get("section") is not None and r["section"] != section:
+            section = r["section"]
+            click.echo(f"\n== {section} {r['section_title']}")
         mark = " (unverified paraphrase)" if r["unverified"] else ""
-        click.echo(f"\n{r['clause']}  {r['title']}  [{r['kind']}]{mark}")
+        extra = f" (benchmark: level {r['level']}, {r['assessment']})" if "level" in r else ""
+        click.echo(f"\n{r['clause']}  {r['title']}  [{r['kind']}]{extra}{mark}")
         if r.get("manual_part"):
             click.echo(f"  manual: {r['manual_part']}")
+        if r.get("reason"):
+            click.echo(f"  manual: {r['reason']}")
         for rule in r["rule_details"]:
             click.echo(f"  - {rule['id'].ljust(width)}  {(rule['severity'] or '?').ljust(8)}  {rule['title'] or ''}")
+        if r["supporting_rules"]:
+            click.echo(f"  supporting (not deciding): {', '.join(r['supporting_rules'])}")
         if r["kind"] == "manual" and not r["rules"]:
             click.echo("  - (attestation only)")
+
+
+def _row(c: dict, sections: dict) -> dict:
+    row = {"clause": c["id"], "title": c["title"], "kind": c["kind"], "unverified": bool(c.get("unverified")),
+           "rules": list(c.get("rules", [])), "supporting_rules": list(c.get("supporting_rules", []))}
+    if c.get("section") is not None:
+        row.update(section=str(c["section"]), section_title=sections.get(str(c["section"]), ""))
+    for key in ("level", "assessment", "level_disputed", "manual_part", "planned"):
+        if c.get(key) is not None:
+            row[key] = c[key]
+    if c.get("reason"):
+        row["reason"] = " ".join(str(c["reason"]).split())
+    return row

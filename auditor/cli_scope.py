@@ -14,7 +14,7 @@ def _upper(ctx, param, value):
 SCAN_OPTIONS = [
     click.option("--framework", "frameworks", multiple=True, metavar="NAME",
                  help="Only this framework's clauses and the rules they use (repeatable): hkia-gl8, hkia-gl14, "
-                      "hkia-gl20. Default: all."),
+                      "hkia-gl20, cis-alibaba-2.0. Default: the three HKIA guidelines."),
     click.option("--clause", "clause_ids", multiple=True, metavar="CLAUSE",
                  help="Only this clause and the rules it uses (repeatable), e.g. hkia-gl14:5.14."),
     click.option("--severity", type=click.Choice(SEVERITIES), default=None,

@@ -29,7 +29,7 @@ def find_rule(rule_id: str):
 def clause_titles() -> dict[str, str]:
     from . import clauses
 
-    return {f"{c['framework']}:{cl['id']}": cl["title"] for c in clauses.load() for cl in c["clauses"]}
+    return {f"{c['framework']}:{cl['id']}": cl["title"] for c in clauses.load_all() for cl in c["clauses"]}
 
 
 @lru_cache(maxsize=1)

@@ -204,7 +204,7 @@ def scan_label(generated_at: str | None, digest: str | None) -> str:
 
 @lru_cache(maxsize=1)
 def _catalogue_positions() -> dict[str, int]:
-    keys = [f"{c['framework']}:{cl['id']}" for c in clauses.load() for cl in c["clauses"]]
+    keys = [f"{c['framework']}:{cl['id']}" for c in clauses.load_all() for cl in c["clauses"]]
     return {k: i for i, k in enumerate(keys)}
 
 

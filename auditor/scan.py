@@ -87,7 +87,7 @@ def read_inputs(request: Request) -> Inputs:
     if opts.frameworks:
         clauses.load(list(opts.frameworks))  # an unknown framework is exit 2 now, not after collecting
     if request.attestations_path:
-        opts = dataclasses.replace(opts, attestations=attesting.load(request.attestations_path, clauses.load()))
+        opts = dataclasses.replace(opts, attestations=attesting.load(request.attestations_path, clauses.load_all()))
     return Inputs(opts, plan_doc, waivers, baseline)
 
 

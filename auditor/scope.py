@@ -39,7 +39,8 @@ class Scope:
         """Check every value against the catalogues and the rules; a bad one is a UsageError."""
         cats = catalogue.load(list(frameworks) or None)  # raises on an unknown framework
         ids = _clause_ids(catalogue.load())
-        resolved = tuple(_resolve_clause(c, ids) for c in clauses)
+        every_id = _clause_ids(catalogue.load_all())  # an opt-in catalogue's clause (CIS) named with --clause
+        resolved = tuple(_resolve_clause(c, ids, every_id) for c in clauses)
         if frameworks and resolved:
             outside = [c for c in resolved if c.split(":", 1)[0] not in frameworks]
             if outside:
@@ -71,7 +72,7 @@ class Scope:
     def catalogues(self, rules) -> list[dict]:
         """The catalogues in scope; with --clause, or a rule-level filter, only the clauses it keeps.
         `rules`: every rule (aliaudit.rules.all_rules())."""
-        cats = catalogue.load(list(self.frameworks) or None)
+        cats = self._catalogues()
         if not self.clauses and not self.narrows_rules:
             return cats
         wanted = {r.id for r in self.select_rules(rules, cats)}
@@ -93,12 +94,18 @@ class Scope:
         """The rules evaluated under this scope, in the order given."""
         rules = list(rules)
         if self.frameworks or self.clauses:
-            cats = cats if cats is not None else catalogue.load(list(self.frameworks) or None)
+            cats = cats if cats is not None else self._catalogues()
             used = {rid for cat in cats for cl in cat["clauses"]
                     if not self.clauses or f"{cat['framework']}:{cl['id']}" in self.clauses
                     for rid in cl.get("rules", [])}
             rules = [r for r in rules if r.id in used]
         return [r for r in rules if self.keeps_rule(r)]
+
+    def _catalogues(self) -> list[dict]:
+        """The frameworks named; with only --clause, the default ones and those of the clauses named."""
+        if not self.frameworks and self.clauses:
+            return _named(self.clauses)
+        return catalogue.load(list(self.frameworks) or None)
 
     def keeps_rule(self, rule) -> bool:
         """The rule-level filters only (severity, product, rule, exclude-rule)."""
@@ -128,10 +135,17 @@ def _clause_ids(cats: list[dict]) -> list[str]:
     return [f"{c['framework']}:{cl['id']}" for c in cats for cl in c["clauses"]]
 
 
-def _resolve_clause(text: str, ids: list[str]) -> str:
-    """"hkia-gl14:5.14", or a bare "5.14" when exactly one framework has it."""
+def _named(clause_ids) -> list[dict]:
+    """The default catalogues and every catalogue one of these clauses ("framework:id") is in."""
+    chosen = {c["framework"] for c in catalogue.load()} | {c.split(":", 1)[0] for c in clause_ids}
+    return [c for c in catalogue.load_all() if c["framework"] in chosen]
+
+
+def _resolve_clause(text: str, ids: list[str], every_id: list[str] = ()) -> str:
+    """"hkia-gl14:5.14", or a bare "5.14" when exactly one default framework has it; a clause of an opt-in
+    catalogue (cis-alibaba-2.0:4.3) only with its framework."""
     text = text.strip()
-    if text in ids:
+    if text in ids or text in every_id:
         return text
     matches = [i for i in ids if i.split(":", 1)[1] == text]
     if len(matches) == 1:
@@ -149,7 +163,8 @@ def of_report(report: dict) -> dict:
     if isinstance(report.get("scope"), dict):
         return {**ALL.record(), **report["scope"]}
     frameworks = list(report.get("frameworks") or [])
-    return {**ALL.record(), "frameworks": [] if sorted(frameworks) == sorted(catalogue.frameworks()) else frameworks}
+    default = [c["framework"] for c in catalogue.load()]
+    return {**ALL.record(), "frameworks": [] if sorted(frameworks) == sorted(default) else frameworks}
 
 
 def mismatch(old: dict, new: dict, what: str = "the baseline") -> str | None:

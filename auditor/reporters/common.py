@@ -19,7 +19,8 @@ LABELS = {
     "COMPLIANT": "Compliant", "NON_COMPLIANT": "Non-compliant", "INCOMPLETE": "Incomplete", "MANUAL": "Manual",
     "ATTESTED": "Attested",
 }
-FRAMEWORK_NAMES = {"hkia-gl8": "HKIA GL8", "hkia-gl14": "HKIA GL14", "hkia-gl20": "HKIA GL20"}
+FRAMEWORK_NAMES = {"hkia-gl8": "HKIA GL8", "hkia-gl14": "HKIA GL14", "hkia-gl20": "HKIA GL20",
+                   "cis-alibaba-2.0": "CIS Alibaba 2.0"}
 
 # C0 and C1 control characters (ANSI escapes start with ESC), except tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -38,6 +39,23 @@ def one_line(value) -> str:
 def clause_key(clause: dict) -> str:
     """The clause reference used in findings and attestations: 'hkia-gl8:5.1(b)'."""
     return f"{clause['framework']}:{clause['clause']}"
+
+
+def section_heading(clause: dict) -> str | None:
+    """'2 Logging and Monitoring' for a clause of a catalogue with sections (CIS), else None."""
+    if clause.get("section") is None:
+        return None
+    return one_line(f"{clause['section']} {clause.get('section_title') or ''}")
+
+
+def new_sections(clauses: list[dict]):
+    """(heading or None, clause) per clause; the heading only where a framework's section starts."""
+    last = None
+    for c in clauses:
+        heading = section_heading(c)
+        key = (c.get("framework"), c.get("section"))
+        yield (heading if heading and key != last else None), c
+        last = key
 
 
 def framework_name(framework: str) -> str:

@@ -57,7 +57,7 @@ def _anchor(key: str) -> str:
 def _catalogue_info() -> tuple[dict, dict]:
     """Framework titles and clause texts from the installed catalogues (package data)."""
     titles, texts = {}, {}
-    for cat in clauses.load():
+    for cat in clauses.load_all():
         titles[cat["framework"]] = cat.get("title", cat["framework"])
         for c in cat["clauses"]:
             texts[f"{cat['framework']}:{c['id']}"] = {"text": c.get("text", ""), "unverified": c.get("unverified", False)}
@@ -172,9 +172,9 @@ def context(report: dict) -> dict:
     registry = _rule_info()
     by_clause = common.findings_by_clause(report)
     clauses = []
-    for c in report.get("clauses", []):
+    for heading, c in common.new_sections(report.get("clauses", [])):
         key = common.clause_key(c)
-        clauses.append({**c, "key": key, "anchor": _anchor(key), "text": texts.get(key, {}).get("text", ""),
+        clauses.append({**c, "key": key, "section_heading": heading, "anchor": _anchor(key), "text": texts.get(key, {}).get("text", ""),
                         "unverified": texts.get(key, {}).get("unverified", False),
                         "waived": sum(1 for f in by_clause.get(key, []) if f["status"] == "WAIVED")})
     frameworks = []

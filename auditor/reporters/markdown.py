@@ -123,7 +123,9 @@ def render(report: dict, *, limit: int = LIMIT, **_) -> str:
             + [f"attestation for {md(a.get('clause'))} (expired {md(a.get('expires'))})" for a in expired_att])]
     head += ["", f"<details><summary>Status per clause ({len(clauses)})</summary>", "",
              "| Framework | Clause | Status | Pass · Fail · Error · Waived |", "|---|---|---|---|"]
-    for c in clauses:
+    for heading, c in common.new_sections(clauses):
+        if heading:  # a catalogue with sections (CIS): a heading row where each section starts
+            head.append(f"| {md(common.framework_name(c['framework']))} | **{md(heading)}** | | |")
         n = c.get("counts", {})
         head.append(f"| {md(common.framework_name(c['framework']))} | {md(c['clause'])} {md(c.get('title', ''), 80)} | "
                     f"{_status(c['status'])} | {n.get('PASS', 0)} · {n.get('FAIL', 0)} · {n.get('ERROR', 0)} · "

@@ -18,7 +18,7 @@ import hashlib
 import json
 
 from aliaudit import __version__
-from aliaudit.clauses import rule_clauses
+from aliaudit.clauses import for_report, rule_clauses
 from aliaudit.rules import all_rules
 
 FORMATS = {"sarif": ("sarif", "render", "write")}  # format -> (extension, render[, writer]); see __init__.py
@@ -79,7 +79,7 @@ def _locations(f: dict, report: dict) -> list[dict]:
 
 
 def build(report: dict) -> dict:
-    mapping = rule_clauses()
+    mapping = rule_clauses(for_report(report.get("frameworks") or None))
     rules = all_rules()
     index = {r.id: i for i, r in enumerate(rules)}
     results = []

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import summary as summaries
-from .common import LABELS, finding_sort_key, severity_rank, visible
+from .common import LABELS, finding_sort_key, new_sections, severity_rank, visible
 
 FORMATS = {"table": ("txt", "render")}  # format -> (extension, render[, writer]); see __init__.py
 
@@ -37,7 +37,9 @@ def render(report: dict, *, color: bool = False, width: int = 140) -> str:
     clauses = Table(title="Status per clause", show_lines=False)
     for col in ("Framework", "Clause", "Title", "Status", "Pass", "Fail", "Error", "Waived"):
         clauses.add_column(col, no_wrap=col in ("Clause", "Status"))
-    for c in report["clauses"]:
+    for heading, c in new_sections(report["clauses"]):
+        if heading:  # a catalogue with sections (CIS): one heading row where each section starts
+            clauses.add_row(_plain(c["framework"]), Text(""), Text(visible(heading), style="bold"))
         counts = c.get("counts", {})
         clauses.add_row(_plain(c["framework"]), _plain(c["clause"]), _plain(c["title"]),
                         Text(c["status"], style=STYLE.get(c["status"], "")),

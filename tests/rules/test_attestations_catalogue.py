@@ -92,7 +92,7 @@ def test_rules_list_json_counts_and_clauses_exist():
     proc = _cli("rules", "list", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
-    known = {f"{c['framework']}:{cl['id']}" for c in clauses.load() for cl in c["clauses"]}
+    known = {f"{c['framework']}:{cl['id']}" for c in clauses.load_all() for cl in c["clauses"]}
     assert doc["count"] == len(doc["rules"]) == EXPECTED_RULES
     for r in doc["rules"]:
         assert set(r) >= {"id", "title", "product", "severity", "clauses"}

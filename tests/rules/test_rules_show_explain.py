@@ -32,7 +32,7 @@ def test_rules_show_gives_the_card_with_clause_titles_and_evidence_examples():
     rule = RULES["ecs-disk-encrypted"]
     assert (card["title"], card["severity"], card["product"]) == (rule.title, rule.severity, rule.product)
     assert card["api"] == list(rule.needs) and card["rationale"]
-    titles = {f"{c['framework']}:{cl['id']}": cl["title"] for c in clauses.load() for cl in c["clauses"]}
+    titles = {f"{c['framework']}:{cl['id']}": cl["title"] for c in clauses.load_all() for cl in c["clauses"]}
     assert card["clauses"] and all(c["title"] == titles[c["clause"]] for c in card["clauses"])
     assert "DescribeDisks.Encrypted" in card["evidence_fields"]
     assert set(card["remediation"]) >= {"console", "cli", "terraform"}
