@@ -248,8 +248,10 @@ def sdk_errors() -> tuple[type[BaseException], ...]:
            MalformedResponse, FailedInBody, json.JSONDecodeError, ElementTree.ParseError)
     # OSS errors only once the OSS SDK is loaded (by Clients.oss): before that, no call can have raised one,
     # and loading it costs a third of a second of start-up.
-    oss_errors = sys.modules.get("alibabacloud_oss_v2.exceptions")
-    return out + (oss_errors.BaseError,) if oss_errors is not None else out
+    # Another thread may be importing it right now (a partially initialised module, BaseError not defined
+    # yet): then no call can have raised one either.
+    base = getattr(sys.modules.get("alibabacloud_oss_v2.exceptions"), "BaseError", None)
+    return out + (base,) if base is not None else out
 
 
 def describe_error(exc: BaseException) -> dict:

@@ -21,6 +21,8 @@ from aliaudit import __version__
 from aliaudit.clauses import for_report, rule_clauses
 from aliaudit.rules import all_rules
 
+from ..remediation import generic_all
+
 FORMATS = {"sarif": ("sarif", "render", "write")}  # format -> (extension, render[, writer]); see __init__.py
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -42,8 +44,6 @@ def arn(f: dict) -> str:
 
 
 def _rule_descriptor(rule, clauses: list[str]) -> dict:
-    from ..remediation import generic_all
-
     rem = generic_all(rule.remediation)
     steps = [f"Console: {rem['console']}"] + [f"{k.upper() if k == 'cli' else k.title()}: {rem[k]}"
                                                 for k in ("cli", "terraform") if rem.get(k)]
