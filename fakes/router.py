@@ -97,7 +97,7 @@ class Router:
             principal = auth.authenticate_rpc(self.state, req)
             region = (req.query.get("RegionId") or host_region or req.headers.get("x-acs-region-id")
                       or self.default_region)
-            call = Call(self.state, principal, module.PRODUCT, action, region, req.query, req)
+            call = Call(self.state, principal, module.PRODUCT, action, region, req.query, req, fault)
             self._unavailable(call)
             # DryRun=true checks the permission and answers DryRunOperation (ECS; tests/documented/NOTES.md),
             # so a refusal is never silent then.

@@ -26,7 +26,7 @@ SPEC = Product("ecs", lists=(
     ListCall("DescribeSecurityGroups", items="SecurityGroups.SecurityGroup", id="SecurityGroupId",
              into="security_groups", paging=NextToken(max_size=100), require=("SecurityGroupId", "VpcId")),
     ListCall("DescribeSecurityGroupAttribute", scope="resource", per="SecurityGroupId",
-             items="Permissions.Permission", id=None, into="permissions", paging=NextToken(max_size=1000),
+             items="Permissions.Permission", id="SecurityGroupRuleId", into="permissions", paging=NextToken(max_size=1000),
              require=("Direction", "Policy", "IpProtocol", "PortRange", "SourceCidrIp", "NicType")),
 ))
 PRODUCT = SPEC.name
