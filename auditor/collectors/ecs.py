@@ -37,7 +37,6 @@ def collect_account(col: Collection) -> None:
     if col.described_regions is not None:  # region discovery asked already: never twice per account
         col.section(None, "ecs")["regions"] = col.described_regions
         return
-    m = sdk.models("ecs")
     region = col.regions[0] if col.regions else "cn-hongkong"
     got = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeRegions"), None, {"accept_language": "en-US"},
                          client_region=region)

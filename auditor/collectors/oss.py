@@ -90,18 +90,9 @@ def collect_account(col: Collection) -> None:
 def _list(client, oss, spec: ListCall, marker: str | None) -> dict:
     """One ListBuckets page as the XML says it (read before oss-v2's model, which would turn a missing
     Buckets element into no buckets), checked against the spec."""
-    from xml.etree import ElementTree
-
     op = oss.serde.serialize_input(oss.ListBucketsRequest(max_keys=spec.page_size, marker=marker or None),
                                    oss.OperationInput(op_name="ListBuckets", method="GET"))
-    out = client.invoke_operation(op)
-    raw = out.http_response.content if out.http_response is not None else b""
-    try:
-        root = ElementTree.fromstring(raw)
-    except ElementTree.ParseError as exc:
-        raise sdk.MalformedResponse(f"ListBuckets response is not XML: {exc}") from None
-    if _local(root.tag) != "ListAllMyBucketsResult":
-        raise sdk.MalformedResponse("response has no ListAllMyBucketsResult")
+    root = _xml_root(client, op, "ListAllMyBucketsResult")
     body = xml_dict(root, lists=("Bucket",))
     if not isinstance(body.get("Owner"), dict):
         raise sdk.MalformedResponse("ListBuckets response has no ListAllMyBucketsResult/Owner")
@@ -189,22 +180,28 @@ def _logging(client, oss, name: str) -> dict:
     """GetBucketLogging, parsed here: the documented response carries an XML namespace
     (xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com") that oss-v2's parser does not match, so its
     model comes back empty for a bucket that does log; that would be a false "not logging"."""
-    from xml.etree import ElementTree
-
-    out = client.invoke_operation(oss.OperationInput(op_name="GetBucketLogging", method="GET", bucket=name,
-                                                     parameters={"logging": ""}))
-    body = out.http_response.content if out.http_response is not None else b""
-    try:
-        root = ElementTree.fromstring(body)
-    except ElementTree.ParseError as exc:
-        raise sdk.MalformedResponse(f"GetBucketLogging response is not XML: {exc}") from None
-    if _local(root.tag) != "BucketLoggingStatus":
-        raise sdk.MalformedResponse("response has no BucketLoggingStatus")
+    root = _xml_root(client, oss.OperationInput(op_name="GetBucketLogging", method="GET", bucket=name,
+                                                parameters={"logging": ""}), "BucketLoggingStatus")
     doc: dict = {}
     for section in root:
         if _local(section.tag) == "LoggingEnabled":
             doc["LoggingEnabled"] = {_local(e.tag): (e.text or "").strip() for e in section}
     return doc
+
+
+def _xml_root(client, op, root_tag: str):
+    """Run an oss-v2 operation and parse its raw XML body; MalformedResponse unless the root is root_tag."""
+    from xml.etree import ElementTree
+
+    out = client.invoke_operation(op)
+    body = out.http_response.content if out.http_response is not None else b""
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as exc:
+        raise sdk.MalformedResponse(f"{op.op_name} response is not XML: {exc}") from None
+    if _local(root.tag) != root_tag:
+        raise sdk.MalformedResponse(f"response has no {root_tag}")
+    return root
 
 
 def _versioning(result: Any) -> Any:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .. import sdk
-from .spec import ListCall, Marker, NextToken, PageNumber
+from .spec import Detail, ListCall, Marker, NextToken, PageNumber
 
 CODES = ("ShortPage", "CountMismatch", "RepeatedToken", "TooManyPages", "DuplicateItem")
 
@@ -310,3 +310,19 @@ def list_rpc(col, product: str, spec: ListCall, region: str | None, params: dict
                        check=lambda raw: check_page(spec, raw))
 
     return run(col, product, spec, region, fetch, resource=resource, record=record)
+
+
+def detail_rpc(col, product: str, spec: Detail, region: str | None, item: dict, params: dict, *,
+               client_region: str | None = None) -> dict | None:
+    """Run a per-resource Detail spec for one item: the response body goes to item[spec.into], a documented
+    "not configured" answer (spec.absent) stores None, a failed call leaves the key absent (it is recorded)."""
+    from .base import ABSENT
+
+    request = getattr(sdk.models(product), f"{spec.action}Request")(**params)
+    body = col.rpc(product, spec.action, region, request, resource=str(item[spec.per]), require=spec.require,
+                   absent=spec.absent, client_region=client_region)
+    if body is ABSENT:
+        item[spec.into] = None
+    elif body is not None:
+        item[spec.into] = body
+    return body

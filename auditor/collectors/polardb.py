@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .. import sdk
 from . import pager
 from .base import Collection
 from .cost import Cost, pages, region_section
@@ -28,20 +27,16 @@ PAGE_SIZE = SPEC.list("DescribeDBClusters").page_size
 
 
 def collect_region(col: Collection, region: str) -> None:
-    m = sdk.models("polardb")
     out = col.section(region, "polardb")
     clusters = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeDBClusters"), region, {"region_id": region}).items
-    col.map(lambda cluster: _details(col, m, region, cluster), clusters)
+    col.map(lambda cluster: _details(col, region, cluster), clusters)
     out["clusters"] = clusters
 
 
-def _details(col: Collection, m, region: str, cluster: dict) -> None:
+def _details(col: Collection, region: str, cluster: dict) -> None:
     cid = cluster["DBClusterId"]
     for detail in SPEC.details:
-        body = col.rpc(PRODUCT, detail.action, region, getattr(m, f"{detail.action}Request")(dbcluster_id=cid),
-                       resource=cid, require=detail.require)
-        if body is not None:
-            cluster[detail.into] = body
+        pager.detail_rpc(col, PRODUCT, detail, region, cluster, {"dbcluster_id": cid})
     for spec in SPEC.lists[1:]:
         got = pager.list_rpc(col, PRODUCT, spec, region, {"dbcluster_id": cid}, resource=cid)
         if got.complete:

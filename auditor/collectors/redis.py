@@ -40,11 +40,8 @@ def _details(col: Collection, m, region: str, inst: dict) -> None:
                    resource=iid, require="Instances.DBInstanceAttribute[]")
     if body is not None and body["Instances"]["DBInstanceAttribute"]:
         inst["attribute"] = body["Instances"]["DBInstanceAttribute"][0]
-    for detail in (SPEC.call("DescribeInstanceSSL"), SPEC.call("DescribeBackupPolicy")):
-        body = col.rpc(PRODUCT, detail.action, region, getattr(m, f"{detail.action}Request")(instance_id=iid),
-                       resource=iid, require=detail.require)
-        if body is not None:
-            inst[detail.into] = body
+    for action in ("DescribeInstanceSSL", "DescribeBackupPolicy"):
+        pager.detail_rpc(col, PRODUCT, SPEC.call(action), region, inst, {"instance_id": iid})
     got = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeSecurityIps"), region, {"instance_id": iid}, resource=iid)
     if got.complete:
         inst["security_ips"] = got.body
