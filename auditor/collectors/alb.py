@@ -12,17 +12,18 @@ from .base import Collection
 from .cost import Cost, pages, region_section
 from .spec import Detail, ListCall, NextToken, Product
 
-# Every ALB list: MaxResults 1-100, NextToken, TotalCount (tests/documented/NOTES-issue4.md).
+# Every ALB list: MaxResults 1-100 with NextToken (tests/documented/NOTES-issue4.md). Their TotalCount is
+# documented only as "the number of entries returned" (SDK model), not as the whole list's: it is not used.
 SPEC = Product("alb", lists=(
     ListCall("ListLoadBalancers", items="LoadBalancers", id="LoadBalancerId", into="load_balancers",
-             paging=NextToken(max_size=100, total="TotalCount"), require=("LoadBalancerId", "AddressType")),
+             paging=NextToken(max_size=100), require=("LoadBalancerId", "AddressType")),
     ListCall("ListListeners", scope="resource", per="LoadBalancerId", items="Listeners", id="ListenerId",
-             into="listeners", paging=NextToken(max_size=100, total="TotalCount"),
+             into="listeners", paging=NextToken(max_size=100),
              require=("ListenerId", "ListenerProtocol", "SecurityPolicyId")),
     ListCall("ListRules", scope="resource", per="LoadBalancerId", items="Rules", id="RuleId", into="rules",
-             paging=NextToken(max_size=100, total="TotalCount"), require=("ListenerId", "RuleActions")),
+             paging=NextToken(max_size=100), require=("ListenerId", "RuleActions")),
     ListCall("ListSecurityPolicies", items="SecurityPolicies", id="SecurityPolicyId", into="security_policies",
-             paging=NextToken(max_size=100, total="TotalCount"), require=("TLSVersions",)),
+             paging=NextToken(max_size=100), require=("TLSVersions",)),
 ), details=(
     Detail("GetLoadBalancerAttribute", per="LoadBalancerId", into="attribute", require="ZoneMappings[]"),
 ))

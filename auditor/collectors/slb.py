@@ -9,14 +9,15 @@ from .cost import Cost, pages, region_section
 from .spec import ListCall, NextToken, PageNumber, Product
 
 # DescribeLoadBalancers: PageSize 1-100, TotalCount. DescribeLoadBalancerListeners: at most 10 LoadBalancerId,
-# MaxResults 1-100, NextToken, TotalCount (tests/documented/NOTES.md). A listener has no id of its own:
-# (balancer, port, protocol) names it.
+# MaxResults 1-100 with NextToken (tests/documented/NOTES.md); its TotalCount is documented as "the total
+# number of entries returned", not clearly the whole list's, so it is not used. A listener has no id of
+# its own: (balancer, port, protocol) names it.
 SPEC = Product("slb", lists=(
     ListCall("DescribeLoadBalancers", items="LoadBalancers.LoadBalancer", id="LoadBalancerId", into="load_balancers",
              paging=PageNumber(max_size=100, total="TotalCount"), require=("LoadBalancerId", "AddressType")),
     ListCall("DescribeLoadBalancerListeners", scope="batch", per="LoadBalancerId", batch=10, items="Listeners",
              id=("LoadBalancerId", "ListenerPort", "ListenerProtocol"), into="listeners",
-             paging=NextToken(max_size=100, total="TotalCount"), require=("ListenerPort", "ListenerProtocol")),
+             paging=NextToken(max_size=100), require=("ListenerPort", "ListenerProtocol")),
 ))
 PRODUCT = SPEC.name
 CALLS = SPEC.actions

@@ -385,7 +385,8 @@ def test_sts_fault_through_the_cli_is_one_line_and_exit_3(tmp_path):
 
 
 @pytest.mark.parametrize("call,fault", [("ecs:DescribeDisks", "timeout"), ("ecs:DescribeInstances", "denied"),
-                                        ("oss:GetBucketPolicy", "denied")])
+                                        ("oss:GetBucketPolicy", "denied"), ("ecs:DescribeDisks", "repeat_token"),
+                                        ("ram:ListUsers", "short_page"), ("oss:ListBuckets", "missing_field")])
 def test_faults_end_to_end_through_the_cli(tmp_path, call, fault):
     code, report, stderr = cli_scan(tmp_path, _faults(call, fault), _deny(call) if fault == "denied" else None)
     assert code == 3, stderr

@@ -56,6 +56,29 @@ def test_each_fault_kind_becomes_a_recorded_error(kind, product, action):
     assert statuses(account, f"{product}:{action}") == {"ERROR"}
 
 
+def test_list_faults_from_the_pytest_plugin(alicloud_fake):
+    """The alicloud_fake fixture takes the list faults like any other; the pager turns them into errors."""
+    alicloud_fake.load(DOC)
+    alicloud_fake.set_faults({"faults": [{"product": "ecs", "action": "DescribeDisks", "kind": "short_page"},
+                                         {"product": "kms", "action": "ListKeys", "kind": "wrong_type",
+                                          "path": "Keys.Key", "field": "KeyId"}]})
+    account = collect_account(Clients(StaticKey(*account_key(ACCOUNT))), ACCOUNT, ["cn-hongkong"], workers=2,
+                              retry=NO_SLEEP)
+    assert {(e["action"], e["code"]) for e in account["errors"]} == {("DescribeDisks", "ShortPage"),
+                                                                     ("ListKeys", "MalformedResponse")}
+    assert statuses(account, "ecs:DescribeDisks") == {"ERROR"}
+
+
+@pytest.mark.parametrize("rule,problem", [
+    ({"kind": "short_page", "field": "KeyId"}, "field is a non-empty string"),
+    ({"kind": "missing_field", "path": ""}, "path is a non-empty string"),
+    ({"kind": "null_field", "field": 3}, "field is a non-empty string"),
+])
+def test_list_fault_keys_are_checked(rule, problem):
+    with pytest.raises(FaultSpecError, match=problem):
+        Faults({"faults": [rule]})
+
+
 def test_retryable_faults_are_retried_before_they_are_recorded():
     account = collect({"faults": [{"product": "ecs", "action": "DescribeDisks", "kind": "throttle"}]})
     assert account["errors"][0]["message"].endswith(f"(after {NO_SLEEP.attempts} attempts)")
