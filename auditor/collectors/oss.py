@@ -21,7 +21,8 @@ from .spec import Detail, ListCall, Marker, Product
 # when every bucket fits in one page (tests/documented/NOTES.md). Each sub-resource is one call per bucket.
 SPEC = Product("oss", regional=True, lists=(
     ListCall("ListBuckets", scope="account", items="Buckets.Bucket", id="Name", into="buckets",
-             paging=Marker(max_size=1000, size_param="max-keys", marker_param="marker", marker_field="NextMarker"),
+             paging=Marker(max_size=1000, size_param="max-keys", marker_param="marker", marker_field="NextMarker",
+                          truncated_optional=True),
              require=("Name", "Region", "Location")),
 ), details=(
     Detail("GetBucketInfo", per="Name", into="info", require="Bucket"),

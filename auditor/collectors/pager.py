@@ -120,7 +120,7 @@ def check_page(spec: ListCall, body: Any) -> None:
             raise sdk.MalformedResponse(f"{paging.token_field} is {_kind(token)}, not a string")
     elif isinstance(paging, Marker):
         truncated = body.get(paging.truncated)
-        if not isinstance(truncated, bool) and not (truncated is None and paging.marker_field == "NextMarker"):
+        if not isinstance(truncated, bool) and not (truncated is None and paging.truncated_optional):
             raise sdk.MalformedResponse(f"{paging.truncated} is {_kind(truncated)}, not true or false")
         marker = body.get(paging.marker_field)
         if truncated and (not isinstance(marker, str) or not marker):
@@ -191,9 +191,9 @@ def run(col, product: str, spec: ListCall, region: str | None, fetch: Callable[[
             col.record_error(product, spec.action, region, resource,
                              {"code": exc.code, "message": exc.message, "http_status": None, "request_id": None,
                               "items": len(state.items), "total": state.total, "pages": exc.page}, exc.page)
-        state.record_duplicates(col, product, region, resource)
+        if record:
+            state.record_duplicates(col, product, region, resource)
         return Listing(state.items, False, body)
-    state.record_duplicates(col, product, region, resource)
     return Listing(state.items, True, body)
 
 

@@ -16,7 +16,7 @@ written from the documentation, not from these specs, so the fake still tests th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Union
 
 # Scopes: one call for the account, one per region, one per resource, or one per batch of resource ids.
@@ -57,7 +57,7 @@ class Marker:
     marker_param: str = "marker"
     marker_field: str = "Marker"
     truncated: str = "IsTruncated"
-    total: str | None = None
+    truncated_optional: bool = False  # OSS leaves IsTruncated out when every item fits in one page
     style = "marker"
 
 
@@ -140,7 +140,6 @@ class Product:
     details: tuple[Detail, ...] = ()
     ram_code: str | None = None
     regional: bool = True  # False: account-level sections only (RAM, IMS)
-    notes: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
         actions = [c.action for c in self.calls]

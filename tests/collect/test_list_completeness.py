@@ -166,3 +166,42 @@ def test_list_specs_carry_the_documented_maximum_page_sizes():
     assert sizes["hbr:DescribeBackupPlans"] == 99 and sizes["oss:ListBuckets"] == 1000
     assert sizes["ecs:DescribeSecurityGroupAttribute"] == 1000 and sizes["alb:ListRules"] == 100
     assert "actiontrail:DescribeTrails" not in sizes  # documented without paging
+
+
+def documented_lists():
+    import os
+
+    from aliaudit.collectors import list_calls
+    from conftest import DOCUMENTED
+
+    out = []
+    for call, spec in sorted(list_calls().items()):
+        product, action = call.split(":")
+        for ext in ("json", "xml"):
+            path = os.path.join(DOCUMENTED, product, f"{action}.{ext}")
+            if os.path.exists(path):
+                out.append(pytest.param(spec, path, id=call))
+    return out
+
+
+@pytest.mark.parametrize("spec,path", documented_lists())
+def test_each_list_spec_reads_its_documented_response(spec, path):
+    """The spec's items path, item id and paging fields are those of the documented example (the page check
+    the pager runs on every raw body passes on it)."""
+    import json
+    from xml.etree import ElementTree
+
+    from aliaudit.collectors import oss
+
+    if path.endswith(".xml"):
+        body = oss.xml_dict(ElementTree.fromstring(open(path, "rb").read()), lists=("Bucket",))
+        body["IsTruncated"] = {"true": True, "false": False}.get(body.get("IsTruncated"), body.get("IsTruncated"))
+    else:
+        with open(path, encoding="utf-8") as fh:
+            body = json.load(fh)
+    pager.check_page(spec, body)
+    assert pager.resolve(body, spec.items)[0], "the documented example lists at least one item"
+
+
+def test_most_list_calls_have_a_documented_response():
+    assert len(documented_lists()) >= 20
