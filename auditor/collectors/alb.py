@@ -16,12 +16,12 @@ from .spec import Detail, ListCall, NextToken, Product
 # documented only as "the number of entries returned" (SDK model), not as the whole list's: it is not used.
 SPEC = Product("alb", lists=(
     ListCall("ListLoadBalancers", items="LoadBalancers", id="LoadBalancerId", into="load_balancers",
-             paging=NextToken(max_size=100), require=("LoadBalancerId", "AddressType")),
+             paging=NextToken(max_size=100), require=("LoadBalancerId",)),
     ListCall("ListListeners", scope="resource", per="LoadBalancerId", items="Listeners", id="ListenerId",
              into="listeners", paging=NextToken(max_size=100),
-             require=("ListenerId", "ListenerProtocol", "SecurityPolicyId")),
+             require=("ListenerId", "ListenerProtocol", "ListenerPort", "SecurityPolicyId")),
     ListCall("ListRules", scope="resource", per="LoadBalancerId", items="Rules", id="RuleId", into="rules",
-             paging=NextToken(max_size=100), require=("ListenerId", "RuleActions")),
+             paging=NextToken(max_size=100), require=("ListenerId", "Priority", "RuleActions", "RuleConditions")),
     ListCall("ListSecurityPolicies", items="SecurityPolicies", id="SecurityPolicyId", into="security_policies",
              paging=NextToken(max_size=100), require=("TLSVersions",)),
 ), details=(

@@ -13,9 +13,9 @@ SPEC = Product("polardb", lists=(
     ListCall("DescribeDBClusters", items="Items.DBCluster", id="DBClusterId", into="clusters",
              paging=PageNumber(max_size=100, total="TotalRecordCount"), require=("DBClusterId", "Engine")),
     ListCall("DescribeDBClusterSSL", scope="resource", per="DBClusterId", items="Items", id="DBEndpointId",
-             into="ssl", require=("SSLEnabled",)),
+             into="ssl", require=("DBEndpointId", "SSLEnabled", "SSLConnectionString")),
     ListCall("DescribeDBClusterAccessWhitelist", scope="resource", per="DBClusterId", items="Items.DBClusterIPArray",
-             id="DBClusterIPArrayName", into="whitelist", require=("SecurityIps", "DBClusterIPArrayAttribute")),
+             id="DBClusterIPArrayName", into="whitelist", require=("DBClusterIPArrayName", "SecurityIps")),
 ), details=(
     Detail("DescribeDBClusterAttribute", per="DBClusterId", into="attribute", require="DBClusterId"),
     Detail("DescribeDBClusterTDE", per="DBClusterId", into="tde", require="TDEStatus"),

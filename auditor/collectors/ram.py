@@ -17,7 +17,7 @@ from .spec import Detail, ListCall, Marker, Product
 # has no paging.
 SPEC = Product("ram", regional=False, lists=(
     ListCall("ListUsers", scope="account", items="Users.User", id="UserName", into="users",
-             paging=Marker(max_size=1000), require=("UserName", "UserId")),
+             paging=Marker(max_size=1000), require=("UserName",)),
     ListCall("ListAccessKeys", scope="resource", per="UserName", items="AccessKeys.AccessKey", id="AccessKeyId",
              into="access_keys", require=("AccessKeyId", "Status", "CreateDate")),
 ), details=(

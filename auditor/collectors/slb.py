@@ -14,10 +14,10 @@ from .spec import ListCall, NextToken, PageNumber, Product
 # its own: (balancer, port, protocol) names it.
 SPEC = Product("slb", lists=(
     ListCall("DescribeLoadBalancers", items="LoadBalancers.LoadBalancer", id="LoadBalancerId", into="load_balancers",
-             paging=PageNumber(max_size=100, total="TotalCount"), require=("LoadBalancerId", "AddressType")),
+             paging=PageNumber(max_size=100, total="TotalCount"), require=("LoadBalancerId", "MasterZoneId", "SlaveZoneId")),
     ListCall("DescribeLoadBalancerListeners", scope="batch", per="LoadBalancerId", batch=10, items="Listeners",
              id=("LoadBalancerId", "ListenerPort", "ListenerProtocol"), into="listeners",
-             paging=NextToken(max_size=100), require=("ListenerPort", "ListenerProtocol")),
+             paging=NextToken(max_size=100), require=("ListenerPort", "ListenerProtocol", "ListenerForward", "HTTPSListenerConfig")),
 ))
 PRODUCT = SPEC.name
 CALLS = SPEC.actions

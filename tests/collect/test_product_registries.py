@@ -86,3 +86,19 @@ def test_derived_lists_come_from_the_specs():
     assert all(isinstance(c, ListCall) for c in list_calls().values())
     assert "kvstore:DescribeInstances" in ram_actions() and "redis:DescribeInstances" not in ram_actions()
     assert sdk.ram_action("redis:DescribeSecurityIps") == "kvstore:DescribeSecurityIps"
+
+
+def test_the_fields_a_spec_says_rules_rely_on_are_read_by_the_rules_or_the_collector():
+    """`require` is what plan mode and the documentation checks take as the fields a list must carry: each
+    is read by a rule (rules/*.py), by the collector itself (auditor/collectors/<p>.py) or by region
+    discovery (auditor/regions.py reads DescribeRegions)."""
+    import glob
+
+    files = glob.glob(os.path.join(ROOT, "rules", "*.py")) + [os.path.join(ROOT, "auditor", "regions.py")]
+    rules_src = "".join(open(f, encoding="utf-8").read() for f in files)
+    for name, spec in PRODUCTS.items():
+        with open(os.path.join(ROOT, "auditor", "collectors", f"{name}.py"), encoding="utf-8") as fh:
+            collector_src = fh.read().split("SPEC = ", 1)[1].split("\nPRODUCT = ", 1)[1]
+        for call in spec.lists:
+            for field in call.require:
+                assert f'"{field}"' in rules_src or f'"{field}"' in collector_src, (name, call.action, field)
