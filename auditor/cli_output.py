@@ -6,6 +6,7 @@
                                      several reports: the n-th --output is the n-th --format's file
     --format A --format B --output-dir DIR
                                      several reports, DIR/aliaudit-report.<extension> each
+    --output-dir DIR                 JSON, HTML and Markdown into DIR
 
 Every report is rendered before any file is written, and each file is written atomically.
 """
@@ -20,11 +21,12 @@ FORMAT_NAMES = ("table", "json", "html", "markdown", "csv", "ocsf", "ocsf-ndjson
 EXTENSIONS = {"table": "txt", "json": "json", "html": "html", "markdown": "md", "csv": "csv", "ocsf": "ocsf.json",
               "ocsf-ndjson": "ocsf.ndjson", "sarif": "sarif", "junit": "junit.xml"}
 BASENAME = "aliaudit-report"
+DIR_DEFAULT_FORMATS = ("json", "html", "markdown")  # --output-dir without --format
 
 
 def plan(formats: tuple[str, ...], outputs: tuple[str, ...], output_dir: str | None) -> list[tuple[str, str | None]]:
     """(format, path or None for standard output) pairs, or a UsageError saying what is ambiguous."""
-    formats = tuple(formats) or ("table",)
+    formats = tuple(formats) or (DIR_DEFAULT_FORMATS if output_dir is not None else ("table",))
     if output_dir is not None:
         if outputs:
             raise UsageError("give either --output (once per --format) or --output-dir, not both")

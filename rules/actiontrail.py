@@ -47,10 +47,10 @@ def _evidence(trail) -> dict:
       remediation={
           "console": "ActionTrail console > Trails > Create Trail: Region All, Event Type All, deliver to an OSS "
                      "bucket and/or Simple Log Service; then start logging.",
-          "cli": "aliyun actiontrail CreateTrail --Name <name> --TrailRegion All --EventRW All --OssBucketName <bucket>; "
-                 "aliyun actiontrail StartLogging --Name <name>",
-          "terraform": "alicloud_actiontrail_trail (trail_region = \"All\", event_rw = \"All\", status = \"Enable\", "
-                       "oss_bucket_name or sls_project_arn)",
+          "cli": "aliyun actiontrail CreateTrail --Name <new-trail-name> --TrailRegion All --EventRW All --OssBucketName <log-bucket>; "
+                 "aliyun actiontrail StartLogging --Name <new-trail-name> (account {account_id})",
+          "terraform": "alicloud_actiontrail_trail in account {account_id} (trail_region = \"All\", event_rw = \"All\", "
+                       "status = \"Enable\", oss_bucket_name or sls_project_arn)",
       })
 def multi_region_trail(acct, settings):
     trails = list(_trails(acct))
@@ -69,8 +69,8 @@ def multi_region_trail(acct, settings):
       rationale="A trail that is stopped records nothing (GL14 5.15(c), GL20 monitoring).",
       remediation={
           "console": "ActionTrail console > Trails > the trail: Enable Logging.",
-          "cli": "aliyun actiontrail StartLogging --Name <name>",
-          "terraform": "alicloud_actiontrail_trail.status = \"Enable\"",
+          "cli": "aliyun actiontrail StartLogging --Name {resource_id} --region {region}",
+          "terraform": "alicloud_actiontrail_trail (trail_name = \"{resource_id}\"): status = \"Enable\"",
       })
 def trail_logging(acct, settings):
     for trail in _trails(acct):
@@ -89,8 +89,9 @@ def trail_logging(acct, settings):
       remediation={
           "console": "ActionTrail console > Trails > the trail > Edit: set an existing OSS bucket or SLS project "
                      "that the trail's role can write to.",
-          "cli": "aliyun actiontrail UpdateTrail --Name <name> --OssBucketName <bucket> --SlsProjectArn <arn>",
-          "terraform": "alicloud_actiontrail_trail.oss_bucket_name / sls_project_arn",
+          "cli": "aliyun actiontrail UpdateTrail --Name {resource_id} --region {region} --OssBucketName <existing-bucket> "
+                 "--SlsProjectArn <sls-project-arn>",
+          "terraform": "alicloud_actiontrail_trail (trail_name = \"{resource_id}\"): oss_bucket_name / sls_project_arn",
       })
 def trail_delivery(acct, settings):
     for trail in _trails(acct):
@@ -110,8 +111,8 @@ def trail_delivery(acct, settings):
       rationale="Read events show who looked at customer data, not only who changed it (GL14 5.12, 5.14).",
       remediation={
           "console": "ActionTrail console > Trails > the trail > Edit: Event Type All.",
-          "cli": "aliyun actiontrail UpdateTrail --Name <name> --EventRW All",
-          "terraform": "alicloud_actiontrail_trail.event_rw = \"All\"",
+          "cli": "aliyun actiontrail UpdateTrail --Name {resource_id} --region {region} --EventRW All",
+          "terraform": "alicloud_actiontrail_trail (trail_name = \"{resource_id}\"): event_rw = \"All\"",
       })
 def trail_read_write(acct, settings):
     for trail in _trails(acct):

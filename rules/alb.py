@@ -39,10 +39,10 @@ def _https_redirect(rule_item) -> bool:
       remediation={
           "console": "ALB console > the instance > Listener: add an HTTPS listener, then on the HTTP listener add a "
                      "forwarding rule for path /* whose action is Redirect to HTTPS:443.",
-          "cli": "aliyun alb CreateRule --ListenerId <http-listener> --Priority 1 --RuleConditions.1.Type Path "
+          "cli": "aliyun alb CreateRule --region {region} --ListenerId {ev:ListenerId} --Priority 1 --RuleConditions.1.Type Path "
                  "--RuleConditions.1.PathConfig.Values.1 '/*' --RuleActions.1.Type Redirect "
                  "--RuleActions.1.RedirectConfig.Protocol HTTPS --RuleActions.1.RedirectConfig.Port 443 ...",
-          "terraform": "alicloud_alb_rule with rule_actions { type = \"Redirect\" redirect_config { protocol = \"HTTPS\" } }",
+          "terraform": "alicloud_alb_rule on the {child} listener of {parent} ({region}) with rule_actions { type = \"Redirect\" redirect_config { protocol = \"HTTPS\" } }",
       })
 def listener_https_only(acct, settings):
     for lb, listener, lid in _listeners(acct):
@@ -74,8 +74,10 @@ def listener_https_only(acct, settings):
       remediation={
           "console": "ALB console > the HTTPS listener > Modify Listener > TLS Security Policy: tls_cipher_policy_1_2 "
                      "(or 1_2_strict / 1_2_strict_with_1_3, or a custom policy without TLSv1.0/1.1).",
-          "cli": "aliyun alb UpdateListenerAttribute --ListenerId <id> --SecurityPolicyId tls_cipher_policy_1_2_strict",
-          "terraform": "alicloud_alb_listener.security_policy_id = \"tls_cipher_policy_1_2_strict\"",
+          "cli": "aliyun alb ListListeners --region {region} --LoadBalancerIds.1 {parent} (the {child} listener); "
+                 "aliyun alb UpdateListenerAttribute --region {region} --ListenerId {ev:ListenerId} "
+                 "--SecurityPolicyId tls_cipher_policy_1_2_strict",
+          "terraform": "alicloud_alb_listener ({child} of {parent}): security_policy_id = \"tls_cipher_policy_1_2_strict\"",
       })
 def https_listener_tls12(acct, settings):
     for lb, listener, lid in _listeners(acct):
@@ -106,9 +108,9 @@ def https_listener_tls12(acct, settings):
       rationale="GL14 5.17: a load balancer mapped to two zones keeps serving when one zone fails.",
       remediation={
           "console": "ALB console > the instance > Zone: add a zone and vSwitch.",
-          "cli": "aliyun alb UpdateLoadBalancerZones --LoadBalancerId <id> --ZoneMappings.1.ZoneId <a> "
+          "cli": "aliyun alb UpdateLoadBalancerZones --region {region} --LoadBalancerId {resource_id} --ZoneMappings.1.ZoneId <a> "
                  "--ZoneMappings.1.VSwitchId <vsw-a> --ZoneMappings.2.ZoneId <b> --ZoneMappings.2.VSwitchId <vsw-b>",
-          "terraform": "alicloud_alb_load_balancer.zone_mappings (two or more zones)",
+          "terraform": "alicloud_alb_load_balancer ({resource_id}, {region}): zone_mappings (two or more zones)",
       })
 def multi_zone(acct, settings):
     for lb in acct.resources("alb", "load_balancers"):
@@ -125,8 +127,8 @@ def multi_zone(acct, settings):
       rationale="GL14 5.17: an internet entry point deleted by mistake takes the service down.",
       remediation={
           "console": "ALB console > the instance > Instance Details: enable Deletion Protection.",
-          "cli": "aliyun alb EnableDeletionProtection --ResourceId <id>",
-          "terraform": "alicloud_alb_load_balancer.deletion_protection_enabled = true",
+          "cli": "aliyun alb EnableDeletionProtection --region {region} --ResourceId {resource_id}",
+          "terraform": "alicloud_alb_load_balancer ({resource_id}, {region}): deletion_protection_enabled = true",
       })
 def deletion_protection(acct, settings):
     for lb in acct.resources("alb", "load_balancers"):
@@ -144,8 +146,9 @@ def deletion_protection(acct, settings):
                 "investigate attacks.",
       remediation={
           "console": "ALB console > the instance > Access Log: enable, choosing an SLS project and Logstore.",
-          "cli": "aliyun alb EnableLoadBalancerAccessLog --LoadBalancerId <id> --LogProject <project> --LogStore <store>",
-          "terraform": "alicloud_alb_load_balancer.access_log_config { log_project, log_store }",
+          "cli": "aliyun alb EnableLoadBalancerAccessLog --region {region} --LoadBalancerId {resource_id} "
+                 "--LogProject <sls-project> --LogStore <logstore>",
+          "terraform": "alicloud_alb_load_balancer ({resource_id}, {region}): access_log_config { log_project, log_store }",
       })
 def access_log_enabled(acct, settings):
     for lb in acct.resources("alb", "load_balancers"):

@@ -14,8 +14,9 @@ from .common import is_customer_key, key_index
       remediation={
           "console": "ECS console > Storage & Snapshots > Disks: create an encrypted disk (or an encrypted copy "
                      "from a snapshot), move the data, then release the unencrypted disk.",
-          "cli": "aliyun ecs CreateDisk --RegionId <region> --ZoneId <zone> --Encrypted true --KMSKeyId <key-id> ...",
-          "terraform": "alicloud_ecs_disk.encrypted = true (with kms_key_id)",
+          "cli": "aliyun ecs CreateDisk --RegionId {region} --ZoneId <zone> --Encrypted true --KMSKeyId <kms-key-id> ... "
+                 "(then move the data of {resource_id} and release it)",
+          "terraform": "alicloud_ecs_disk.encrypted = true (with kms_key_id), a new disk replacing {resource_id} ({region})",
       })
 def disk_encrypted(acct, settings):
     for disk in acct.resources("ecs", "disks"):
@@ -31,8 +32,9 @@ def disk_encrypted(acct, settings):
                 "the key renders the data unreadable when an outsourcing arrangement ends (GL14 5.13).",
       remediation={
           "console": "KMS console: create a customer master key; ECS console: re-create the disk encrypted with it.",
-          "cli": "aliyun ecs CreateDisk --Encrypted true --KMSKeyId <customer-key-id> ...",
-          "terraform": "alicloud_ecs_disk.kms_key_id = alicloud_kms_key.<name>.id",
+          "cli": "aliyun ecs CreateDisk --RegionId {region} --Encrypted true --KMSKeyId <customer-key-id> ... "
+                 "(then move the data of {resource_id} and release it)",
+          "terraform": "alicloud_ecs_disk replacing {resource_id} ({region}): kms_key_id = alicloud_kms_key.<cmk>.id",
       })
 def disk_encrypted_cmk(acct, settings):
     keys_by_region = {r: key_index(acct, r) for r in acct.regions}
@@ -63,8 +65,8 @@ def disk_encrypted_cmk(acct, settings):
                 "snapshots are the baseline backup of an ECS workload.",
       remediation={
           "console": "ECS console > Storage & Snapshots > Automatic Snapshot Policies: apply a policy to the disk.",
-          "cli": "aliyun ecs ApplyAutoSnapshotPolicy --RegionId <region> --autoSnapshotPolicyId <sp-id> --diskIds '[\"<disk-id>\"]'",
-          "terraform": "alicloud_ecs_auto_snapshot_policy_attachment (auto_snapshot_policy_id, disk_id)",
+          "cli": "aliyun ecs ApplyAutoSnapshotPolicy --RegionId {region} --autoSnapshotPolicyId <sp-id> --diskIds '[\"{resource_id}\"]'",
+          "terraform": "alicloud_ecs_auto_snapshot_policy_attachment (auto_snapshot_policy_id, disk_id = \"{resource_id}\")",
       })
 def disk_auto_snapshot(acct, settings):
     policies = {(p.region, p.get("AutoSnapshotPolicyId")): p for p in acct.resources("ecs", "auto_snapshot_policies")}
@@ -89,8 +91,8 @@ def disk_auto_snapshot(acct, settings):
       remediation={
           "console": "ECS console > Automatic Snapshot Policies > Modify: set the retention to at least the "
                      "configured number of days, or keep snapshots permanently.",
-          "cli": "aliyun ecs ModifyAutoSnapshotPolicyEx --autoSnapshotPolicyId <sp-id> --retentionDays <days>",
-          "terraform": "alicloud_ecs_auto_snapshot_policy.retention_days",
+          "cli": "aliyun ecs ModifyAutoSnapshotPolicyEx --RegionId {region} --autoSnapshotPolicyId {resource_id} --retentionDays {ev:required_days}",
+          "terraform": "alicloud_ecs_auto_snapshot_policy ({resource_id}, {region}): retention_days >= {ev:required_days}",
       })
 def snapshot_policy_retention(acct, settings):
     need = settings.snapshot_retention_days
@@ -110,8 +112,8 @@ def snapshot_policy_retention(acct, settings):
       remediation={
           "console": "Deploy instances of each tier in a second zone of the region (for example cn-hongkong-c) "
                      "behind a load balancer.",
-          "cli": "aliyun ecs RunInstances --RegionId <region> --ZoneId <second-zone> ...",
-          "terraform": "alicloud_instance.availability_zone / alicloud_ecs_instance_set across vswitches in two zones",
+          "cli": "aliyun ecs RunInstances --RegionId {region} --ZoneId <second-zone> ...",
+          "terraform": "alicloud_instance.availability_zone / alicloud_ecs_instance_set across vswitches in two zones of {region}",
       })
 def instances_multi_zone(acct, settings):
     zones = defaultdict(set)

@@ -98,9 +98,10 @@ def _port_rule(rule_id: str, port: int, service: str, severity: str, clause_hint
               "console": f"ECS console > Network & Security > Security Groups > the group > Rules > Inbound: delete "
                          f"the rule that accepts TCP {port} from 0.0.0.0/0 (or ::/0), or narrow its source to the "
                          "addresses that need it.",
-              "cli": f"aliyun ecs RevokeSecurityGroup --RegionId <region> --SecurityGroupId <sg-id> "
-                     f"--SecurityGroupRuleId.1 <sgr-id>",
-              "terraform": f"alicloud_security_group_rule (port_range covering {port}/{port}): cidr_ip other than 0.0.0.0/0",
+              "cli": f"aliyun ecs RevokeSecurityGroup --RegionId {{region}} --SecurityGroupId {{resource_id}} "
+                     f"--SecurityGroupRuleId.1 {{ev:SecurityGroupRuleId}}",
+              "terraform": f"alicloud_security_group_rule (security_group_id = \"{{resource_id}}\", port_range covering {port}/{port}): "
+                           "cidr_ip other than 0.0.0.0/0",
           })
     def evaluate(acct, settings):
         for group, gid in _groups(acct):
@@ -141,8 +142,9 @@ sg_mongodb = _port_rule("ecs-sg-no-public-mongodb", 27017, "MongoDB", "high", DA
       remediation={
           "console": "ECS console > Security Groups > the group > Rules > Inbound: delete the rule that accepts "
                      "all ports from 0.0.0.0/0 (or ::/0) and add rules for the ports the service needs.",
-          "cli": "aliyun ecs RevokeSecurityGroup --RegionId <region> --SecurityGroupId <sg-id> --SecurityGroupRuleId.1 <sgr-id>",
-          "terraform": "alicloud_security_group_rule: no ip_protocol = \"all\" / port_range = \"-1/-1\" with cidr_ip 0.0.0.0/0",
+          "cli": "aliyun ecs RevokeSecurityGroup --RegionId {region} --SecurityGroupId {resource_id} "
+                 "--SecurityGroupRuleId.1 {ev:SecurityGroupRuleId}",
+          "terraform": "alicloud_security_group_rule (security_group_id = \"{resource_id}\"): no ip_protocol = \"all\" / port_range = \"-1/-1\" with cidr_ip 0.0.0.0/0",
       })
 def sg_all_ports(acct, settings):
     for group, gid in _groups(acct):

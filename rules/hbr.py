@@ -37,8 +37,8 @@ def _covering(acct, sources: tuple[str, ...], field: str):
       rationale="GL8 5.1(c): a disabled plan takes no backups, although its data source looks protected.",
       remediation={
           "console": "Cloud Backup console > the backup plan: Enable.",
-          "cli": "aliyun hbr EnableBackupPlan --PlanId <plan> --VaultId <vault> --SourceType <type>",
-          "terraform": "alicloud_hbr_ecs_backup_plan.disabled = false (likewise oss/nas backup plans)",
+          "cli": "aliyun hbr EnableBackupPlan --region {region} --PlanId {resource_id} --VaultId {ev:VaultId} --SourceType {ev:SourceType}",
+          "terraform": "alicloud_hbr_ecs_backup_plan ({resource_id}, {region}): disabled = false (likewise oss/nas backup plans)",
       })
 def plan_enabled(acct, settings):
     for plan in _plans(acct):
@@ -56,8 +56,8 @@ def plan_enabled(acct, settings):
       rationale="GL8 5.1(c) and GL14 5.18: backups kept long enough to recover from late-noticed loss or corruption.",
       remediation={
           "console": "Cloud Backup console > the backup plan > Edit: raise the retention period.",
-          "cli": "aliyun hbr UpdateBackupPlan --PlanId <plan> --VaultId <vault> --SourceType <type> --Retention <days>",
-          "terraform": "alicloud_hbr_ecs_backup_plan.retention (likewise oss/nas backup plans)",
+          "cli": "aliyun hbr UpdateBackupPlan --region {region} --PlanId {resource_id} --VaultId {ev:VaultId} --SourceType {ev:SourceType} --Retention {ev:required_days}",
+          "terraform": "alicloud_hbr_ecs_backup_plan ({resource_id}, {region}): retention >= {ev:required_days} (likewise oss/nas backup plans)",
       })
 def plan_retention(acct, settings):
     need = settings.hbr_retention_days
@@ -77,9 +77,9 @@ def plan_retention(acct, settings):
                 "disks, so they survive the release of the instance and its snapshots.",
       remediation={
           "console": "Cloud Backup console > ECS Backup: create a backup plan for the instance.",
-          "cli": "aliyun hbr CreateBackupPlan --SourceType UDM_ECS --InstanceId <id> --VaultId <vault> "
+          "cli": "aliyun hbr CreateBackupPlan --region {region} --SourceType UDM_ECS --InstanceId {resource_id} --VaultId <vault-id> "
                  "--Schedule 'I|1700000000|P1D' --Retention 30 ...",
-          "terraform": "alicloud_hbr_ecs_backup_plan.instance_id",
+          "terraform": "alicloud_hbr_ecs_backup_plan (instance_id = \"{resource_id}\", in {region})",
       })
 def ecs_instance_covered(acct, settings):
     plans_for = _covering(acct, ECS_SOURCES, "InstanceId")
@@ -97,9 +97,9 @@ def ecs_instance_covered(acct, settings):
                 "that versioning alone does not (versions go with the bucket).",
       remediation={
           "console": "Cloud Backup console > OSS Backup: create a backup plan for the bucket.",
-          "cli": "aliyun hbr CreateBackupPlan --SourceType OSS --Bucket <bucket> --VaultId <vault> "
+          "cli": "aliyun hbr CreateBackupPlan --region {region} --SourceType OSS --Bucket {resource_id} --VaultId <vault-id> "
                  "--Schedule 'I|1700000000|P1D' --Retention 30 ...",
-          "terraform": "alicloud_hbr_oss_backup_plan.bucket",
+          "terraform": "alicloud_hbr_oss_backup_plan (bucket = \"{resource_id}\", in {region})",
       })
 def oss_bucket_covered(acct, settings):
     plans_for = _covering(acct, ("OSS",), "Bucket")

@@ -19,8 +19,8 @@ def _customer_keys(acct):
                 "(GL8 5.1(d): protection of clients' personal information).",
       remediation={
           "console": "KMS console > Keys > the key > Key Rotation: enable automatic rotation (for example 365 days).",
-          "cli": "aliyun kms UpdateRotationPolicy --KeyId <key-id> --EnableAutomaticRotation true --RotationInterval 31536000s",
-          "terraform": "alicloud_kms_key.automatic_rotation = \"Enabled\" (rotation_interval = \"31536000s\")",
+          "cli": "aliyun kms UpdateRotationPolicy --region {region} --KeyId {resource_id} --EnableAutomaticRotation true --RotationInterval 31536000s",
+          "terraform": "alicloud_kms_key ({resource_id}, {region}): automatic_rotation = \"Enabled\" (rotation_interval = \"31536000s\")",
       })
 def key_rotation(acct, settings):
     for key, meta in _customer_keys(acct):
@@ -44,8 +44,8 @@ def key_rotation(acct, settings):
       rationale="Deleting a key destroys every copy of the data it encrypts, backups included (GL8 5.1(c), 5.1(d)).",
       remediation={
           "console": "KMS console > Keys > the key > Enable Deletion Protection.",
-          "cli": "aliyun kms SetDeletionProtection --ProtectedResourceArn <key-arn> --EnableDeletionProtection true",
-          "terraform": "alicloud_kms_key.deletion_protection = \"Enabled\"",
+          "cli": "aliyun kms SetDeletionProtection --region {region} --ProtectedResourceArn acs:kms:{region}:{account_id}:key/{resource_id} --EnableDeletionProtection true",
+          "terraform": "alicloud_kms_key ({resource_id}, {region}): deletion_protection = \"Enabled\"",
       })
 def key_deletion_protection(acct, settings):
     for key, meta in _customer_keys(acct):
@@ -64,8 +64,8 @@ def key_deletion_protection(acct, settings):
       rationale="A key pending deletion will make the data it protects unrecoverable on its delete date.",
       remediation={
           "console": "KMS console > Keys > the key > Cancel Deletion, unless its data is confirmed obsolete.",
-          "cli": "aliyun kms CancelKeyDeletion --KeyId <key-id>",
-          "terraform": "remove the pending_window_in_days destroy; keep alicloud_kms_key in state",
+          "cli": "aliyun kms CancelKeyDeletion --region {region} --KeyId {resource_id}",
+          "terraform": "remove the pending_window_in_days destroy; keep alicloud_kms_key ({resource_id}, {region}) in state",
       })
 def key_not_pending_deletion(acct, settings):
     for key, meta in _customer_keys(acct):

@@ -11,8 +11,8 @@ from .common import _as_list, https_only_statement, is_customer_key, key_index, 
       rationale="GL8 5.1(b) and (d): objects at rest are encrypted, with keys the insurer manages and can audit.",
       remediation={
           "console": "OSS console > the bucket > Content Security > Server-side Encryption: choose KMS and a key.",
-          "cli": "aliyun oss bucket-encryption --method put oss://<bucket> --sse-algorithm KMS --kms-masterkey-id <key-id>",
-          "terraform": "alicloud_oss_bucket_server_side_encryption (sse_algorithm = \"KMS\", kms_master_key_id)",
+          "cli": "aliyun oss bucket-encryption --method put oss://{resource_id} --sse-algorithm KMS --kms-masterkey-id <kms-key-id>",
+          "terraform": "alicloud_oss_bucket_server_side_encryption (bucket = \"{resource_id}\", sse_algorithm = \"KMS\", kms_master_key_id)",
       })
 def bucket_sse_kms(acct, settings):
     for bucket in acct.resources("oss", "buckets"):
@@ -35,8 +35,8 @@ def bucket_sse_kms(acct, settings):
       remediation={
           "console": "OSS console > the bucket > Permission Control > Bucket Policy: add a Deny statement for all "
                      "principals and oss:* on <bucket>/* with the condition acs:SecureTransport = false.",
-          "cli": "aliyun oss bucket-policy --method put oss://<bucket> policy.json",
-          "terraform": "alicloud_oss_bucket_policy with a Deny statement conditioned on acs:SecureTransport = false",
+          "cli": "aliyun oss bucket-policy --method put oss://{resource_id} policy.json",
+          "terraform": "alicloud_oss_bucket_policy (bucket = \"{resource_id}\") with a Deny statement conditioned on acs:SecureTransport = false",
       })
 def bucket_https_only(acct, settings):
     for bucket in acct.resources("oss", "buckets"):
@@ -54,8 +54,8 @@ def bucket_https_only(acct, settings):
       rationale="Versioning lets overwritten or deleted objects be recovered (GL8 5.1(c) backups; tamper recovery).",
       remediation={
           "console": "OSS console > the bucket > Redundancy for Fault Tolerance > Versioning: Enable.",
-          "cli": "aliyun oss bucket-versioning --method put oss://<bucket> enabled",
-          "terraform": "alicloud_oss_bucket_versioning.status = \"Enabled\"",
+          "cli": "aliyun oss bucket-versioning --method put oss://{resource_id} enabled",
+          "terraform": "alicloud_oss_bucket_versioning (bucket = \"{resource_id}\"): status = \"Enabled\"",
       })
 def bucket_versioning(acct, settings):
     for bucket in acct.resources("oss", "buckets"):
@@ -74,8 +74,8 @@ def bucket_versioning(acct, settings):
       remediation={
           "console": "OSS console > the bucket > Content Security > Server-side Encryption: KMS, and choose a "
                      "customer master key you created (not the default key).",
-          "cli": "aliyun oss bucket-encryption --method put oss://<bucket> --sse-algorithm KMS --kms-masterkey-id <key-id>",
-          "terraform": "alicloud_oss_bucket_server_side_encryption.kms_master_key_id = alicloud_kms_key.<name>.id",
+          "cli": "aliyun oss bucket-encryption --method put oss://{resource_id} --sse-algorithm KMS --kms-masterkey-id <kms-key-id>",
+          "terraform": "alicloud_oss_bucket_server_side_encryption (bucket = \"{resource_id}\"): kms_master_key_id = alicloud_kms_key.<cmk>.id",
       })
 def bucket_sse_byok(acct, settings):
     keys = {r: key_index(acct, r) for r in acct.regions}
@@ -114,9 +114,9 @@ def _tls_number(version: str) -> str:
       remediation={
           "console": "OSS console > the bucket > Bucket Settings > Transport Layer Security (TLS) version: enable "
                      "and select TLS 1.2 and TLS 1.3 only.",
-          "cli": "aliyun oss api put-bucket-https-config --bucket <bucket> --https-configuration "
+          "cli": "aliyun oss api put-bucket-https-config --bucket {resource_id} --https-configuration "
                  "'{\"TLS\":{\"Enable\":true,\"TLSVersion\":[\"TLSv1.2\",\"TLSv1.3\"]}}'",
-          "terraform": "alicloud_oss_bucket_https_config (enable = true, tls_versions = [\"TLSv1.2\", \"TLSv1.3\"])",
+          "terraform": "alicloud_oss_bucket_https_config (bucket = \"{resource_id}\", enable = true, tls_versions = [\"TLSv1.2\", \"TLSv1.3\"])",
       })
 def bucket_tls_version(acct, settings):
     need = version_tuple(settings.min_tls_version)
@@ -147,8 +147,8 @@ def bucket_tls_version(acct, settings):
       remediation={
           "console": "OSS console > the bucket > Redundancy for Fault Tolerance > Cross-Region Replication: add a "
                      "rule to a bucket in another region.",
-          "cli": "aliyun oss replication --method put oss://<bucket> replication.xml",
-          "terraform": "alicloud_oss_bucket_replication (destination { bucket, location = another region })",
+          "cli": "aliyun oss replication --method put oss://{resource_id} replication.xml",
+          "terraform": "alicloud_oss_bucket_replication (bucket = \"{resource_id}\", destination { bucket, location = another region })",
       })
 def bucket_cross_region_replication(acct, settings):
     for bucket in acct.resources("oss", "buckets"):
@@ -173,8 +173,8 @@ def bucket_cross_region_replication(acct, settings):
       remediation={
           "console": "OSS console > the bucket > Redundancy for Fault Tolerance > convert to ZRS (or create a ZRS "
                      "bucket and copy the objects).",
-          "cli": "aliyun oss mb oss://<new-bucket> --redundancy-type ZRS",
-          "terraform": "alicloud_oss_bucket.redundancy_type = \"ZRS\"",
+          "cli": "aliyun oss mb oss://<new-bucket> --redundancy-type ZRS (then copy oss://{resource_id} into it)",
+          "terraform": "alicloud_oss_bucket ({resource_id}): redundancy_type = \"ZRS\"",
       })
 def bucket_zrs(acct, settings):
     for bucket in acct.resources("oss", "buckets"):
@@ -194,8 +194,8 @@ PUBLIC_GRANTS = {"public-read", "public-read-write"}
                 "object, clients' personal information included.",
       remediation={
           "console": "OSS console > the bucket > Permission Control > ACL: Private.",
-          "cli": "aliyun oss set-acl oss://<bucket> private -b",
-          "terraform": "alicloud_oss_bucket_acl.acl = \"private\"",
+          "cli": "aliyun oss set-acl oss://{resource_id} private -b",
+          "terraform": "alicloud_oss_bucket_acl (bucket = \"{resource_id}\"): acl = \"private\"",
       })
 def bucket_acl_not_public(acct, settings):
     for bucket in acct.resources("oss", "buckets"):
@@ -230,8 +230,8 @@ def _public_allow(policy: dict | None) -> dict | None:
       remediation={
           "console": "OSS console > the bucket > Permission Control > Bucket Policy: remove the statement that "
                      "authorises all accounts, or restrict it with acs:SourceIp / acs:SourceVpc.",
-          "cli": "aliyun oss bucket-policy --method put oss://<bucket> policy.json",
-          "terraform": "alicloud_oss_bucket_policy without Principal [\"*\"] Allow statements",
+          "cli": "aliyun oss bucket-policy --method put oss://{resource_id} policy.json",
+          "terraform": "alicloud_oss_bucket_policy (bucket = \"{resource_id}\") without Principal [\"*\"] Allow statements",
       })
 def bucket_policy_not_public(acct, settings):
     for bucket in acct.resources("oss", "buckets"):
@@ -247,9 +247,9 @@ def bucket_policy_not_public(acct, settings):
       rationale="GL8 5.1(d): Block Public Access overrides any public ACL or policy added later by mistake.",
       remediation={
           "console": "OSS console > the bucket > Permission Control > Block Public Access: turn on.",
-          "cli": "aliyun oss api put-bucket-public-access-block --bucket <bucket> "
+          "cli": "aliyun oss api put-bucket-public-access-block --bucket {resource_id} "
                  "--public-access-block-configuration '{\"BlockPublicAccess\":true}'",
-          "terraform": "alicloud_oss_bucket_public_access_block.block_public_access = true",
+          "terraform": "alicloud_oss_bucket_public_access_block (bucket = \"{resource_id}\"): block_public_access = true",
       })
 def bucket_block_public_access(acct, settings):
     for bucket in acct.resources("oss", "buckets"):
@@ -267,8 +267,8 @@ def bucket_block_public_access(acct, settings):
                 "the evidence for a breach notification (GL14 5.14).",
       remediation={
           "console": "OSS console > the bucket > Logging > Log Storage: enable and choose a target bucket.",
-          "cli": "aliyun oss logging --method put oss://<bucket> oss://<log-bucket>/<prefix>",
-          "terraform": "alicloud_oss_bucket_logging (target_bucket, target_prefix)",
+          "cli": "aliyun oss logging --method put oss://{resource_id} oss://<log-bucket>/<prefix>",
+          "terraform": "alicloud_oss_bucket_logging (bucket = \"{resource_id}\", target_bucket, target_prefix)",
       })
 def bucket_logging(acct, settings):
     for bucket in acct.resources("oss", "buckets"):

@@ -15,8 +15,8 @@ def _clusters(acct):
       remediation={
           "console": "PolarDB console > the cluster > Settings and Management > Security > TDE: enable TDE "
                      "(with a customer-managed key). TDE cannot be turned off once enabled.",
-          "cli": "aliyun polardb ModifyDBClusterTDE --DBClusterId <id> --TDEStatus Enable --EncryptionKey <key-id>",
-          "terraform": "alicloud_polardb_cluster.tde_status = \"Enabled\" (encryption_key)",
+          "cli": "aliyun polardb ModifyDBClusterTDE --region {region} --DBClusterId {resource_id} --TDEStatus Enable --EncryptionKey <key-id>",
+          "terraform": "alicloud_polardb_cluster ({resource_id}, {region}): tde_status = \"Enabled\" (encryption_key)",
       })
 def tde_enabled(acct, settings):
     for c in _clusters(acct):
@@ -33,8 +33,8 @@ def tde_enabled(acct, settings):
                 "the key renders the data unreadable when an outsourcing arrangement ends (GL14 5.13).",
       remediation={
           "console": "KMS console: create a customer master key; PolarDB console > the cluster > TDE: use a custom key.",
-          "cli": "aliyun polardb ModifyDBClusterTDE --DBClusterId <id> --TDEStatus Enable --EncryptionKey <customer-key-id>",
-          "terraform": "alicloud_polardb_cluster.encryption_key = alicloud_kms_key.<name>.id",
+          "cli": "aliyun polardb ModifyDBClusterTDE --region {region} --DBClusterId {resource_id} --TDEStatus Enable --EncryptionKey <customer-key-id>",
+          "terraform": "alicloud_polardb_cluster ({resource_id}, {region}): encryption_key = alicloud_kms_key.<cmk>.id",
       })
 def tde_cmk(acct, settings):
     indexes: dict[str, dict] = {}  # one key index per region, not one per cluster
@@ -73,8 +73,8 @@ def tde_cmk(acct, settings):
       remediation={
           "console": "PolarDB console > the cluster > Settings and Management > Security > SSL Settings: enable SSL "
                      "for every endpoint.",
-          "cli": "aliyun polardb ModifyDBClusterSSL --DBClusterId <id> --DBEndpointId <endpoint> --SSLEnabled Enable",
-          "terraform": "alicloud_polardb_endpoint.ssl_enabled = \"Enable\"",
+          "cli": "aliyun polardb ModifyDBClusterSSL --region {region} --DBClusterId {resource_id} --DBEndpointId <endpoint> --SSLEnabled Enable",
+          "terraform": "alicloud_polardb_endpoint (db_cluster_id = \"{resource_id}\"): ssl_enabled = \"Enable\"",
       })
 def ssl_enabled(acct, settings):
     for c in _clusters(acct):
@@ -93,9 +93,9 @@ def ssl_enabled(acct, settings):
       remediation={
           "console": "PolarDB console > the cluster > Backup and Restoration > Backup Settings: raise the level-1 "
                      "retention or enable level-2 backups.",
-          "cli": "aliyun polardb ModifyBackupPolicy --DBClusterId <id> --DataLevel1BackupRetentionPeriod 14 "
+          "cli": "aliyun polardb ModifyBackupPolicy --region {region} --DBClusterId {resource_id} --DataLevel1BackupRetentionPeriod 14 "
                  "--DataLevel2BackupRetentionPeriod 30 ...",
-          "terraform": "alicloud_polardb_backup_policy.data_level1_backup_retention_period / "
+          "terraform": "alicloud_polardb_backup_policy (db_cluster_id = \"{resource_id}\"): data_level1_backup_retention_period / "
                        "data_level2_backup_retention_period",
       })
 def backup_retention(acct, settings):
@@ -125,8 +125,8 @@ def backup_retention(acct, settings):
       remediation={
           "console": "PolarDB console > the cluster > Backup and Restoration > Backup Settings: When Cluster Is "
                      "Deleted: retain the last backup (LATEST) or all backups (ALL).",
-          "cli": "aliyun polardb ModifyBackupPolicy --DBClusterId <id> --BackupRetentionPolicyOnClusterDeletion LATEST ...",
-          "terraform": "alicloud_polardb_backup_policy.backup_retention_policy_on_cluster_deletion = \"LATEST\"",
+          "cli": "aliyun polardb ModifyBackupPolicy --region {region} --DBClusterId {resource_id} --BackupRetentionPolicyOnClusterDeletion LATEST ...",
+          "terraform": "alicloud_polardb_backup_policy (db_cluster_id = \"{resource_id}\"): backup_retention_policy_on_cluster_deletion = \"LATEST\"",
       })
 def backup_kept_on_deletion(acct, settings):
     for c in _clusters(acct):
@@ -144,8 +144,8 @@ def backup_kept_on_deletion(acct, settings):
       remediation={
           "console": "PolarDB console > the cluster > Overview: enable the hot standby storage cluster / multi-zone "
                      "deployment, or add a read-only node in a secondary zone.",
-          "cli": "aliyun polardb ModifyDBClusterPrimaryZone / CreateDBNodes --DBNode.1.TargetClass ... (secondary zone)",
-          "terraform": "alicloud_polardb_cluster.standby_az and hot_standby_cluster = \"ON\"",
+          "cli": "aliyun polardb CreateDBNodes --region {region} --DBClusterId {resource_id} --DBNode.1.TargetClass ... (secondary zone)",
+          "terraform": "alicloud_polardb_cluster ({resource_id}, {region}): standby_az and hot_standby_cluster = \"ON\"",
       })
 def multi_zone(acct, settings):
     for c in _clusters(acct):
@@ -170,9 +170,9 @@ def multi_zone(acct, settings):
       remediation={
           "console": "PolarDB console > the cluster > Settings and Management > Whitelists: replace 0.0.0.0/0 with "
                      "the application subnets.",
-          "cli": "aliyun polardb ModifyDBClusterAccessWhitelist --DBClusterId <id> --DBClusterIPArrayName <group> "
+          "cli": "aliyun polardb ModifyDBClusterAccessWhitelist --region {region} --DBClusterId {resource_id} --DBClusterIPArrayName <group> "
                  "--SecurityIps <cidrs>",
-          "terraform": "alicloud_polardb_cluster.security_ips (no 0.0.0.0/0)",
+          "terraform": "alicloud_polardb_cluster ({resource_id}, {region}): security_ips (no 0.0.0.0/0)",
       })
 def whitelist_not_open(acct, settings):
     for c in _clusters(acct):
@@ -191,8 +191,8 @@ def whitelist_not_open(acct, settings):
       rationale="GL8 5.1(d): protects clients' data against loss from an accidental or malicious release.",
       remediation={
           "console": "PolarDB console > the cluster > Basic Information: turn on Deletion Protection.",
-          "cli": "aliyun polardb ModifyDBClusterDeletion --DBClusterId <id> --Protection true",
-          "terraform": "alicloud_polardb_cluster.deletion_lock = 1",
+          "cli": "aliyun polardb ModifyDBClusterDeletion --region {region} --DBClusterId {resource_id} --Protection true",
+          "terraform": "alicloud_polardb_cluster ({resource_id}, {region}): deletion_lock = 1",
       })
 def deletion_protection(acct, settings):
     for c in _clusters(acct):

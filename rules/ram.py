@@ -110,9 +110,10 @@ def _users(acct):
       remediation={
           "console": "RAM console > Identities > Users > the user > Authentication > Enable MFA (and require MFA "
                      "at logon in the login profile).",
-          "cli": "aliyun ram CreateVirtualMFADevice ... ; aliyun ram BindMFADevice --UserName <user> ...; "
-                 "aliyun ram UpdateLoginProfile --UserName <user> --MFABindRequired true",
-          "terraform": "alicloud_ram_login_profile.mfa_bind_required = true",
+          "cli": "aliyun ram CreateVirtualMFADevice --VirtualMFADeviceName {parent}; aliyun ram BindMFADevice --UserName {parent} "
+                 "--SerialNumber <mfa-serial> --AuthenticationCode1 <code1> --AuthenticationCode2 <code2>; "
+                 "aliyun ram UpdateLoginProfile --UserName {parent} --MFABindRequired true",
+          "terraform": "alicloud_ram_login_profile (user_name = \"{parent}\"): mfa_bind_required = true",
       })
 def console_user_mfa(acct, settings):
     for user in _users(acct):
@@ -160,9 +161,9 @@ def _keys(acct):
       remediation={
           "console": "RAM console > Users > the user > AccessKey: create a new key, move the application to it, "
                      "disable and then delete the old one.",
-          "cli": "aliyun ram CreateAccessKey --UserName <user>; aliyun ram DeleteAccessKey --UserName <user> "
-                 "--UserAccessKeyId <old-key-id>",
-          "terraform": "alicloud_ram_access_key (replace on a schedule)",
+          "cli": "aliyun ram CreateAccessKey --UserName {parent}; (move the application to the new key) "
+                 "aliyun ram DeleteAccessKey --UserName {parent} --UserAccessKeyId {child}",
+          "terraform": "alicloud_ram_access_key (user_name = \"{parent}\"): replace {child} on a schedule",
       })
 def access_key_age(acct, settings):
     now = _as_of(acct)
@@ -188,8 +189,8 @@ def access_key_age(acct, settings):
       rationale="GL8 5.1(d): a key nobody uses is a credential nobody watches; disable and delete it.",
       remediation={
           "console": "RAM console > Users > the user > AccessKey: disable the unused key, then delete it.",
-          "cli": "aliyun ram UpdateAccessKey --UserName <user> --UserAccessKeyId <key-id> --Status Inactive",
-          "terraform": "alicloud_ram_access_key.status = \"Inactive\" (then remove)",
+          "cli": "aliyun ram UpdateAccessKey --UserName {parent} --UserAccessKeyId {child} --Status Inactive",
+          "terraform": "alicloud_ram_access_key (user_name = \"{parent}\", {child}): status = \"Inactive\" (then remove)",
       })
 def access_key_unused(acct, settings):
     now = _as_of(acct)
@@ -223,8 +224,9 @@ def access_key_unused(acct, settings):
                 "doubles what can leak.",
       remediation={
           "console": "RAM console > Users > the user > AccessKey: finish the rotation and disable the older key.",
-          "cli": "aliyun ram UpdateAccessKey --UserName <user> --UserAccessKeyId <older-key-id> --Status Inactive",
-          "terraform": "one alicloud_ram_access_key per user",
+          "cli": "aliyun ram ListAccessKeys --UserName {parent}; aliyun ram UpdateAccessKey --UserName {parent} "
+                 "--UserAccessKeyId <older-key-id> --Status Inactive",
+          "terraform": "one alicloud_ram_access_key per user (user_name = \"{parent}\")",
       })
 def single_active_key(acct, settings):
     for user in _users(acct):
@@ -245,8 +247,10 @@ def single_active_key(acct, settings):
       remediation={
           "console": "Log on as the account owner > AccessKey Management: disable and delete every AccessKey of "
                      "the Alibaba Cloud account; give programs RAM users or roles instead.",
-          "cli": "aliyun ram CreateUser ... (then move programs to the RAM user's key; root keys are deleted in "
-                 "the console)",
+          "cli": "aliyun ram CreateUser --UserName automation --DisplayName automation; aliyun ram CreateAccessKey "
+                 "--UserName automation (move the programs to it); then, with the credentials of the account "
+                 "{account_id} itself: aliyun ims ListAccessKeys; aliyun ims DeleteAccessKey --UserAccessKeyId "
+                 "<root-access-key-id> (for each key it lists)",
       })
 def no_root_access_key(acct, settings):
     items = acct.global_items("ram", "security_report")

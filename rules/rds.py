@@ -13,8 +13,8 @@ SSL_ON = {"Yes", "on"}  # MySQL / SQL Server say Yes, PostgreSQL says on
       rationale="GL8 5.1(b): data in transit between applications and the database is encrypted.",
       remediation={
           "console": "RDS console > the instance > Data Security > SSL: enable SSL for the connection string.",
-          "cli": "aliyun rds ModifyDBInstanceSSL --DBInstanceId <id> --ConnectionString <endpoint> --SSLEnabled 1",
-          "terraform": "alicloud_db_instance.ssl_action = \"Open\"",
+          "cli": "aliyun rds ModifyDBInstanceSSL --RegionId {region} --DBInstanceId {resource_id} --ConnectionString <endpoint> --SSLEnabled 1",
+          "terraform": "alicloud_db_instance ({resource_id}, {region}): ssl_action = \"Open\"",
       })
 def ssl_enabled(acct, settings):
     for inst in acct.resources("rds", "instances"):
@@ -31,8 +31,8 @@ def ssl_enabled(acct, settings):
       rationale="GL8 5.1(d): clients' personal information held in databases is encrypted at rest.",
       remediation={
           "console": "RDS console > the instance > Data Security > TDE: enable TDE (with a customer-managed key).",
-          "cli": "aliyun rds ModifyDBInstanceTDE --DBInstanceId <id> --TDEStatus Enabled --EncryptionKey <key-id>",
-          "terraform": "alicloud_db_instance.tde_status = \"Enabled\" (encryption_key)",
+          "cli": "aliyun rds ModifyDBInstanceTDE --RegionId {region} --DBInstanceId {resource_id} --TDEStatus Enabled --EncryptionKey <key-id>",
+          "terraform": "alicloud_db_instance ({resource_id}, {region}): tde_status = \"Enabled\" (encryption_key)",
       })
 def tde_enabled(acct, settings):
     for inst in acct.resources("rds", "instances"):
@@ -48,8 +48,8 @@ def tde_enabled(acct, settings):
       rationale="GL8 5.1(c): appropriate backups of databases, kept long enough to recover from late-noticed loss.",
       remediation={
           "console": "RDS console > the instance > Backup and Restoration > Backup Settings: raise the retention.",
-          "cli": "aliyun rds ModifyBackupPolicy --DBInstanceId <id> --BackupRetentionPeriod <days> --PreferredBackupPeriod Monday,Thursday --PreferredBackupTime 02:00Z-03:00Z",
-          "terraform": "alicloud_db_backup_policy.backup_retention_period",
+          "cli": "aliyun rds ModifyBackupPolicy --RegionId {region} --DBInstanceId {resource_id} --BackupRetentionPeriod {ev:required_days} --PreferredBackupPeriod Monday,Thursday --PreferredBackupTime 02:00Z-03:00Z",
+          "terraform": "alicloud_db_backup_policy (instance_id = \"{resource_id}\"): backup_retention_period",
       })
 def backup_retention(acct, settings):
     need = settings.rds_backup_retention_days
@@ -70,8 +70,8 @@ def backup_retention(acct, settings):
       rationale="Without log backups a database can only be restored to the last full backup (GL8 5.1(c)).",
       remediation={
           "console": "RDS console > the instance > Backup and Restoration > Backup Settings: enable Log Backup.",
-          "cli": "aliyun rds ModifyBackupPolicy --DBInstanceId <id> --BackupPolicyMode LogBackupPolicy --EnableBackupLog 1",
-          "terraform": "alicloud_db_backup_policy.enable_backup_log = true",
+          "cli": "aliyun rds ModifyBackupPolicy --RegionId {region} --DBInstanceId {resource_id} --BackupPolicyMode LogBackupPolicy --EnableBackupLog 1",
+          "terraform": "alicloud_db_backup_policy (instance_id = \"{resource_id}\"): enable_backup_log = true",
       })
 def log_backup(acct, settings):
     for inst in acct.resources("rds", "instances"):
@@ -88,8 +88,8 @@ def log_backup(acct, settings):
       remediation={
           "console": "RDS console > the instance > Service Availability: migrate to a multi-zone deployment "
                      "(High-availability edition, secondary node in another zone).",
-          "cli": "aliyun rds MigrateToOtherZone --DBInstanceId <id> --ZoneId <primary-zone> --ZoneIdSlave1 <other-zone> ...",
-          "terraform": "alicloud_db_instance.zone_id_slave_a (a zone other than zone_id)",
+          "cli": "aliyun rds MigrateToOtherZone --RegionId {region} --DBInstanceId {resource_id} --ZoneId <primary-zone> --ZoneIdSlave1 <other-zone> ...",
+          "terraform": "alicloud_db_instance ({resource_id}, {region}): zone_id_slave_a (a zone other than zone_id)",
       })
 def multi_zone(acct, settings):
     for inst in acct.resources("rds", "instances"):
@@ -113,9 +113,9 @@ def multi_zone(acct, settings):
       remediation={
           "console": "RDS console > the instance > Data Security > TDE: enable with a custom key (a KMS customer "
                      "master key in the instance's region).",
-          "cli": "aliyun rds ModifyDBInstanceTDE --DBInstanceId <id> --TDEStatus Enabled --EncryptionKey <key-id> "
-                 "--RoleArn acs:ram::<account>:role/aliyunrdsinstanceencryptiondefaultrole",
-          "terraform": "alicloud_db_instance.encryption_key = alicloud_kms_key.<name>.id (tde_status = \"Enabled\")",
+          "cli": "aliyun rds ModifyDBInstanceTDE --RegionId {region} --DBInstanceId {resource_id} --TDEStatus Enabled --EncryptionKey <key-id> "
+                 "--RoleArn acs:ram::{account_id}:role/aliyunrdsinstanceencryptiondefaultrole",
+          "terraform": "alicloud_db_instance ({resource_id}, {region}): encryption_key = alicloud_kms_key.<cmk>.id (tde_status = \"Enabled\")",
       })
 def tde_cmk(acct, settings):
     keys = {r: key_index(acct, r) for r in acct.regions}
@@ -151,9 +151,9 @@ def tde_cmk(acct, settings):
       remediation={
           "console": "RDS console > the instance > Backup and Restoration > Backup Settings > Cross-region Backup: "
                      "enable, choose the destination region and retention.",
-          "cli": "aliyun rds ModifyInstanceCrossBackupPolicy --RegionId <region> --DBInstanceId <id> "
+          "cli": "aliyun rds ModifyInstanceCrossBackupPolicy --RegionId {region} --DBInstanceId {resource_id} "
                  "--BackupEnabled 1 --CrossBackupRegion <other-region> --RetentType 1 --Retention 30",
-          "terraform": "alicloud_rds_instance_cross_backup_policy (cross_backup_region, retention)",
+          "terraform": "alicloud_rds_instance_cross_backup_policy (instance_id = \"{resource_id}\", cross_backup_region, retention)",
       })
 def cross_region_backup(acct, settings):
     for inst in acct.resources("rds", "instances"):
@@ -174,9 +174,9 @@ def cross_region_backup(acct, settings):
                 "not only the last full backup.",
       remediation={
           "console": "RDS console > the instance > Backup Settings > Cross-region Backup: enable Log Backup.",
-          "cli": "aliyun rds ModifyInstanceCrossBackupPolicy --RegionId <region> --DBInstanceId <id> "
+          "cli": "aliyun rds ModifyInstanceCrossBackupPolicy --RegionId {region} --DBInstanceId {resource_id} "
                  "--BackupEnabled 1 --LogBackupEnabled 1 --CrossBackupRegion <other-region>",
-          "terraform": "alicloud_rds_instance_cross_backup_policy (log backup follows the policy; see provider docs)",
+          "terraform": "alicloud_rds_instance_cross_backup_policy (instance_id = \"{resource_id}\", log backup follows the policy; see provider docs)",
       })
 def cross_region_log_backup(acct, settings):
     for inst in acct.resources("rds", "instances"):
@@ -196,8 +196,8 @@ def cross_region_log_backup(acct, settings):
       remediation={
           "console": "RDS console > the instance > Whitelist and SecGroup: remove 0.0.0.0/0 from every group and "
                      "list the application's addresses or VPC CIDR.",
-          "cli": "aliyun rds ModifySecurityIps --DBInstanceId <id> --DBInstanceIPArrayName <group> --SecurityIps <cidrs>",
-          "terraform": "alicloud_db_instance.security_ips (no 0.0.0.0/0)",
+          "cli": "aliyun rds ModifySecurityIps --RegionId {region} --DBInstanceId {resource_id} --DBInstanceIPArrayName <group> --SecurityIps <cidrs>",
+          "terraform": "alicloud_db_instance ({resource_id}, {region}): security_ips (no 0.0.0.0/0)",
       })
 def allowlist_not_open(acct, settings):
     for inst in acct.resources("rds", "instances"):

@@ -19,8 +19,8 @@ def _attr(inst) -> dict:
                 "it intact and confidential in transit.",
       remediation={
           "console": "Redis console > the instance > Data Security > TLS (SSL) Encryption: enable.",
-          "cli": "aliyun r-kvstore ModifyInstanceSSL --InstanceId <id> --SSLEnabled Enable",
-          "terraform": "alicloud_kvstore_instance.ssl_enable = \"Enable\"",
+          "cli": "aliyun r-kvstore ModifyInstanceSSL --RegionId {region} --InstanceId {resource_id} --SSLEnabled Enable",
+          "terraform": "alicloud_kvstore_instance ({resource_id}, {region}): ssl_enable = \"Enable\"",
       })
 def tls_enabled(acct, settings):
     for inst in _instances(acct):
@@ -38,8 +38,8 @@ def tls_enabled(acct, settings):
       remediation={
           "console": "Redis console > the instance > Data Security > TDE: enable (with a customer-managed key). "
                      "TDE cannot be disabled afterwards.",
-          "cli": "aliyun r-kvstore ModifyInstanceTDE --InstanceId <id> --TDEStatus Enabled --EncryptionKey <key-id>",
-          "terraform": "alicloud_kvstore_instance.tde_status = \"Enabled\"",
+          "cli": "aliyun r-kvstore ModifyInstanceTDE --RegionId {region} --InstanceId {resource_id} --TDEStatus Enabled --EncryptionKey <key-id>",
+          "terraform": "alicloud_kvstore_instance ({resource_id}, {region}): tde_status = \"Enabled\"",
       })
 def tde_enabled(acct, settings):
     for inst in _instances(acct):
@@ -61,9 +61,9 @@ def tde_enabled(acct, settings):
       rationale="GL8 5.1(c): appropriate backups of data stores, kept long enough to recover from late-noticed loss.",
       remediation={
           "console": "Redis console > the instance > Backup and Recovery > Backup Settings: raise the retention.",
-          "cli": "aliyun r-kvstore ModifyBackupPolicy --InstanceId <id> --BackupRetentionPeriod <days> "
+          "cli": "aliyun r-kvstore ModifyBackupPolicy --RegionId {region} --InstanceId {resource_id} --BackupRetentionPeriod {ev:required_days} "
                  "--PreferredBackupPeriod Monday,Thursday --PreferredBackupTime 02:00Z-03:00Z",
-          "terraform": "alicloud_kvstore_backup_policy.backup_retention_period (alicloud_redis_tair_instance.backup_period)",
+          "terraform": "alicloud_kvstore_backup_policy (instance_id = \"{resource_id}\"): backup_retention_period (alicloud_redis_tair_instance.backup_period)",
       })
 def backup_retention(acct, settings):
     need = settings.redis_backup_retention_days
@@ -82,8 +82,8 @@ def backup_retention(acct, settings):
       rationale="GL14 5.17: an instance whose replica runs in another zone keeps serving when one zone fails.",
       remediation={
           "console": "Redis console > the instance > Migrate Zone: choose a secondary zone (dual-zone deployment).",
-          "cli": "aliyun r-kvstore MigrateToOtherZone --DBInstanceId <id> --ZoneId <primary> --SecondaryZoneId <other>",
-          "terraform": "alicloud_kvstore_instance.secondary_zone_id (a zone other than zone_id)",
+          "cli": "aliyun r-kvstore MigrateToOtherZone --RegionId {region} --DBInstanceId {resource_id} --ZoneId <primary> --SecondaryZoneId <other>",
+          "terraform": "alicloud_kvstore_instance ({resource_id}, {region}): secondary_zone_id (a zone other than zone_id)",
       })
 def multi_zone(acct, settings):
     for inst in _instances(acct):
@@ -104,8 +104,8 @@ def multi_zone(acct, settings):
                 "endpoint try to read the cache.",
       remediation={
           "console": "Redis console > the instance > Whitelist Settings: replace 0.0.0.0/0 with the application subnets.",
-          "cli": "aliyun r-kvstore ModifySecurityIps --InstanceId <id> --SecurityIpGroupName <group> --SecurityIps <cidrs>",
-          "terraform": "alicloud_kvstore_instance.security_ips (no 0.0.0.0/0)",
+          "cli": "aliyun r-kvstore ModifySecurityIps --RegionId {region} --InstanceId {resource_id} --SecurityIpGroupName <group> --SecurityIps <cidrs>",
+          "terraform": "alicloud_kvstore_instance ({resource_id}, {region}): security_ips (no 0.0.0.0/0)",
       })
 def whitelist_not_open(acct, settings):
     for inst in _instances(acct):
@@ -124,8 +124,8 @@ def whitelist_not_open(acct, settings):
                 "clients' data.",
       remediation={
           "console": "Redis console > the instance > Basic Information > Switch to VPC.",
-          "cli": "aliyun r-kvstore SwitchNetwork --InstanceId <id> --TargetNetworkType VPC --VpcId <vpc> --VSwitchId <vsw>",
-          "terraform": "alicloud_kvstore_instance.vswitch_id",
+          "cli": "aliyun r-kvstore SwitchNetwork --RegionId {region} --InstanceId {resource_id} --TargetNetworkType VPC --VpcId <vpc> --VSwitchId <vsw>",
+          "terraform": "alicloud_kvstore_instance ({resource_id}, {region}): vswitch_id",
       })
 def vpc_network(acct, settings):
     for inst in _instances(acct):
@@ -143,8 +143,8 @@ def vpc_network(acct, settings):
       remediation={
           "console": "Redis console > the instance > Account Management / Password-free Access: disable password-free "
                      "access.",
-          "cli": "aliyun r-kvstore ModifyInstanceVpcAuthMode --InstanceId <id> --VpcAuthMode Open",
-          "terraform": "alicloud_kvstore_instance.vpc_auth_mode = \"Open\"",
+          "cli": "aliyun r-kvstore ModifyInstanceVpcAuthMode --RegionId {region} --InstanceId {resource_id} --VpcAuthMode Open",
+          "terraform": "alicloud_kvstore_instance ({resource_id}, {region}): vpc_auth_mode = \"Open\"",
       })
 def password_required(acct, settings):
     for inst in _instances(acct):
@@ -165,8 +165,8 @@ def password_required(acct, settings):
       rationale="GL8 5.1(d): protects the data against loss from an accidental or malicious release.",
       remediation={
           "console": "Redis console > the instance > Basic Information: turn on Release Protection.",
-          "cli": "aliyun r-kvstore ModifyInstanceAttribute --InstanceId <id> --InstanceReleaseProtection true",
-          "terraform": "alicloud_kvstore_instance.instance_release_protection = true",
+          "cli": "aliyun r-kvstore ModifyInstanceAttribute --RegionId {region} --InstanceId {resource_id} --InstanceReleaseProtection true",
+          "terraform": "alicloud_kvstore_instance ({resource_id}, {region}): instance_release_protection = true",
       })
 def release_protection(acct, settings):
     for inst in _instances(acct):

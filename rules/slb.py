@@ -18,8 +18,8 @@ def _listeners(acct):
       remediation={
           "console": "CLB console > the instance > Listeners: add an HTTPS listener, then set the HTTP listener to "
                      "redirect (Listener Forward) to it.",
-          "cli": "aliyun slb SetLoadBalancerHTTPListenerAttribute --LoadBalancerId <id> --ListenerPort 80 --ListenerForward on --ForwardPort 443",
-          "terraform": "alicloud_slb_listener (protocol = \"http\") with listener_forward = \"on\", forward_port = 443",
+          "cli": "aliyun slb SetLoadBalancerHTTPListenerAttribute --RegionId {region} --LoadBalancerId {parent} --ListenerPort {port} --ListenerForward on --ForwardPort 443",
+          "terraform": "alicloud_slb_listener (load_balancer_id = \"{parent}\", frontend_port = {port}, protocol = \"http\") with listener_forward = \"on\", forward_port = 443",
       })
 def listener_https_only(acct, settings):
     for lb, listener, lid in _listeners(acct):
@@ -45,8 +45,8 @@ def listener_https_only(acct, settings):
       remediation={
           "console": "CLB console > the HTTPS listener > Modify > Advanced: TLS Security Policy tls_cipher_policy_1_2 "
                      "(or 1_2_strict / 1_2_strict_with_1_3).",
-          "cli": "aliyun slb SetLoadBalancerHTTPSListenerAttribute --LoadBalancerId <id> --ListenerPort 443 --TLSCipherPolicy tls_cipher_policy_1_2_strict",
-          "terraform": "alicloud_slb_listener.tls_cipher_policy = \"tls_cipher_policy_1_2_strict\"",
+          "cli": "aliyun slb SetLoadBalancerHTTPSListenerAttribute --RegionId {region} --LoadBalancerId {parent} --ListenerPort {port} --TLSCipherPolicy tls_cipher_policy_1_2_strict",
+          "terraform": "alicloud_slb_listener (load_balancer_id = \"{parent}\", frontend_port = {port}): tls_cipher_policy = \"tls_cipher_policy_1_2_strict\"",
       })
 def https_listener_tls12(acct, settings):
     for lb, listener, lid in _listeners(acct):
@@ -69,8 +69,8 @@ def https_listener_tls12(acct, settings):
       remediation={
           "console": "Create the CLB instance with a primary and a standby zone (both Hong Kong zones), then move "
                      "the listeners to it.",
-          "cli": "aliyun slb CreateLoadBalancer --RegionId <region> --MasterZoneId <zone-a> --SlaveZoneId <zone-b> ...",
-          "terraform": "alicloud_slb_load_balancer.master_zone_id and slave_zone_id (different zones)",
+          "cli": "aliyun slb CreateLoadBalancer --RegionId {region} --MasterZoneId <zone-a> --SlaveZoneId <zone-b> ...",
+          "terraform": "alicloud_slb_load_balancer replacing {resource_id} ({region}): master_zone_id and slave_zone_id (different zones)",
       })
 def multi_zone(acct, settings):
     for lb in acct.resources("slb", "load_balancers"):

@@ -11,9 +11,9 @@ from .base import check, rule
       remediation={
           "console": "VPC console > Flow Logs > Create Flow Log: resource type VPC, the VPC, traffic type All, "
                      "and a Simple Log Service logstore.",
-          "cli": "aliyun vpc CreateFlowLog --RegionId <region> --ResourceType VPC --ResourceId <vpc-id> "
+          "cli": "aliyun vpc CreateFlowLog --RegionId {region} --ResourceType VPC --ResourceId {resource_id} "
                  "--TrafficType All --ProjectName <sls-project> --LogStoreName <logstore>",
-          "terraform": "alicloud_vpc_flow_log (resource_type = \"VPC\", traffic_type = \"All\")",
+          "terraform": "alicloud_vpc_flow_log (resource_id = \"{resource_id}\", resource_type = \"VPC\", traffic_type = \"All\")",
       })
 def flow_logs_enabled(acct, settings):
     for vpc in acct.resources("vpc", "vpcs"):
