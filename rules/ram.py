@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from .base import check, not_applicable, rule, unknown
+from .common import BadField, read
+
+KEY_STATUS = ("Active", "Inactive")  # ListAccessKeys AccessKey.Status
 
 POLICY_API = ("ram:GetPasswordPolicy",)
 CONSOLE = "RAM console > Identities > Settings > Security Settings > Password Strength Settings"
@@ -125,10 +128,18 @@ def console_user_mfa(acct, settings):
             yield not_applicable(name, None, "no console login (EntityNotExist.User.LoginProfile)",
                                  {"GetLoginProfile.LoginProfile": None})
             continue
+        if not isinstance(user["login_profile"], dict):
+            yield unknown(name, None, "the login profile has an undocumented form",
+                          {"GetLoginProfile.LoginProfile": user["login_profile"]})
+            continue
         if "mfa_device" not in user:
             yield unknown(name, None, "the MFA device was not read")
             continue
         device = user["mfa_device"]
+        if device is not None and not (isinstance(device, dict) and isinstance(device.get("SerialNumber"), str)
+                                       and device["SerialNumber"]):
+            yield unknown(name, None, "the MFA device has an undocumented form", {"GetUserMFAInfo.MFADevice": device})
+            continue
         yield check(name, None, device is not None,
                     {"GetLoginProfile.LoginProfile.MFABindRequired": user["login_profile"].get("MFABindRequired"),
                      "GetUserMFAInfo.MFADevice.SerialNumber": (device or {}).get("SerialNumber")},
@@ -136,7 +147,7 @@ def console_user_mfa(acct, settings):
 
 
 def _parse(value) -> dt.datetime | None:
-    if not value:
+    if not value or not isinstance(value, str):
         return None
     try:
         return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
@@ -151,7 +162,12 @@ def _as_of(acct) -> dt.datetime:
 def _keys(acct):
     for user in _users(acct):
         for key in user.get("access_keys") or []:
-            yield user, key, f"{user.get('UserName')}/{key.get('AccessKeyId')}"
+            if isinstance(key, dict):
+                yield user, key, f"{user.get('UserName')}/{key.get('AccessKeyId')}"
+
+
+def _status(key) -> str:
+    return read(key, "Status", "str", name="ListAccessKeys.AccessKey.Status", optional=False, values=KEY_STATUS)
 
 
 @rule(id="ram-access-key-age", product="ram", severity="medium", resource_type="ram:access-key",
@@ -171,7 +187,12 @@ def access_key_age(acct, settings):
         created = _parse(key.get("CreateDate"))
         evidence = {"ListAccessKeys.AccessKey.CreateDate": key.get("CreateDate"),
                     "ListAccessKeys.AccessKey.Status": key.get("Status"), "max_age_days": settings.access_key_max_age_days}
-        if key.get("Status") != "Active":
+        try:
+            status = _status(key)
+        except BadField as bad:
+            yield unknown(rid, None, bad.reason, bad.evidence)
+            continue
+        if status != "Active":
             yield not_applicable(rid, None, "the key is inactive", evidence)
             continue
         if created is None:
@@ -195,13 +216,25 @@ def access_key_age(acct, settings):
 def access_key_unused(acct, settings):
     now = _as_of(acct)
     for user, key, rid in _keys(acct):
-        if key.get("Status") != "Active":
+        try:
+            status = _status(key)
+            used = read(key, "last_used", "dict", name="GetAccessKeyLastUsed.AccessKeyLastUsed") if "last_used" in key \
+                else None
+            used_raw = read(used or {}, "LastUsedDate", "str", name="GetAccessKeyLastUsed.AccessKeyLastUsed.LastUsedDate")
+        except BadField as bad:
+            yield unknown(rid, None, bad.reason, bad.evidence)
+            continue
+        if status != "Active":
             yield not_applicable(rid, None, "the key is inactive", {"ListAccessKeys.AccessKey.Status": key.get("Status")})
             continue
         if "last_used" not in key:
             yield unknown(rid, None, "the key's last use was not read")
             continue
-        last = _parse((key["last_used"] or {}).get("LastUsedDate"))
+        last = _parse(used_raw)
+        if used_raw and last is None:
+            yield unknown(rid, None, "the key's LastUsedDate is unreadable",
+                          {"GetAccessKeyLastUsed.AccessKeyLastUsed.LastUsedDate": used_raw})
+            continue
         since = last or _parse(key.get("CreateDate"))
         evidence = {"GetAccessKeyLastUsed.AccessKeyLastUsed.LastUsedDate": (key["last_used"] or {}).get("LastUsedDate"),
                     "ListAccessKeys.AccessKey.CreateDate": key.get("CreateDate"),
@@ -234,7 +267,14 @@ def single_active_key(acct, settings):
         if "access_keys" not in user:
             yield unknown(name, None, "the user's AccessKeys were not read")
             continue
-        active = [k.get("AccessKeyId") for k in user["access_keys"] if k.get("Status") == "Active"]
+        keys = user["access_keys"]
+        try:
+            if not isinstance(keys, list) or not all(isinstance(k, dict) for k in keys):
+                raise BadField("ListAccessKeys.AccessKeys.AccessKey", keys, "a list of access keys")
+            active = [k.get("AccessKeyId") for k in keys if _status(k) == "Active"]
+        except BadField as bad:
+            yield unknown(name, None, bad.reason, bad.evidence)
+            continue
         yield check(name, None, len(active) <= 1, {"ListAccessKeys.AccessKey.Status=Active": active},
                     "" if len(active) <= 1 else f"{len(active)} active AccessKeys")
 

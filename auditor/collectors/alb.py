@@ -1,4 +1,5 @@
-"""Application Load Balancer (ALB): load balancers with zones, listeners with their rules, custom TLS policies.
+"""Application Load Balancer (ALB): load balancers with zones, listeners with their rules, custom and system TLS
+policies (ListSecurityPolicies, ListSystemSecurityPolicies: each policy's TLSVersions).
 
 ALB lists are bare JSON arrays (`LoadBalancers`, `Listeners`, `Rules`, `SecurityPolicies`) and page with
 NextToken/MaxResults (at most 100).
@@ -23,7 +24,10 @@ SPEC = Product("alb", lists=(
     ListCall("ListRules", scope="resource", per="LoadBalancerId", items="Rules", id="RuleId", into="rules",
              paging=NextToken(max_size=100), require=("ListenerId", "Priority", "RuleActions", "RuleConditions")),
     ListCall("ListSecurityPolicies", items="SecurityPolicies", id="SecurityPolicyId", into="security_policies",
-             paging=NextToken(max_size=100), require=("TLSVersions",)),
+             paging=NextToken(max_size=100), require=("SecurityPolicyId", "TLSVersions")),
+    # The system policies: no parameters, no paging (SecurityPolicies[] is the whole list).
+    ListCall("ListSystemSecurityPolicies", items="SecurityPolicies", id="SecurityPolicyId",
+             into="system_security_policies", require=("SecurityPolicyId", "TLSVersions")),
 ), details=(
     Detail("GetLoadBalancerAttribute", per="LoadBalancerId", into="attribute", require="ZoneMappings[]"),
 ))
@@ -41,6 +45,9 @@ def collect_region(col: Collection, region: str) -> None:
     out["load_balancers"] = lbs
     if policies.complete:
         out["security_policies"] = policies.items
+    system = pager.list_rpc(col, PRODUCT, SPEC.list("ListSystemSecurityPolicies"), region)
+    if system.complete:
+        out["system_security_policies"] = system.items
 
 
 def _details(col: Collection, m, region: str, lb: dict) -> None:
@@ -69,6 +76,7 @@ def min_calls(account: dict, region: str) -> Cost:
     lbs = s.get("load_balancers") or []
     cost = Cost().list("alb:ListLoadBalancers", pages(len(lbs), MAX_RESULTS))
     cost.list("alb:ListSecurityPolicies", pages(len(s.get("security_policies") or []), MAX_RESULTS))
+    cost.list("alb:ListSystemSecurityPolicies", 1)
     deepest = 0
     for lb in lbs:
         listeners = lb.get("listeners") or []

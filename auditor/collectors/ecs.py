@@ -6,7 +6,7 @@ from .. import sdk
 from . import pager
 from .base import ABSENT, Collection
 from .cost import Cost, pages, region_section
-from .spec import ListCall, NextToken, PageNumber, Product
+from .spec import Detail, ListCall, NextToken, PageNumber, Product
 
 # Documented pagination (tests/documented/NOTES.md): DescribeInstances and DescribeSecurityGroups MaxResults
 # 1-100, DescribeDisks 1-500 (TotalCount is invalid with NextToken); DescribeAutoSnapshotPolicyEx PageSize
@@ -28,6 +28,9 @@ SPEC = Product("ecs", lists=(
     ListCall("DescribeSecurityGroupAttribute", scope="resource", per="SecurityGroupId",
              items="Permissions.Permission", id="SecurityGroupRuleId", into="permissions", paging=NextToken(max_size=1000),
              require=("Direction", "Policy", "IpProtocol", "PortRange", "SourceCidrIp", "NicType")),
+), details=(
+    # The prefix lists the groups' rules name (SourcePrefixListId): their CIDR entries in one answer, no paging.
+    Detail("DescribePrefixListAttributes", per="SourcePrefixListId", into="prefix_lists", require="Entries.Entry[]"),
 ))
 PRODUCT = SPEC.name
 CALLS = SPEC.actions
@@ -57,6 +60,23 @@ def collect_region(col: Collection, region: str) -> None:
         if kind == "DescribeInstances" and got.complete and not got.items:
             _confirm_no_instances(col, m, region)
     col.map(lambda group: _permissions(col, region, group), out["security_groups"])
+    lists = prefix_list_ids(out["security_groups"])
+    out["prefix_lists"] = [pl for pl in col.map(lambda pl: _prefix_list(col, m, region, pl), lists) if pl is not None]
+
+
+def prefix_list_ids(groups: list[dict]) -> list[str]:
+    """The prefix lists that the groups' rules name as their source (SourcePrefixListId), sorted."""
+    return sorted({p["SourcePrefixListId"] for g in groups for p in g.get("permissions") or []
+                   if isinstance(p.get("SourcePrefixListId"), str) and p["SourcePrefixListId"]})
+
+
+def _prefix_list(col: Collection, m, region: str, list_id: str) -> dict | None:
+    """DescribePrefixListAttributes: the list's CIDR entries (Entries.Entry[]), all in one answer (no
+    paging; a list holds at most MaxEntries). A failure is recorded for the list; the rules then judge
+    every rule naming it ERROR, never PASS."""
+    return col.rpc("ecs", "DescribePrefixListAttributes", region,
+                   m.DescribePrefixListAttributesRequest(region_id=region, prefix_list_id=list_id),
+                   resource=list_id, require=SPEC.call("DescribePrefixListAttributes").require)
 
 
 def _permissions(col: Collection, region: str, group: dict) -> None:
@@ -103,7 +123,10 @@ def min_calls(account: dict, region: str) -> Cost:
         n = sum(pages(sum(1 for r in rules if (r.get("NicType") or "intranet") == nic), 1000) for nic in nics)
         cost.detail("ecs:DescribeSecurityGroupAttribute", n)
         deepest = max(deepest, n)
-    cost.chain = max(*lists.values(), lists["DescribeSecurityGroups"] + deepest)
+    n_lists = len(prefix_list_ids(s.get("security_groups") or []))
+    if n_lists:
+        cost.detail("ecs:DescribePrefixListAttributes", n_lists)
+    cost.chain = max(*lists.values(), lists["DescribeSecurityGroups"] + deepest + (1 if n_lists else 0))
     return cost
 
 

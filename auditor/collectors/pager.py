@@ -300,11 +300,12 @@ def list_rpc(col, product: str, spec: ListCall, region: str | None, params: dict
              resource: str | None = None, record: bool = True, client_region: str | None = None) -> Listing:
     """Run an RPC list spec: `params` are the SDK request model's attributes (region_id=..., ...); the pager
     adds the page size and where to go on. Returns the items (through the SDK model, API-shaped)."""
-    request_cls = getattr(sdk.models(product), f"{spec.action}Request")
+    request_cls = getattr(sdk.models(product), f"{spec.action}Request", None)  # None: the call takes no request
     fixed = dict(params or {})
 
     def fetch(page: int, cont: str | None):
-        request = request_cls(**fixed, **paging_args(spec, page, cont))
+        args = {**fixed, **paging_args(spec, page, cont)}
+        request = request_cls(**args) if request_cls is not None or args else None
         return col.rpc(product, spec.action, region, request, resource=resource, page=page, record=record,
                        client_region=client_region, success_flag=spec.success_flag,
                        check=lambda raw: check_page(spec, raw))
