@@ -17,7 +17,7 @@ SPEC = Product("slb", lists=(
              paging=PageNumber(max_size=100, total="TotalCount"), require=("LoadBalancerId", "MasterZoneId", "SlaveZoneId")),
     ListCall("DescribeLoadBalancerListeners", scope="batch", per="LoadBalancerId", batch=10, items="Listeners",
              id=("LoadBalancerId", "ListenerPort", "ListenerProtocol"), into="listeners",
-             paging=NextToken(max_size=100), require=("ListenerPort", "ListenerProtocol", "ListenerForward", "HTTPSListenerConfig")),
+             paging=NextToken(max_size=100), require=("ListenerPort", "ListenerProtocol", "HTTPListenerConfig.ListenerForward")),
 ))
 PRODUCT = SPEC.name
 CALLS = SPEC.actions
