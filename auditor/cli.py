@@ -26,7 +26,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--fixture", type=click.Path(dir_okay=False), help="Scan a recorded snapshot offline, served by the fake cloud.")
+@click.option("--fixture", type=click.Path(dir_okay=False), help="Scan a recorded snapshot offline (evaluated as it is; with --replay, served by the fake cloud and collected back through the SDKs).")
 @click.option("--region", "regions", multiple=True, metavar="REGION",
               help="Region to scan (repeatable). Default: live, the regions where the tenant has resources; "
                    "offline, every region in the fixture.")
@@ -57,6 +57,18 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
     Exit codes: 0 no FAIL at or above --fail-on; 1 such a FAIL; 2 bad usage or input;
     3 no such FAIL but some check could not read its data (incomplete).
     """
+    from . import progress
+
+    status = progress.OfflineLine(enabled=bool(fixture))  # offline: a status line on a terminal after 1 s
+    try:
+        _scan(status, fixture, regions, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
+              plan_path, waivers_path, baseline_path, attestations_path, allow_different_scope, live)
+    finally:
+        status.close()
+
+
+def _scan(status, fixture, regions, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
+          plan_path, waivers_path, baseline_path, attestations_path, allow_different_scope, live):
     from . import clauses, cli_output, ratelimit, record, scan as scanning, settings
     from .gate import Gate
 
@@ -82,8 +94,11 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
             collected, source = gate.collect(list(regions))
             secrets: list[str] = []
         else:
+            status.step(f"reading {fixture}")
             collected, source, secrets = cli_live.collect(fixture, opts, live)
-        report = record.scrub(gate.finish(scanning.evaluate(collected, opts, source, adjust=gate.adjust)), secrets)
+        status.step("evaluating the rules")
+        report = record.scrub_in_place(gate.finish(scanning.evaluate(collected, opts, source, adjust=gate.adjust)),
+                                       secrets)
         cli_live.after(report, collected, opts, source, secrets, live, targets[0][0])
     except UsageError as exc:
         _fail(str(exc))
@@ -93,12 +108,15 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
         hint = (". Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile, "
                 "or use --fixture FILE for an offline run") if str(exc).startswith("no usable credentials") else ""
         _fail(f"{exc}{hint}.")
+    status.clear()
     for line in gate.messages:
         click.echo(f"aliaudit: warning: {line}", err=True)
+    status.step("writing the report")
     try:
         text = cli_output.write(report, targets, isatty=sys.stdout.isatty(), output_dir=output_dir)
     except UsageError as exc:
         _fail(str(exc))
+    status.close()
     if text is not None:
         click.echo(text, nl=False)
     _say_where(report, targets, sys.stderr.isatty() or bool(live.get("verbose")))

@@ -50,24 +50,62 @@ def plan(formats: tuple[str, ...], outputs: tuple[str, ...], output_dir: str | N
 
 def write(report: dict, targets: list[tuple[str, str | None]], *, isatty: bool,
           output_dir: str | None = None) -> str | None:
-    """Render every report, then write the files; returns the text meant for standard output, if any."""
-    from . import snapshot
+    """Render every report, then put the files in place; returns the text meant for standard output, if any.
+
+    A file report is written into a temporary file next to its target (piece by piece for the formats in
+    reporters.STREAMS), and the targets are replaced only once every report is complete."""
     from .reporters import FORMATS
 
-    rendered = [(fmt, path, FORMATS[fmt](report, color=(fmt == "table" and path is None and isatty)))
-                for fmt, path in targets]
-    stdout = None
     if output_dir is not None:
         try:
             os.makedirs(output_dir, exist_ok=True)
         except OSError as exc:
             raise UsageError(f"cannot create the --output-dir: {exc.strerror}", output_dir) from None
-    for fmt, path, text in rendered:
-        if path is None:
-            stdout = text
-            continue
-        try:
-            snapshot.write_atomic(path, text)
-        except OSError as exc:
-            raise UsageError(f"cannot write the {fmt} report: {exc.strerror}", path) from None
+    stdout = None
+    done: list[tuple[str, str]] = []
+    try:
+        for fmt, path in targets:
+            if path is None:
+                stdout = FORMATS[fmt](report, color=(fmt == "table" and isatty))
+                continue
+            done.append((_write_temporary(report, fmt, path), path))
+        for tmp, path in done:
+            os.replace(tmp, path)
+        done = []
+    finally:
+        for tmp, _ in done:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
     return stdout
+
+
+def _write_temporary(report: dict, fmt: str, path: str) -> str:
+    """The report in a temporary file in path's folder, with the mode a new file gets; returns its name."""
+    import tempfile
+
+    from .reporters import FORMATS, STREAMS
+
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".aliaudit-", dir=os.path.dirname(os.path.abspath(path)))
+    except OSError as exc:
+        raise UsageError(f"cannot write the {fmt} report: {exc.strerror}", path) from None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            if fmt in STREAMS:
+                STREAMS[fmt](report, fh)
+            else:
+                fh.write(FORMATS[fmt](report, color=False))
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write the {fmt} report: {exc.strerror}", path) from None
+        raise
+    return tmp

@@ -93,15 +93,21 @@ def load(path: str) -> dict:
         raise UsageError("is a directory, not a snapshot file", path) from None
     except PermissionError:
         raise UsageError("permission denied", path) from None
-    return loads(raw, path)
+    text = _decode(raw, path)
+    del raw  # the bytes are not kept while the text is parsed (a 100k-resource file is 300 MB)
+    return loads(text, path)
+
+
+def _decode(raw: bytes, path: str | None) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"not valid UTF-8 (byte offset {exc.start})", path) from None
 
 
 def loads(raw: bytes | str, path: str | None = "<snapshot>") -> dict:
     if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise UsageError(f"not valid UTF-8 (byte offset {exc.start})", path) from None
+        raw = _decode(raw, path)
     if not raw.strip():
         raise UsageError("file is empty", path)
     try:

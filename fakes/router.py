@@ -17,7 +17,7 @@ import re
 
 from . import auth, oss, policy
 from .rpc import Call
-from .wire import ApiError, Request, Response, json_response, request_id
+from .wire import ApiError, Request, Response, json_response, replayed_error, request_id
 
 
 def _rpc_products() -> tuple:
@@ -148,4 +148,4 @@ class Router:
         """Replay a recorded "product not available in this region" for every call of that product there."""
         for u in self.state.account(call.account_id).get("unavailable", []):
             if u.get("product") == call.product and u.get("region") == call.region:
-                raise ApiError(u["code"], u.get("message") or u["code"], u.get("http_status") or 403)
+                raise replayed_error(u, 403)
