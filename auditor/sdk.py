@@ -35,17 +35,6 @@ RPC_SDKS = {
 }
 
 
-# The RAM service code of a product, where it differs from our product name: RAM policies name
-# actions "<code>:<Action>" (ApsaraDB for Redis is "kvstore", its RAM documentation says).
-RAM_CODES = {"redis": "kvstore"}
-
-
-def ram_action(call: str) -> str:
-    """"redis:DescribeInstances" -> "kvstore:DescribeInstances": the action a RAM policy names."""
-    product, action = call.split(":", 1)
-    return f"{RAM_CODES.get(product, product)}:{action}"
-
-
 @dataclass(frozen=True)
 class StaticKey:
     """An AccessKey pair (and optional STS token), used for the fake and for explicit keys."""

@@ -135,6 +135,7 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
                   VpcId="" if off(0.05) else rng.choice(vpcs_by_region[region] or ["vpc-syn-none"]))
         if off():
             sg["permissions"].append(dict(sg["permissions"][0], SourceCidrIp="0.0.0.0/0", PortRange="22/22",
+                                          SecurityGroupRuleId=f"sgr-{gid}-ssh",  # ids are unique in a group
                                           Description=f"{gid}-ssh", Priority=1, Policy="Accept",
                                           Direction="ingress"))
         sec(region, "ecs")["security_groups"].append(sg)

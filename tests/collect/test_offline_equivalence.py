@@ -51,19 +51,22 @@ def both(fixture, regions=()) -> tuple[dict, dict]:
 # Failures the API never answered (a body that does not parse, a dropped connection, a timeout) have no HTTP
 # answer the fake could send back word for word: the replay answers them with an error of the recorded code, so
 # its message and request id are the replay's own. The direct path keeps the recorded failure as it was.
-CLIENT_SIDE = {"MalformedResponse", "RequestFailed", "Timeout"}
+# The pager's completeness errors (collectors/pager.py CODES) are the client's findings too.
+CLIENT_SIDE = {"MalformedResponse", "RequestFailed", "Timeout", "ShortPage", "CountMismatch", "RepeatedToken",
+               "TooManyPages", "DuplicateItem"}
 
 
 def _client_side(finding: dict) -> dict:
     err = (finding.get("evidence") or {}).get("error") or {}
     if err.get("code") not in CLIENT_SIDE:
         return finding
-    evidence = {**finding["evidence"], "error": {k: v for k, v in err.items() if k not in ("message", "request_id")}}
+    evidence = {**finding["evidence"], "error": {k: v for k, v in err.items()
+                                                 if k not in ("message", "request_id", "items", "total")}}
     return {**finding, "evidence": evidence, "reason": finding["reason"].split(" - ")[0]}
 
 
 def _errors(report: dict) -> list[dict]:
-    return [{k: v for k, v in e.items() if k not in ("message", "request_id", "http_status")}
+    return [{k: v for k, v in e.items() if k not in ("message", "request_id", "http_status", "items", "total", "pages")}
             if e["code"] in CLIENT_SIDE else e for e in report["collection_errors"]]
 
 
