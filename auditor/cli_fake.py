@@ -21,15 +21,9 @@ def _fail(message: str) -> None:
 
 def read_document(path: str):
     """A JSON or YAML file (JSON is YAML)."""
-    import yaml
+    from aliaudit import inputs
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise UsageError("no such file", path) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise UsageError(f"not valid JSON or YAML: {str(exc).splitlines()[0]}", path) from None
+    return inputs.parse_yaml(inputs.read_text(path, "a JSON or YAML document", inputs.MAX_YAML_BYTES), path)
 
 
 def load_policy(path: str) -> dict:

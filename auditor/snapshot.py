@@ -80,23 +80,16 @@ def validate(doc: Any, path: str | None = None) -> dict:
 
 
 def load(path: str) -> dict:
-    """Load and validate a snapshot file; every failure is a one-line UsageError."""
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise UsageError(f"file is {size} bytes, over the {MAX_BYTES}-byte limit", path)
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except FileNotFoundError:
-        raise UsageError("no such file", path) from None
-    except IsADirectoryError:
-        raise UsageError("is a directory, not a snapshot file", path) from None
-    except PermissionError:
-        raise UsageError("permission denied", path) from None
-    return loads(raw, path)
+    """Load and validate a snapshot file; every failure is a one-line UsageError (read through aliaudit.inputs:
+    a regular file only, at most MAX_BYTES, strict JSON)."""
+    from . import inputs
+
+    return loads(inputs.read_bytes(path, "a snapshot file", MAX_BYTES), path)
 
 
 def loads(raw: bytes | str, path: str | None = "<snapshot>") -> dict:
+    from . import inputs
+
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
@@ -104,16 +97,7 @@ def loads(raw: bytes | str, path: str | None = "<snapshot>") -> dict:
             raise UsageError(f"not valid UTF-8 (byte offset {exc.start})", path) from None
     if not raw.strip():
         raise UsageError("file is empty", path)
-    try:
-        doc = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"not valid JSON: {exc.msg}", path, f"line {exc.lineno} column {exc.colno}") from None
-    except RecursionError:
-        raise UsageError("JSON nested too deeply", path) from None
-    from .inputs import check_depth
-
-    check_depth(doc, path)
-    return validate(doc, path)
+    return validate(inputs.parse_json(raw, path), path)
 
 
 def dumps(doc: dict) -> str:
