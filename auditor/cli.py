@@ -15,7 +15,9 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"aliaudit: error: {message}", err=True)
+    from .errors import one_line
+
+    click.echo(f"aliaudit: error: {one_line(message)}", err=True)
     sys.exit(code)
 
 
@@ -26,26 +28,26 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--fixture", type=click.Path(dir_okay=False), help="Scan a recorded snapshot offline, served by the fake cloud.")
+@click.option("--fixture", type=click.Path(), help="Scan a recorded snapshot offline, served by the fake cloud.")
 @click.option("--region", "regions", multiple=True, metavar="REGION",
               help="Region to scan (repeatable). Default: cn-hongkong live; the fixture's regions offline.")
 @click.option("--framework", "frameworks", multiple=True, metavar="NAME",
               help="Framework to report (repeatable): hkia-gl8, hkia-gl14, hkia-gl20. Default: all.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
               help="Report format (repeatable; default table): " + ", ".join(FORMAT_NAMES) + ".")
-@click.option("--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
+@click.option("--output", "outputs", multiple=True, type=click.Path(),
               help="Write the report to FILE instead of standard output; once per --format, in the same order.")
-@click.option("--output-dir", type=click.Path(file_okay=False), help="Write each --format to DIR/aliaudit-report.<ext>.")
+@click.option("--output-dir", type=click.Path(), help="Write each --format to DIR/aliaudit-report.<ext>.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="low", show_default=True,
               help="Exit 1 when a FAIL of this severity or higher exists.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="YAML file of rule thresholds.")
+@click.option("--config", "config_path", type=click.Path(), help="YAML file of rule thresholds.")
 @click.option("--endpoint-override", metavar="URL", help="Send every product's API calls to this address.")
-@click.option("--terraform-plan", "plan_path", type=click.Path(dir_okay=False),
+@click.option("--terraform-plan", "plan_path", type=click.Path(),
               help="Check a plan before apply: the output of `terraform show -json PLAN`.")
-@click.option("--waivers", "waivers_path", type=click.Path(dir_okay=False), help="YAML list of waivers (accepted FAILs).")
-@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+@click.option("--waivers", "waivers_path", type=click.Path(), help="YAML list of waivers (accepted FAILs).")
+@click.option("--baseline", "baseline_path", type=click.Path(),
               help="A JSON report: exit 1 only for FAILs that are not in it.")
-@click.option("--attestations", "attestations_path", type=click.Path(dir_okay=False),
+@click.option("--attestations", "attestations_path", type=click.Path(),
               help="YAML list of attestations for manual clauses (clause, statement, evidence, owner, date, expires).")
 @cli_live.options
 def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
@@ -55,11 +57,22 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
     Exit codes: 0 no FAIL at or above --fail-on; 1 such a FAIL; 2 bad usage or input;
     3 no such FAIL but some check could not read its data (incomplete).
     """
+    from . import cli_output
+
+    with cli_output.interruptible():
+        code = _scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, config_path,
+                     endpoint_override, plan_path, waivers_path, baseline_path, attestations_path, live)
+    sys.exit(code)
+
+
+def _scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
+          plan_path, waivers_path, baseline_path, attestations_path, live) -> int:
     from . import clauses, cli_output, ratelimit, record, scan as scanning, settings
     from .gate import Gate
 
+    pending = cli_output.Pending()
     try:
-        targets = cli_output.plan(formats, outputs, output_dir)
+        targets = cli_output.plan(formats, outputs, output_dir, live.get("record_path"))
         if fixture and plan_path:
             raise UsageError("--fixture and --terraform-plan cannot be used together")
         gate = Gate.load(plan_path, waivers_path, baseline_path)
@@ -72,30 +85,48 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
             from . import attestations
 
             opts.attestations = attestations.load(attestations_path, clauses.load())
+        cli_live.check_store(live)
         if plan_path:
             collected, source = gate.collect(list(regions))
             secrets: list[str] = []
         else:
             collected, source, secrets = cli_live.collect(fixture, opts, live)
         report = record.scrub(gate.finish(scanning.evaluate(collected, opts, source, adjust=gate.adjust)), secrets)
-        cli_live.after(report, collected, opts, source, secrets, live, targets[0][0])
+        cli_live.after(report, collected, opts, source, secrets, live, targets[0][0], pending)
+        for line in gate.messages:
+            click.echo(f"aliaudit: warning: {line}", err=True)
+        text = cli_output.write(report, targets, isatty=sys.stdout.isatty(), output_dir=output_dir, pending=pending)
+        pending.commit()
+        try:
+            cli_live.store(report, live)
+        except UsageError:
+            pending.discard()
+            raise
     except UsageError as exc:
+        pending.discard()
         _fail(str(exc))
     except IncompleteScan as exc:
+        pending.discard()
         _fail(f"{exc}.", EXIT_INCOMPLETE)
     except CredentialsError as exc:
+        pending.discard()
         hint = (". Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile, "
                 "or use --fixture FILE for an offline run") if str(exc).startswith("no usable credentials") else ""
         _fail(f"{exc}{hint}.")
-    for line in gate.messages:
-        click.echo(f"aliaudit: warning: {line}", err=True)
-    try:
-        text = cli_output.write(report, targets, isatty=sys.stdout.isatty(), output_dir=output_dir)
-    except UsageError as exc:
-        _fail(str(exc))
+    except BaseException:
+        pending.discard()
+        raise
     if text is not None:
         click.echo(text, nl=False)
-    sys.exit(gate.exit_code(report, fail_on))
+    if report.get("incomplete"):
+        from .errors import one_line
+
+        listed = [e for e in report.get("collection_errors", []) if (e.get("product"), e.get("action"), e.get("region"))
+                  == ("ecs", "DescribeRegions", None)]
+        detail = f" ({listed[0]['code']}: {listed[0].get('message')})" if listed else ""
+        click.echo(f"aliaudit: error: {one_line(report['incomplete'] + detail)}; the report says the run is "
+                   "incomplete.", err=True)
+    return gate.exit_code(report, fail_on)
 
 
 def _register() -> None:

@@ -12,8 +12,8 @@ from .errors import UsageError
 
 
 @click.command()
-@click.argument("old", type=click.Path(dir_okay=False))
-@click.argument("new", type=click.Path(dir_okay=False))
+@click.argument("old", type=click.Path())
+@click.argument("new", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def diff(old, new, fmt):
     """Compare two JSON reports (from `aliaudit scan --format json`).

@@ -7,12 +7,17 @@
     --format A --format B --output-dir DIR
                                      several reports, DIR/aliaudit-report.<extension> each
 
-Every report is rendered before any file is written, and each file is written atomically.
+Every report is rendered before any file is written. All files of a run (every --output, --record,
+--per-account-dir) are written to temporary files beside their destinations and renamed into place
+together at the end (`Pending`): if one cannot be written, or the run is interrupted, none is left.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import tempfile
+from contextlib import contextmanager
 
 from .errors import UsageError
 
@@ -22,8 +27,14 @@ EXTENSIONS = {"table": "txt", "json": "json", "html": "html", "markdown": "md", 
 BASENAME = "aliaudit-report"
 
 
-def plan(formats: tuple[str, ...], outputs: tuple[str, ...], output_dir: str | None) -> list[tuple[str, str | None]]:
+def plan(formats: tuple[str, ...], outputs: tuple[str, ...], output_dir: str | None,
+         record: str | None = None) -> list[tuple[str, str | None]]:
     """(format, path or None for standard output) pairs, or a UsageError saying what is ambiguous."""
+    for path in (*outputs, *([record] if record else [])):
+        if os.path.isdir(path):
+            raise UsageError("is a directory: give a file name", path)
+    if output_dir is not None and os.path.exists(output_dir) and not os.path.isdir(output_dir):
+        raise UsageError("is not a directory (--output-dir)", output_dir)
     formats = tuple(formats) or ("table",)
     if output_dir is not None:
         if outputs:
@@ -46,10 +57,112 @@ def plan(formats: tuple[str, ...], outputs: tuple[str, ...], output_dir: str | N
     return list(zip(formats, outputs))
 
 
+class Pending:
+    """The files of one run: staged to temporary names, then committed together (all or nothing).
+
+    `Pending.current` is the run's instance, so that an interruption (see `interruptible`) can discard it.
+    """
+
+    current: "Pending | None" = None
+
+    def __init__(self) -> None:
+        self.staged: list[tuple[str, str]] = []
+        self.committed: list[str] = []
+        Pending.current = self
+
+    def stage(self, path: str, text: str, what: str) -> None:
+        directory = os.path.dirname(os.path.abspath(path))
+        with _signals_held():
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=".aliaudit-", dir=directory)
+            except OSError as exc:
+                raise UsageError(f"cannot write {what}: {exc.strerror}", path) from None
+            self.staged.append((tmp, path))
+        umask = os.umask(0)
+        os.umask(umask)
+        try:
+            os.chmod(tmp, 0o666 & ~umask)
+            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise UsageError(f"cannot write {what}: {exc.strerror}", path) from None
+
+    def commit(self) -> None:
+        """Rename every staged file into place; on a failure, remove those already renamed."""
+        for tmp, path in list(self.staged):
+            with _signals_held():
+                try:
+                    os.replace(tmp, path)
+                except OSError as exc:
+                    self.discard()
+                    raise UsageError(f"cannot write: {exc.strerror}", path) from None
+                self.staged.remove((tmp, path))
+                self.committed.append(path)
+
+    def discard(self) -> None:
+        """Remove every staged temporary file and every file this run already renamed into place."""
+        for path in [tmp for tmp, _ in self.staged] + self.committed:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        self.staged, self.committed = [], []
+
+
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def _signals_held():
+    """Hold SIGINT/SIGTERM for a few instructions, so that a file is never created and not yet known."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+EXIT_SIGNAL = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
+@contextmanager
+def interruptible():
+    """SIGINT and SIGTERM stop the run at once: in-flight calls are abandoned, every file of the run is
+    removed (`Pending.current`), one line goes to stderr, and the exit code is 128 + the signal (130, 143).
+
+    The process ends with os._exit: the collection threads may be waiting on the network for many seconds,
+    and a normal exit would wait for them.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, _frame):
+        pending = Pending.current
+        if pending is not None:
+            pending.discard()
+        name = signal.Signals(signum).name
+        os.write(2, f"aliaudit: interrupted by {name}: stopped, no report written\n".encode())
+        os._exit(EXIT_SIGNAL.get(signum, 128 + signum))
+
+    previous = {s: signal.signal(s, stop) for s in _HELD}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        Pending.current = None
+
+
 def write(report: dict, targets: list[tuple[str, str | None]], *, isatty: bool,
-          output_dir: str | None = None) -> str | None:
-    """Render every report, then write the files; returns the text meant for standard output, if any."""
-    from . import snapshot
+          output_dir: str | None = None, pending: Pending | None = None) -> str | None:
+    """Render every report and stage the files (committed by the caller, with the run's other files);
+    returns the text meant for standard output, if any. Without `pending`, the files are committed here."""
     from .reporters import FORMATS
 
     rendered = [(fmt, path, FORMATS[fmt](report, color=(fmt == "table" and path is None and isatty)))
@@ -60,12 +173,18 @@ def write(report: dict, targets: list[tuple[str, str | None]], *, isatty: bool,
             os.makedirs(output_dir, exist_ok=True)
         except OSError as exc:
             raise UsageError(f"cannot create the --output-dir: {exc.strerror}", output_dir) from None
-    for fmt, path, text in rendered:
-        if path is None:
-            stdout = text
-            continue
-        try:
-            snapshot.write_atomic(path, text)
-        except OSError as exc:
-            raise UsageError(f"cannot write the {fmt} report: {exc.strerror}", path) from None
+    own = pending is None
+    pending = pending or Pending()
+    try:
+        for fmt, path, text in rendered:
+            if path is None:
+                stdout = text
+                continue
+            pending.stage(path, text, f"the {fmt} report")
+        if own:
+            pending.commit()
+    except BaseException:
+        if own:
+            pending.discard()
+        raise
     return stdout
