@@ -198,7 +198,7 @@ def sdk_errors() -> tuple[type[BaseException], ...]:
 
 # What a request's credentials look like when an error message echoes the request back: query parameters,
 # headers (as "Name: value", "'name': 'value'" or JSON), XML elements. Only the values go.
-_SECRET_NAMES = (r"Signature|SecurityToken|AccessKeySecret|OSSAccessKeyId|x-acs-security-token|x-oss-security-token"
+_SECRET_NAMES = (r"Signature|SignatureNonce|SecurityToken|AccessKeySecret|OSSAccessKeyId|x-acs-security-token|x-oss-security-token"
                  r"|x-acs-signature-[a-z0-9-]+|x-oss-signature[a-z0-9-]*|x-oss-credential|X-Amz-Signature"
                  r"|X-Amz-Security-Token|X-Amz-Credential|security[-_]token|access[-_]key[-_]secret")
 _SECRET_VALUE = re.compile(r"(?i)(?<![A-Za-z0-9-])((?:" + _SECRET_NAMES + r")(?:\\?[\"'])?\s*[=:]\s*(?:\\?[\"'])?)"
