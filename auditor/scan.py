@@ -57,7 +57,8 @@ def identify(clients: Clients, region: str, retry=None) -> dict:
     if not isinstance(body, dict) or not body.get("AccountId"):
         raise IncompleteScan("could not confirm the identity: the sts:GetCallerIdentity answer has no AccountId "
                              "(MalformedResponse); nothing was checked")
-    return {"account_id": body["AccountId"], "principal": body.get("Arn"), "identity_type": body.get("IdentityType")}
+    return snapshot.clean_text({"account_id": body["AccountId"], "principal": body.get("Arn"),
+                                "identity_type": body.get("IdentityType")})
 
 
 def call_failure(call: str, err: dict, refused: str) -> CredentialsError:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -98,6 +99,40 @@ def loads(raw: bytes | str, path: str | None = "<snapshot>") -> dict:
     if not raw.strip():
         raise UsageError("file is empty", path)
     return validate(inputs.parse_json(raw, path), path)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogates(text: str) -> str:
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def clean_text(doc: Any) -> Any:
+    """Replace every lone surrogate (U+D800..U+DFFF: JSON can carry one, UTF-8 cannot) in the document's strings
+    and keys by its escaped form, the six characters "\\ud800": the raw value stays readable in the evidence,
+    and the snapshot can be hashed and written. In place (iterative, no copy); returns the document."""
+    if isinstance(doc, str):
+        return _escape_surrogates(doc) if _SURROGATE.search(doc) else doc
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            bad_keys = [k for k in node if isinstance(k, str) and _SURROGATE.search(k)]
+            for k in bad_keys:
+                node[_escape_surrogates(k)] = node.pop(k)
+            items = node.items()
+        elif isinstance(node, list):
+            items = enumerate(node)
+        else:
+            continue
+        for k, v in list(items):
+            if isinstance(v, str):
+                if _SURROGATE.search(v):
+                    node[k] = _escape_surrogates(v)
+            elif isinstance(v, (dict, list)):
+                stack.append(v)
+    return doc
 
 
 def dumps(doc: dict) -> str:
