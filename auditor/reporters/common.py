@@ -40,9 +40,15 @@ def visible(value) -> str:
     return _CONTROL.sub(_escaped, text)
 
 
+_CELL_WHITESPACE = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
 def visible_cell(value) -> str:
-    """A CSV cell: like `visible`, and a newline too (a cell is one line of text in every spreadsheet)."""
-    return visible(value).replace("\n", "\\n")
+    """A CSV cell: every character `visible` escapes, and tab and newline too, written as JSON-style escapes
+    (\\n, \\t, \\u001b, \\u202e), so a cell is one line and a JSON cell (evidence) still parses back."""
+    text = "" if value is None else str(value)
+    return _CONTROL.sub(lambda m: _CELL_WHITESPACE.get(m.group()) or f"\\u{ord(m.group()):04x}",
+                        text.replace("\n", "\\n").replace("\t", "\\t"))
 
 
 _AUTOLINK = re.compile(r"(?i)(://|www\.)")

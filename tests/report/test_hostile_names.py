@@ -96,10 +96,10 @@ def test_markdown_neither_mentions_nor_links(rendered):
 def test_csv_escapes_control_and_bidi_characters(rendered):
     rows = list(csv.DictReader(io.StringIO(rendered["csv"], newline="")))
     ids = {r["resource_id"] for r in rows if r["rule"] == "ecs-disk-encrypted"}
-    assert "line1\\nline2\\x0d\\n| injected | row |" in ids and "\\x1b[31mRED\\x1b[0m\\x1b]0;title\\x07" in ids
+    assert "line1\\nline2\\r\\n| injected | row |" in ids and "\\u001b[31mRED\\u001b[0m\\u001b]0;title\\u0007" in ids
     assert "d-\\u202eexe.txt\\u2066isolated\\u2069\\u200f" in ids
     for cell in (c for r in rows for c in r.values()):
-        assert not any(ch in cell for ch in ("\x1b", "\r", "\n", *INVISIBLE)), cell
+        assert not any(ch in cell for ch in ("\x1b", "\r", "\n", "\t", *INVISIBLE)), cell
 
 
 def test_table_shows_markup_and_escapes_as_text(report):
