@@ -55,7 +55,8 @@ def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, co
     """Collect account state, evaluate the rules and report per clause.
 
     Exit codes: 0 no FAIL at or above --fail-on; 1 such a FAIL; 2 bad usage or input;
-    3 no such FAIL but some check could not read its data (incomplete).
+    3 no such FAIL but some check could not read its data (incomplete); 130/143 interrupted (SIGINT/SIGTERM).
+    Every file is written at the end, all together or none.
     """
     from . import cli_output
 
