@@ -89,16 +89,6 @@ def _line_col(text: str, index: int) -> str:
     return f"line {line} column {index - (text.rfind(chr(10), 0, index) + 1) + 1}"
 
 
-class _BigInt(ValueError):
-    pass
-
-
-def _int(digits: str) -> int:
-    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
-        raise _BigInt(digits)
-    return int(digits)
-
-
 class _Duplicate(ValueError):
     def __init__(self, key: str):
         super().__init__(key)
@@ -106,11 +96,10 @@ class _Duplicate(ValueError):
 
 
 def _pairs(pairs: list) -> dict:
-    out: dict = {}
-    for key, value in pairs:
-        if key in out:
-            raise _Duplicate(key)
-        out[key] = value
+    out = dict(pairs)  # at C speed; a repeated key shows as a shorter dict
+    if len(out) != len(pairs):
+        seen: set = set()
+        raise _Duplicate(next(k for k, _ in pairs if k in seen or seen.add(k)))
     return out
 
 
@@ -118,19 +107,20 @@ def parse_json(text: str, path: str) -> Any:
     """JSON, strictly: a duplicate key (naming both places), an integer over MAX_INT_DIGITS digits, NaN and
     Infinity are refused; so is nesting deeper than MAX_DEPTH."""
     try:
-        doc = json.loads(text, parse_int=_int, parse_constant=_constant, object_pairs_hook=_pairs)
+        # Python (3.11+) itself refuses an integer of more than 4,300 digits (sys.get_int_max_str_digits)
+        doc = json.loads(text, parse_constant=_constant, object_pairs_hook=_pairs)
     except json.JSONDecodeError as exc:
         raise UsageError(f"not valid JSON: {exc.msg}", path, f"line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise UsageError(f"JSON nested deeper than {MAX_DEPTH} levels", path) from None
-    except _BigInt:
+    except ValueError as exc:
+        if not isinstance(exc, _Duplicate) and "digits" not in str(exc):
+            raise UsageError(f"not valid JSON: {exc}", path) from None  # NaN / Infinity (parse_constant)
+        if isinstance(exc, _Duplicate):
+            raise UsageError(f"duplicate key {exc.key!r} ({_json_duplicate_places(text, exc.key)})", path) from None
         m = re.search(r"\d{%d,}" % (MAX_INT_DIGITS + 1), text)
         raise UsageError(f"an integer of more than {MAX_INT_DIGITS} digits", path,
                          _line_col(text, m.start()) if m else None) from None
-    except _Duplicate as exc:
-        raise UsageError(f"duplicate key {exc.key!r} ({_json_duplicate_places(text, exc.key)})", path) from None
-    except ValueError as exc:  # NaN / Infinity (parse_constant)
-        raise UsageError(f"not valid JSON: {exc}", path) from None
     check_depth(doc, path)
     return doc
 
