@@ -96,13 +96,9 @@ def _scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, c
         cli_live.after(report, collected, opts, source, secrets, live, targets[0][0], pending)
         for line in gate.messages:
             click.echo(f"aliaudit: warning: {line}", err=True)
+        cli_live.store(report, live)  # before rendering: the reports show the trend since the previous scan
         text = cli_output.write(report, targets, isatty=sys.stdout.isatty(), output_dir=output_dir, pending=pending)
         pending.commit()
-        try:
-            cli_live.store(report, live)
-        except UsageError:
-            pending.discard()
-            raise
     except UsageError as exc:
         pending.discard()
         _fail(str(exc))
@@ -119,6 +115,7 @@ def _scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, c
         raise
     if text is not None:
         click.echo(text, nl=False)
+    _say_where(report, targets, sys.stderr.isatty() or bool(live.get("verbose")))
     if report.get("incomplete"):
         from .errors import one_line
 
@@ -128,6 +125,18 @@ def _scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, c
         click.echo(f"aliaudit: error: {one_line(report['incomplete'] + detail)}; the report says the run is "
                    "incomplete.", err=True)
     return gate.exit_code(report, fail_on)
+
+
+def _say_where(report: dict, targets, terminal: bool) -> None:
+    """On a terminal (or with --verbose): the verdict and where each report file was written."""
+    written = [(fmt, path) for fmt, path in targets if path is not None]
+    if not (terminal and written):
+        return
+    from .reporters import summary
+
+    click.echo(f"aliaudit: {summary.of(report)['verdict']['text']}", err=True)
+    for fmt, path in written:
+        click.echo(f"aliaudit: wrote the {fmt} report to {path}", err=True)
 
 
 def _register() -> None:

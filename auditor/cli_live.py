@@ -103,12 +103,15 @@ def after(report: dict, collected: dict, opts, source: dict, secrets: list[str],
 
 
 def store(report: dict, live: dict) -> None:
-    """--store: the result saved in the history (after the files are in place)."""
+    """--store: the result saved in the history, and the trend since the previous scan added to the report's
+    summary (so this runs before the reports are rendered)."""
     if live.get("store_url"):
         from . import history
+        from .reporters import summary
 
         db = history.open_store(live["store_url"])
         try:
             db.save(report)
+            report["summary"]["trend"] = summary.trend(db, report)
         finally:
             db.close()

@@ -33,6 +33,9 @@ def plan(formats: tuple[str, ...], outputs: tuple[str, ...], output_dir: str | N
     for path in (*outputs, *([record] if record else [])):
         if os.path.isdir(path):
             raise UsageError("is a directory: give a file name", path)
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):  # found before the scan, not after it
+            raise UsageError(f"cannot write there: the folder {folder} does not exist", path)
     if output_dir is not None and os.path.exists(output_dir) and not os.path.isdir(output_dir):
         raise UsageError("is not a directory (--output-dir)", output_dir)
     formats = tuple(formats) or ("table",)

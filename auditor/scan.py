@@ -174,7 +174,7 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
         "accounts": [a["account_id"] for a in collected["accounts"]],
         "regions": sorted({r for a in collected["accounts"] for r in a.get("regions", {})}),
         "frameworks": [c["framework"] for c in cats],
-        "summary": _summary(clause_results, findings),
+        "summary": None,  # below: the one-page summary (auditor/reporters/summary.py), kept near the top
         "clauses": clause_results,
         "findings": findings,
         "collection_errors": errors,
@@ -194,17 +194,10 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
         from . import org
 
         report["organisation"] = org.summarise(collected["organisation"], cats, findings)
+    from .reporters import summary
+
+    report["summary"] = summary.build(report)
     return report
-
-
-def _summary(clause_results: list[dict], findings: list[dict]) -> dict:
-    def count(items, key):
-        out: dict[str, int] = {}
-        for i in items:
-            out[i[key]] = out.get(i[key], 0) + 1
-        return dict(sorted(out.items()))
-
-    return {"clauses": count(clause_results, "status"), "findings": count(findings, "status")}
 
 
 def exit_code(report: dict, fail_on: str) -> int:

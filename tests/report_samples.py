@@ -7,6 +7,8 @@ on them before those parts land. HOSTILE is a resource name built to break every
 
 import copy
 
+from aliaudit.reporters import summary
+
 HOSTILE = "<script>alert(1)</script>\"onmouseover=alert(2) x='|`[a](b)`| =cmd|' \x1b[31mred\x1b[0m https://evil.invalid/x.js"
 
 
@@ -38,8 +40,7 @@ def enriched(report: dict) -> dict:
         if "hkia-gl8:5.1(c)" == f"{c['framework']}:{c['clause']}":
             c["counts"]["FAIL"] -= 1
             c["counts"]["WAIVED"] = 1
-    r["summary"]["findings"]["FAIL"] -= 1
-    r["summary"]["findings"]["WAIVED"] = 1
+    r["summary"] = summary.build(r)  # computed once, from the report as it now stands
     return r
 
 
@@ -54,4 +55,5 @@ def hostile(report: dict) -> dict:
     r["collection_errors"] = [{"product": "oss", "action": "GetBucketPolicy", "region": "cn-hongkong",
                                "resource": HOSTILE, "code": "AccessDenied", "message": HOSTILE, "http_status": 403}]
     r["identities"] = [{"account_id": r["accounts"][0], "principal": HOSTILE}]
+    r["summary"] = summary.build(r)
     return r

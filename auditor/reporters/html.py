@@ -66,26 +66,29 @@ def _rule_info() -> dict:
                    "remediation": r.remediation} for r in all_rules()}
 
 
-def _rules_of(clause: dict, findings: list[dict], registry: dict) -> list[dict]:
+def _groups(findings: list[dict], registry: dict) -> list[dict]:
+    """The findings grouped by rule, most severe rule first, then by rule id; one entry per finding inside."""
+    by_rule: dict[str, list[dict]] = {}
+    for f in findings:
+        by_rule.setdefault(f["rule"], []).append(f)
     out = []
-    for rid in clause.get("rules", []):
-        mine = [f for f in findings if f["rule"] == rid]
+    for rid, mine in by_rule.items():
         known = registry.get(rid, {})
-        first = mine[0] if mine else {}
-        counts: dict[str, int] = {}
-        for f in mine:
-            counts[f["status"]] = counts.get(f["status"], 0) + 1
+        first = mine[0]
+        counts = _count(f["status"] for f in mine)
+        mine.sort(key=common.finding_sort_key)
         out.append({
             "id": rid,
             "title": first.get("title") or known.get("title") or rid,
             "severity": first.get("severity") or known.get("severity") or "",
             "product": first.get("product") or known.get("product") or "",
             "rationale": known.get("rationale", ""),
-            "remediation": first.get("remediation") or known.get("remediation") or {},
+            "clauses": first.get("clauses") or [],
             "findings": mine,
             "counts": [(s, counts[s]) for s in common.FINDING_ORDER if counts.get(s)],
-            "worst": next((s for s in common.FINDING_ORDER if counts.get(s)), None),
+            "action": counts.get("FAIL", 0) + counts.get("ERROR", 0),
         })
+    out.sort(key=lambda g: (-common.severity_rank(g["severity"]), g["id"]))
     return out
 
 
@@ -164,6 +167,8 @@ def _count(statuses) -> dict[str, int]:
 
 
 def context(report: dict) -> dict:
+    from . import summary as summaries
+
     titles, texts = _catalogue_info()
     registry = _rule_info()
     by_clause = common.findings_by_clause(report)
@@ -172,7 +177,6 @@ def context(report: dict) -> dict:
         key = common.clause_key(c)
         clauses.append({**c, "key": key, "anchor": _anchor(key), "text": texts.get(key, {}).get("text", ""),
                         "unverified": texts.get(key, {}).get("unverified", False),
-                        "rule_blocks": _rules_of(c, by_clause.get(key, []), registry),
                         "waived": sum(1 for f in by_clause.get(key, []) if f["status"] == "WAIVED")})
     frameworks = []
     for fw in report.get("frameworks", []) or sorted({c["framework"] for c in clauses}):
@@ -181,17 +185,25 @@ def context(report: dict) -> dict:
             frameworks.append({"id": fw, "name": common.framework_name(fw), "title": titles.get(fw, fw),
                                "clauses": mine})
     findings = report.get("findings", [])
-    clause_counts = _count(c["status"] for c in clauses)
-    finding_counts = _count(f["status"] for f in findings)
+    s = summaries.of(report)
+    finding_counts = s["findings"]
     return {
         "report": report,
-        "verdict": common.verdict(report),
+        "summary": s,
+        "verdict": s["verdict"],
+        "scope": summaries.scope_text(report),
+        "share_text": summaries.share_text,
+        "trend_text": summaries.trend_text,
         "meta": _meta(report),
         "frameworks": frameworks,
+        "clause_names": [(c["key"], f"{common.framework_name(c['framework'])} {c['clause']} {c['title']}")
+                         for c in clauses],
+        "groups": _groups(findings, registry),
         "chart": _chart(clauses, by_clause),
-        "clause_counts": [(s, clause_counts[s]) for s in common.CLAUSE_ORDER if clause_counts.get(s)],
-        "finding_counts": [(s, finding_counts[s]) for s in common.FINDING_ORDER if finding_counts.get(s)],
-        "statuses": [s for s in common.FINDING_ORDER if any(f["status"] == s for f in findings)],
+        "finding_counts": [(st, finding_counts[st]) for st in common.FINDING_ORDER if finding_counts.get(st)],
+        "severities": [(sev, counts) for sev, counts in s["severities"].items() if counts],
+        "severity_statuses": [st for st in common.FINDING_ORDER if finding_counts.get(st)],
+        "statuses": [st for st in common.FINDING_ORDER if finding_counts.get(st)],
         "products": sorted({f.get("product") for f in findings if f.get("product")}),
         "waivers": report.get("waivers") or [],
         "attestations": report.get("attestations") or [],

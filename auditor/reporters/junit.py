@@ -1,17 +1,21 @@
 """JUnit XML, for CI test-report views (GitLab `artifacts:reports:junit`, Jenkins, Azure DevOps).
 
-One <testsuite> per clause (name `hkia-gl8:5.1(b)`), one <testcase> per finding of the clause's
-rules (classname the rule id, name the resource and region). FAIL -> <failure>, ERROR -> <error>,
-NOT_APPLICABLE and WAIVED -> <skipped> with the reason or the waiver. Written with junitparser.
+One <testcase> per finding: classname the rule id, name the resource id, and in its <properties>
+the clauses it evidences (one `clause` property each), severity, status, account and region.
+The cases are grouped in one <testsuite> per severity (critical first), so the totals equal the
+report's summary: tests = findings, failures = FAIL, errors = ERROR, skipped = WAIVED + NOT_APPLICABLE.
+FAIL -> <failure>, ERROR -> <error>, NOT_APPLICABLE and WAIVED -> <skipped> with the reason or
+the waiver. Written with junitparser.
 """
 
 from __future__ import annotations
 
 import json
 
-from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
+from junitparser import Error, Failure, JUnitXml, Properties, Property, Skipped, TestCase, TestSuite
 
-from .common import visible
+from . import summary as summaries
+from .common import finding_sort_key, visible
 
 
 def _body(f: dict) -> str:
@@ -25,7 +29,15 @@ def _body(f: dict) -> str:
 
 
 def _case(f: dict) -> TestCase:
-    case = TestCase(f"{f['resource_id']} ({f.get('region') or 'account'})", f["rule"])
+    case = TestCase(str(f["resource_id"]), f["rule"])
+    props = Properties()
+    for ref in f.get("clauses") or []:
+        props.add_property(Property("clause", ref))
+    for name, value in (("severity", f.get("severity")), ("status", f["status"]), ("account", f.get("account_id")),
+                        ("region", f.get("region") or "account-wide"), ("product", f.get("product"))):
+        if value is not None:
+            props.add_property(Property(name, str(value)))
+    case.append(props)
     status = f["status"]
     if status == "FAIL":
         result = Failure(f.get("reason") or f["title"], f.get("severity") or "FAIL")
@@ -57,17 +69,16 @@ def _xml_safe(value):
 def build(report: dict) -> JUnitXml:
     report = _xml_safe(report)
     xml = JUnitXml("aliaudit")
-    by_rule: dict[str, list[dict]] = {}
-    for f in report["findings"]:
-        by_rule.setdefault(f["rule"], []).append(f)
-    for c in report["clauses"]:
-        suite = TestSuite(f"{c['framework']}:{c['clause']}")
-        suite.add_property("title", c["title"])
-        suite.add_property("status", c["status"])
-        suite.add_property("kind", c["kind"])
-        for rid in c.get("rules", []):
-            for f in sorted(by_rule.get(rid, []), key=lambda f: (str(f.get("region")), str(f["resource_id"]))):
-                suite.add_testcase(_case(f))
+    levels = list(summaries.SEVERITY_ORDER)
+    levels += sorted({str(f.get("severity")) for f in report["findings"]} - set(levels))
+    for sev in levels:
+        mine = [f for f in report["findings"] if str(f.get("severity")) == sev]
+        if not mine:
+            continue
+        suite = TestSuite(f"aliaudit: {sev} severity")
+        suite.add_property("severity", sev)
+        for f in sorted(mine, key=lambda f: (f["rule"], finding_sort_key(f))):
+            suite.add_testcase(_case(f))
         suite.update_statistics()
         xml.add_testsuite(suite)
     xml.update_statistics()

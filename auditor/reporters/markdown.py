@@ -1,19 +1,28 @@
-"""A Markdown summary for a pull-request comment: status per clause, then what fails.
+"""A Markdown report for a pull-request comment: the one-page summary, then what fails, by severity.
+
+    ## aliaudit: <verdict>            (e.g. "Automated clauses: compliant (16 of 16 compliant). 9 clauses need attestation.")
+    summary: clauses per framework, findings per severity, top risks, trend (--store), scope
+    <details> status per clause
+    <details> per severity: the FAIL and ERROR findings, four columns, the fix as a sub-line
 
 GitHub refuses comments over 65,536 characters; this report stays under LIMIT and says so
-when it leaves findings out. Names are data: Markdown and HTML in them are escaped.
+when it leaves findings out. Evidence is shortened by dropping whole fields (and saying how
+many), never by cutting a field name. Names are data: Markdown and HTML in them are escaped.
 """
 
 from __future__ import annotations
 
 import re
 
-from . import common
+from . import common, summary as summaries
 
 LIMIT = 65_000
+EVIDENCE_BUDGET = 300  # characters of evidence text per finding
+VALUE_LIMIT = 120  # characters of one evidence value
 SYMBOL = {"COMPLIANT": "✅", "NON_COMPLIANT": "❌", "INCOMPLETE": "⚠️", "MANUAL": "📝", "ATTESTED": "☑️",
           "NOT_APPLICABLE": "➖", "FAIL": "❌", "ERROR": "⚠️", "WAIVED": "⏸️", "PASS": "✅"}
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+FINDING_HEAD = "| Resource | Rule | Evidence (API field = value) | Why · Fix |\n|---|---|---|---|\n"
 
 
 def md(value, limit: int | None = None) -> str:
@@ -29,44 +38,80 @@ def _status(status: str) -> str:
     return f"{SYMBOL.get(status, '')} {common.LABELS.get(status, status)}".strip()
 
 
-def _evidence(evidence: dict) -> str:
-    return md("; ".join(f"{k} = {common.evidence_value(v)}" for k, v in (evidence or {}).items()), 300)
+def evidence(fields: dict, budget: int = EVIDENCE_BUDGET) -> str:
+    """Whole fields, one per line, while they fit in the budget; a value may be shortened, a field name never.
+    The fields left out are counted."""
+    shown, used, dropped = [], 0, 0
+    for key, value in (fields or {}).items():
+        name = common.one_line(key)
+        text = common.one_line(common.evidence_value(value))
+        if len(text) > VALUE_LIMIT:
+            text = text[: VALUE_LIMIT - 1] + "…"
+        cost = len(name) + 3 + len(text)
+        if used + cost > budget:
+            dropped += 1
+            continue
+        shown.append(f"{md(name)} = {md(text)}")
+        used += cost
+    if dropped:
+        shown.append(f"<i>+{dropped} more field{'s' if dropped != 1 else ''} in the JSON report</i>")
+    return "<br>".join(shown) or "<i>no fields</i>"
 
 
 def _finding_row(f: dict) -> str:
     where = f.get("region") or "account-wide"
     if f.get("account_id"):
         where = f"{f['account_id']} / {where}"
+    marker = "" if f["status"] == "FAIL" else f"{_status(f['status'])}: "
     why = f.get("reason") or f.get("title", "")
-    fix = (f.get("remediation") or {}).get("cli") or (f.get("remediation") or {}).get("console", "")
-    return (f"| {md(f.get('severity', ''))} | {md(f['rule'])} | {md(f.get('resource_id'), 120)} | {md(where)} | "
-            f"{_evidence(f.get('evidence'))} | {md(why, 200)} | {md(fix, 200)} |")
+    rem = f.get("remediation") or {}
+    fix = rem.get("cli") or rem.get("console") or ""
+    fix_line = f"<br><sub>**Fix:** <code>{md(fix, 240)}</code></sub>" if rem.get("cli") else (
+        f"<br><sub>**Fix:** {md(fix, 240)}</sub>" if fix else "")
+    return (f"| {md(f.get('resource_id'), 120)}<br><sub>{md(where)}</sub> | {md(f['rule'])} | "
+            f"{evidence(f.get('evidence'))} | {marker}{md(why, 200)}{fix_line} |")
+
+
+def _summary_block(s: dict) -> list[str]:
+    failing = summaries.failing_by_severity(s)
+    n = s["findings"]
+    lines = [
+        f"**Findings** (one per rule and resource): {_status('FAIL')} {n.get('FAIL', 0)}"
+        + (" (" + ", ".join(f"{sev} {k}" for sev, k in failing) + ")" if failing else "")
+        + f" · {_status('ERROR')} {n.get('ERROR', 0)} · {_status('WAIVED')} {n.get('WAIVED', 0)}"
+        f" · {_status('PASS')} {n.get('PASS', 0)} · {_status('NOT_APPLICABLE')} {n.get('NOT_APPLICABLE', 0)}",
+        "",
+        "| Framework | Compliant | Non-compliant | Incomplete | Manual | Attested | Automated clauses compliant |",
+        "|---|--:|--:|--:|--:|--:|---|",
+    ]
+    for row in s["frameworks"]:
+        lines.append(f"| {md(row['name'])} | {row['COMPLIANT']} | {row['NON_COMPLIANT']} | {row['INCOMPLETE']} | "
+                     f"{row['MANUAL']} | {row['ATTESTED']} | {md(summaries.share_text(row))} |")
+    if s["top_risks"]:
+        more = f", {len(s['top_risks'])} of {s['top_risks_total']}" if s["top_risks_total"] > len(s["top_risks"]) else ""
+        lines += ["", f"**Top risks** (critical and high FAILs by rule{more})", "",
+                  "| Severity | Rule | Resources | Clauses |", "|---|---|--:|---|"]
+        for r in s["top_risks"]:
+            lines.append(f"| {md(r['severity'])} | {md(r['title'])}<br><sub>{md(r['rule'])}</sub> | {r['resources']} | "
+                         f"{md(', '.join(r['clauses']))} |")
+    for t in s.get("trend") or []:
+        lines += ["", f"**Trend:** {md(summaries.trend_text(t))}"]
+    return lines
 
 
 def render(report: dict, *, limit: int = LIMIT, **_) -> str:
-    verdict = common.verdict(report)
+    s = summaries.of(report)
     clauses = report.get("clauses", [])
     findings = report.get("findings", [])
-    failing = sorted((f for f in findings if f["status"] == "FAIL"), key=common.finding_sort_key)
-    errors = sorted((f for f in findings if f["status"] == "ERROR"), key=common.finding_sort_key)
-    waived = [f for f in findings if f["status"] == "WAIVED"]
-    bad = sum(1 for c in clauses if c["status"] == "NON_COMPLIANT")
-    head = [
-        f"## aliaudit: {_status(verdict)}",
-        "",
-        f"**{bad} of {len(clauses)} clauses non-compliant** · {len(failing)} failing, {len(errors)} unreadable, "
-        f"{len(waived)} waived findings · accounts {md(', '.join(report.get('accounts', [])) or '-')} · regions "
-        f"{md(', '.join(report.get('regions', [])) or '-')} · aliaudit {md(report.get('tool_version', ''))} · "
-        f"{md(report.get('generated_at', ''))}",
-        "",
-        "| Framework | Clause | Title | Status | Pass | Fail | Error | Waived |",
-        "|---|---|---|---|--:|--:|--:|--:|",
-    ]
-    for c in clauses:
-        n = c.get("counts", {})
-        head.append(f"| {md(common.framework_name(c['framework']))} | {md(c['clause'])} | {md(c.get('title', ''), 80)} | "
-                    f"{_status(c['status'])} | {n.get('PASS', '')} | {n.get('FAIL', '')} | {n.get('ERROR', '')} | "
-                    f"{n.get('WAIVED', '')} |")
+    v = s["verdict"]
+    head = [f"## aliaudit: {SYMBOL.get(v['automated'], '')} {md(v['text'])}", "",
+            f"accounts {md(', '.join(report.get('accounts', [])) or '-')} · regions "
+            f"{md(', '.join(report.get('regions', [])) or '-')} · aliaudit {md(report.get('tool_version', ''))} · "
+            f"{md(report.get('generated_at', ''))}"]
+    scope = summaries.scope_text(report)
+    if scope:
+        head += ["", f"**Scope:** {md(scope)}"]
+    head += [""] + _summary_block(s)
     expired = [w for w in report.get("waivers") or [] if w.get("state") in ("expired", "stale")]
     expired_att = [a for a in report.get("attestations") or [] if a.get("state") == "expired"]
     if expired or expired_att:
@@ -74,29 +119,52 @@ def render(report: dict, *, limit: int = LIMIT, **_) -> str:
             [f"waiver {md(w.get('rule'))} on {md(w.get('resource'))} ({md(w.get('state'))} {md(w.get('expires'))})"
              for w in expired]
             + [f"attestation for {md(a.get('clause'))} (expired {md(a.get('expires'))})" for a in expired_att])]
+    head += ["", f"<details><summary>Status per clause ({len(clauses)})</summary>", "",
+             "| Framework | Clause | Status | Pass · Fail · Error · Waived |", "|---|---|---|---|"]
+    for c in clauses:
+        n = c.get("counts", {})
+        head.append(f"| {md(common.framework_name(c['framework']))} | {md(c['clause'])} {md(c.get('title', ''), 80)} | "
+                    f"{_status(c['status'])} | {n.get('PASS', 0)} · {n.get('FAIL', 0)} · {n.get('ERROR', 0)} · "
+                    f"{n.get('WAIVED', 0)} |")
+    head += ["", "</details>"]
     text = "\n".join(head) + "\n"
-    sections = [("Failing findings", failing), ("Findings that could not be checked", errors)]
-    table_head = ("| Severity | Rule | Resource | Account / region | Evidence | Why | Fix |\n"
-                  "|---|---|---|---|---|---|---|\n")
-    shown = 0
-    total = len(failing) + len(errors)
-    for title, items in sections:
+    return text + _findings(findings, limit - len(text), limit)
+
+
+def _findings(findings: list[dict], room: int, limit: int) -> str:
+    """One <details> block per severity with FAIL or ERROR findings (the most severe open), within `room`."""
+    action = [f for f in findings if f["status"] in ("FAIL", "ERROR")]
+    levels = list(summaries.SEVERITY_ORDER)
+    levels += sorted({str(f.get("severity")) for f in action} - set(levels))
+    total, shown, out = len(action), 0, ""
+    reserve = 400  # the closing tags and the truncation note
+    for sev in levels:
+        items = sorted((f for f in action if str(f.get("severity")) == sev),
+                       key=lambda f: (f["rule"], common.finding_sort_key(f)))
         if not items:
             continue
-        block = f"\n### {title} ({len(items)})\n\n" + table_head
-        if len(text) + len(block) > limit - 400:
+        fails = sum(f["status"] == "FAIL" for f in items)
+        errors = len(items) - fails
+        label = ", ".join(filter(None, [f"{fails} failing" if fails else "", f"{errors} unreadable" if errors else ""]))
+        block = (f"\n<details{'' if out else ' open'}><summary><b>{md(sev.capitalize())}</b>: {label}</summary>\n\n"
+                 + FINDING_HEAD)
+        if len(out) + len(block) + reserve > room:
             break
-        text += block
+        out += block
+        complete = True
         for f in items:
             row = _finding_row(f) + "\n"
-            if len(text) + len(row) > limit - 400:
+            if len(out) + len(row) + reserve > room:
+                complete = False
                 break
-            text += row
+            out += row
             shown += 1
-        else:
-            continue
-        break
+        out += "\n</details>\n"
+        if not complete:
+            break
+    if not action:
+        out += "\nNo failing or unreadable finding.\n"
     if shown < total:
-        text += (f"\n**Truncated:** {shown} of {total} failing or unreadable findings shown, to keep this comment "
-                 f"under {limit:,} characters. The JSON, HTML and CSV reports have all of them.\n")
-    return text
+        out += (f"\n**Truncated:** {shown} of {total} failing or unreadable findings shown, to keep this comment "
+                f"under {limit:,} characters. The JSON, HTML and CSV reports have all of them.\n")
+    return out

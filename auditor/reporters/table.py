@@ -1,4 +1,5 @@
-"""A terminal table: status per clause, then every FAIL and ERROR finding."""
+"""A terminal table: the one-page summary, status per clause, then every FAIL and ERROR finding
+(most severe first, then by rule), and a closing line of counts per status and severity."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .common import visible
+from . import summary as summaries
+from .common import LABELS, finding_sort_key, severity_rank, visible
 
 STYLE = {
     "COMPLIANT": "green", "NON_COMPLIANT": "bold red", "INCOMPLETE": "yellow", "NOT_APPLICABLE": "dim",
@@ -28,6 +30,8 @@ def render(report: dict, *, color: bool = False, width: int = 140) -> str:
     ids = ", ".join(report.get("accounts", [])) or "-"
     console.print(_plain(f"aliaudit {report['tool_version']}  accounts: {ids}  regions: "
                          f"{', '.join(report.get('regions', [])) or '-'}  source: {report['source'].get('kind')}"))
+    s = summaries.of(report)
+    _summary(console, report, s)
     clauses = Table(title="Status per clause", show_lines=False)
     for col in ("Framework", "Clause", "Title", "Status", "Pass", "Fail", "Error", "Waived"):
         clauses.add_column(col, no_wrap=col in ("Clause", "Status"))
@@ -43,15 +47,63 @@ def render(report: dict, *, color: bool = False, width: int = 140) -> str:
         table = Table(title=f"Findings that need action ({len(problems)})")
         for col in ("Status", "Severity", "Rule", "Resource", "Region", "Reason"):
             table.add_column(col)
-        for f in sorted(problems, key=lambda f: (f["status"], f["rule"], f["resource_id"])):
-            table.add_row(Text(f["status"], style=STYLE.get(f["status"], "")), _plain(f["severity"]), _plain(f["rule"]),
+        for f in sorted(problems, key=_by_severity):
+            mark = {"new": " new", "existing": " known"}.get(f.get("baseline"), "")  # with --baseline
+            table.add_row(Text(f["status"] + mark, style=STYLE.get(f["status"], "")), _plain(f["severity"]),
+                          _plain(f["rule"]),
                           _plain(f["resource_id"]), _plain(f["region"] or "-"), _plain(f["reason"]))
         console.print(table)
     _waivers(console, report)
-    s = report["summary"]
+    failing = summaries.failing_by_severity(s)
     console.print(_plain("clauses: " + ", ".join(f"{k} {v}" for k, v in s["clauses"].items())
-                         + "  |  findings: " + ", ".join(f"{k} {v}" for k, v in s["findings"].items())))
+                         + "  |  findings: " + ", ".join(f"{k} {v}" for k, v in s["findings"].items())
+                         + "  |  FAIL by severity: " + (", ".join(f"{sev} {n}" for sev, n in failing) or "none")))
     return buf.getvalue()
+
+
+def _by_severity(f: dict):
+    """Most severe first, then by rule, then FAIL before ERROR, then where."""
+    return (-severity_rank(f.get("severity", "")), f.get("rule", ""), finding_sort_key(f))
+
+
+def _summary(console: Console, report: dict, s: dict) -> None:
+    """The one-page summary: the verdict, clauses per framework, findings per severity, top risks, trend."""
+    v = s["verdict"]
+    console.print(Text(visible(v["text"]), style=STYLE.get(v["automated"], "") + " bold"))
+    scope = summaries.scope_text(report)
+    if scope:
+        console.print(_plain(f"scope: {scope}"))
+    fw = Table(title="Clauses per framework")
+    for col in ("Framework", "Clauses", "Compliant", "Non-compliant", "Incomplete", "Manual", "Attested",
+                "Automated clauses compliant"):
+        fw.add_column(col, justify="left" if col in ("Framework", "Automated clauses compliant") else "right")
+    for row in s["frameworks"]:
+        fw.add_row(_plain(row["name"]), *(_plain(row[k]) for k in ("clauses", "COMPLIANT", "NON_COMPLIANT",
+                                                                   "INCOMPLETE", "MANUAL", "ATTESTED")),
+                   _plain(summaries.share_text(row)))
+    console.print(fw)
+    sev = Table(title="Findings per severity")
+    statuses = [st for st in ("FAIL", "ERROR", "WAIVED", "PASS", "NOT_APPLICABLE") if st in s["findings"]]
+    sev.add_column("Severity")
+    for st in statuses:
+        sev.add_column(LABELS.get(st, st), justify="right")
+    for name, counts in s["severities"].items():
+        if counts:
+            sev.add_row(_plain(name), *(Text(str(counts.get(st, 0)), style=STYLE.get(st, "") if counts.get(st) else "")
+                                        for st in statuses))
+    console.print(sev)
+    if s["top_risks"]:
+        shown = len(s["top_risks"])
+        more = f", {shown} of {s['top_risks_total']}" if s["top_risks_total"] > shown else ""
+        risks = Table(title=f"Top risks (critical and high FAILs by rule{more})")
+        for col in ("Severity", "Rule", "Title", "Resources"):
+            risks.add_column(col, justify="right" if col == "Resources" else "left")
+        for r in s["top_risks"]:
+            risks.add_row(Text(r["severity"], style="bold red"), _plain(r["rule"]), _plain(r["title"]),
+                          _plain(r["resources"]))
+        console.print(risks)
+    for t in s.get("trend") or []:
+        console.print(_plain("trend: " + summaries.trend_text(t)))
 
 
 def _waivers(console: Console, report: dict) -> None:

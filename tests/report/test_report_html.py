@@ -13,7 +13,7 @@ class Page(HTMLParser):
 
     def __init__(self, text):
         super().__init__(convert_charrefs=True)
-        self.tags, self.text, self.ids, self.data_clauses = [], [], set(), []
+        self.tags, self.text, self.ids, self.clause_rows = [], [], set(), []
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
@@ -21,8 +21,8 @@ class Page(HTMLParser):
         self.tags.append((tag, attrs))
         if "id" in attrs:
             self.ids.add(attrs["id"])
-        if "data-clause" in attrs and tag == "section":
-            self.data_clauses.append(attrs["data-clause"])
+        if "data-clause" in attrs and tag == "tr":
+            self.clause_rows.append(attrs["data-clause"])
 
     def handle_data(self, data):
         self.text.append(data)
@@ -46,22 +46,63 @@ def test_self_contained_no_resource_reference(gaps_report):
     assert csp.startswith("default-src 'none'; style-src 'sha256-") and "unsafe-inline" not in csp
 
 
-def test_every_clause_has_a_drilldown_with_rules_evidence_and_remediation(gaps_report):
+def _rows(page):
+    return [a for t, a in page.tags if t == "tr" and "finding" in a.get("class", "").split()]
+
+
+def test_one_row_per_finding_grouped_by_rule_with_clause_tags(gaps_report):
     out = html.render(gaps_report)
     page = Page(out)
-    keys = [common.clause_key(c) for c in gaps_report["clauses"]]
-    assert page.data_clauses == keys
+    assert page.clause_rows == [common.clause_key(c) for c in gaps_report["clauses"]]
     text = " ".join(page.text)
     f = next(f for f in gaps_report["findings"] if f["rule"] == "ecs-disk-encrypted" and f["status"] == "FAIL")
     assert f["resource_id"] in text and "DescribeDisks.Encrypted" in text
     assert "aliyun ecs CreateDisk" in text and "alicloud_ecs_disk.encrypted" in text
-    # one finding row per (clause, finding) pair
-    rows = [a for t, a in page.tags if t == "tr" and "finding" in a.get("class", "").split()]
-    assert len(rows) == sum(len(f["clauses"]) for f in gaps_report["findings"])
+    # one finding row per finding (not one per clause and finding), each with its clauses
+    rows = _rows(page)
+    assert len(rows) == len(gaps_report["findings"]) == sum(gaps_report["summary"]["findings"].values())
+    assert sorted(r["data-clauses"].split() for r in rows) == sorted(f["clauses"] for f in gaps_report["findings"])
     assert {a["data-status"] for a in rows} == {"PASS", "FAIL", "NOT_APPLICABLE"}
+    tags = [t for t, a in page.tags if t == "span" and a.get("class") == "tag"]
+    assert len(tags) == sum(len(f["clauses"]) for f in gaps_report["findings"])
+    # grouped by rule, most severe first; critical groups open, the others collapsed
+    groups = [a for t, a in page.tags if t == "details" and "rule" in a.get("class", "").split()]
+    assert len(groups) == len({f["rule"] for f in gaps_report["findings"]})
+    ranks = [common.severity_rank(g["data-severity"]) for g in groups]
+    assert ranks == sorted(ranks, reverse=True)
+    assert {g["data-rule"] for g in groups if "open" in g} == {"ecs-sg-no-public-all-ports", "ram-no-root-access-key"}
+    # the page opens on what needs action
+    status = next(a for t, a in page.tags if t == "select" and a.get("id") == "filter-status")
+    assert status["data-default"] == "ACTION"
+    selected = [a for t, a in page.tags if t == "option" and "selected" in a]
+    assert [a["value"] for a in selected] == ["ACTION"]
+    assert {"filter-severity", "filter-status", "filter-product", "filter-clause"} <= page.ids
     # scan metadata
     for value in (gaps_report["accounts"][0], gaps_report["generated_at"], "ap-southeast-1", "aliaudit 0.1.0"):
         assert value in text
+
+
+def test_the_summary_is_at_the_top(gaps_report):
+    out = html.render(gaps_report)
+    page = Page(out)
+    text = " ".join(" ".join(page.text).split())
+    s = gaps_report["summary"]
+    assert s["verdict"]["text"] == "Automated clauses: non-compliant (0 of 16 compliant). 9 clauses need attestation."
+    assert text.count(s["verdict"]["text"]) == 2  # masthead and result
+    assert "Overall:" not in text
+    assert {"framework-summary", "severity-summary", "top-risks"} <= page.ids
+    top = out.index('id="top-risks"')
+    assert top < out.index('id="findings"')
+    risk_rows = [a["data-rule"] for t, a in page.tags if t == "tr" and "data-rule" in a]
+    assert risk_rows == [r["rule"] for r in s["top_risks"]] and len(risk_rows) == 10
+    assert "0 of 8 automated clauses compliant (0%)" in text
+
+
+def test_a_compliant_tenant_reads_compliant_not_manual(compliant_report):
+    page = Page(html.render(compliant_report))
+    text = " ".join(" ".join(page.text).split())
+    assert "Automated clauses: compliant (16 of 16 compliant). 9 clauses need attestation." in text
+    assert "No critical or high failure." in text
 
 
 def test_chart_counts_findings_by_clause_and_severity(gaps_report):
@@ -90,7 +131,8 @@ def test_waivers_attestations_and_digest(gaps_report):
     states = [a.get("data-state") for t, a in page.tags if t == "tr" and "data-state" in a]
     assert states == ["valid", "expired", "active", "expired"]
     rows = [a for t, a in page.tags if t == "tr" and a.get("data-status") == "WAIVED"]
-    assert len(rows) == 2  # the waived finding, under each of its two clauses
+    assert len(rows) == 1  # the waived finding, once, its two clauses as tags
+    assert rows[0]["data-clauses"].split() == next(f["clauses"] for f in report["findings"] if f["status"] == "WAIVED")
 
 
 def test_hostile_names_are_inert(gaps_report):
@@ -107,4 +149,4 @@ def test_hostile_names_are_inert(gaps_report):
 def test_report_without_findings_renders(gaps_report):
     empty = dict(gaps_report, findings=[], clauses=[], collection_errors=[], summary={"clauses": {}, "findings": {}})
     page = Page(html.render(empty))
-    assert "Not applicable" in " ".join(page.text)
+    assert "No automated clause in scope." in " ".join(page.text)
