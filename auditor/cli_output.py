@@ -30,12 +30,14 @@ BASENAME = "aliaudit-report"
 def plan(formats: tuple[str, ...], outputs: tuple[str, ...], output_dir: str | None,
          record: str | None = None) -> list[tuple[str, str | None]]:
     """(format, path or None for standard output) pairs, or a UsageError saying what is ambiguous."""
-    for path in (*outputs, *([record] if record else [])):
+    named = list(zip(formats or ("table",), outputs)) + ([("recording", record)] if record else [])
+    for what, path in named:  # found before the scan, not after it
+        what = what if what == "recording" else f"{what} report"
         if os.path.isdir(path):
-            raise UsageError("is a directory: give a file name", path)
+            raise UsageError(f"cannot write the {what}: is a directory, give a file name", path)
         folder = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(folder):  # found before the scan, not after it
-            raise UsageError(f"cannot write there: the folder {folder} does not exist", path)
+        if not os.path.isdir(folder):
+            raise UsageError(f"cannot write the {what}: {folder} is not a folder that exists", path)
     if output_dir is not None and os.path.exists(output_dir) and not os.path.isdir(output_dir):
         raise UsageError("is not a directory (--output-dir)", output_dir)
     formats = tuple(formats) or ("table",)
