@@ -122,3 +122,12 @@ def apply(clause_results: list[dict], attestations: list[dict]) -> None:
             note = (f"manual part attested by {public['owner']} on {public['date']}" if valid
                     else f"the attestation of the manual part expired on {public['expires']}")
             entry["reason"] = f"{entry.get('reason', '')}; {note}".lstrip("; ")
+
+
+def warnings(report: dict) -> list[str]:
+    """One line per expired attestation of a clause the report covers (stderr, like an expired waiver)."""
+    covered = {f"{c['framework']}:{c['clause']}" for c in report.get("clauses", [])}
+    valid = {a["clause"] for a in report.get("attestations") or [] if a.get("state") == "valid"}
+    return [f"attestation of {a['clause']} by {a['owner']} expired on {a['expires']}; the clause needs a new one"
+            for a in report.get("attestations") or []
+            if a.get("state") == "expired" and a["clause"] in covered and a["clause"] not in valid]

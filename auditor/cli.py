@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import __version__, cli_live
+from . import __version__, cli_live, cli_scope
 from .cli_output import FORMAT_NAMES
 from .errors import CredentialsError, IncompleteScan, UsageError
 from .model import SEVERITIES
@@ -30,14 +30,15 @@ def main() -> None:
 @main.command()
 @click.option("--fixture", type=click.Path(), help="Scan a recorded snapshot offline, served by the fake cloud.")
 @click.option("--region", "regions", multiple=True, metavar="REGION",
-              help="Region to scan (repeatable). Default: cn-hongkong live; the fixture's regions offline.")
-@click.option("--framework", "frameworks", multiple=True, metavar="NAME",
-              help="Framework to report (repeatable): hkia-gl8, hkia-gl14, hkia-gl20. Default: all.")
+              help="Region to scan (repeatable). Default: live, the regions where the tenant has resources; "
+                   "offline, every region in the fixture.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
-              help="Report format (repeatable; default table): " + ", ".join(FORMAT_NAMES) + ".")
+              help="Report format (repeatable): " + ", ".join(FORMAT_NAMES) + ". Default: table; with --output-dir, "
+                   "json, html and markdown.")
 @click.option("--output", "outputs", multiple=True, type=click.Path(),
               help="Write the report to FILE instead of standard output; once per --format, in the same order.")
-@click.option("--output-dir", type=click.Path(), help="Write each --format to DIR/aliaudit-report.<ext>.")
+@click.option("--output-dir", type=click.Path(),
+              help="Write each --format to DIR/aliaudit-report.<ext> (no --format: json, html and markdown).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="low", show_default=True,
               help="Exit 1 when a FAIL of this severity or higher exists.")
 @click.option("--config", "config_path", type=click.Path(), help="YAML file of rule thresholds.")
@@ -49,9 +50,10 @@ def main() -> None:
               help="A JSON report: exit 1 only for FAILs that are not in it.")
 @click.option("--attestations", "attestations_path", type=click.Path(),
               help="YAML list of attestations for manual clauses (clause, statement, evidence, owner, date, expires).")
+@cli_scope.scan_options
 @cli_live.options
-def scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
-         plan_path, waivers_path, baseline_path, attestations_path, **live):
+def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
+         plan_path, waivers_path, baseline_path, attestations_path, allow_different_scope, **live):
     """Collect account state, evaluate the rules and report per clause.
 
     Exit codes: 0 no FAIL at or above --fail-on; 1 such a FAIL; 2 bad usage or input;
@@ -76,12 +78,16 @@ def _scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, c
         targets = cli_output.plan(formats, outputs, output_dir, live.get("record_path"))
         if fixture and plan_path:
             raise UsageError("--fixture and --terraform-plan cannot be used together")
+        scope = cli_scope.from_options(live, regions)  # takes the scope options out of `live`
         gate = Gate.load(plan_path, waivers_path, baseline_path)
-        opts = scanning.ScanOptions(regions=list(regions), frameworks=list(frameworks),
+        from aliaudit.rules import all_rules
+
+        from .scope import narrow_gate
+
+        narrow_gate(gate, scope, all_rules(), allow_different_scope)
+        opts = scanning.ScanOptions(regions=list(regions), frameworks=list(scope.frameworks), scope=scope,
                                     settings=settings.load(config_path), endpoint_override=endpoint_override,
                                     collection=ratelimit.load(config_path))
-        if frameworks:
-            clauses.load(list(frameworks))
         if attestations_path:
             from . import attestations
 
@@ -140,12 +146,12 @@ def _say_where(report: dict, targets, terminal: bool) -> None:
 
 
 def _register() -> None:
-    from .cli_catalogue import frameworks_group, rules_group
+    from .cli_catalogue import explain_command, frameworks_group, rules_group
     from .cli_diff import diff
     from .cli_fake import fake
     from .cli_history import drift, history, verify
 
-    for command in (diff, fake, verify, history, drift, rules_group, frameworks_group):
+    for command in (diff, fake, verify, history, drift, rules_group, frameworks_group, explain_command):
         main.add_command(command)
 
 

@@ -15,16 +15,23 @@ from .errors import UsageError
 @click.argument("old", type=click.Path())
 @click.argument("new", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def diff(old, new, fmt):
+@click.option("--allow-different-scope", is_flag=True,
+              help="Compare even when the two reports' scopes or accounts differ.")
+def diff(old, new, fmt, allow_different_scope):
     """Compare two JSON reports (from `aliaudit scan --format json`).
 
-    A finding is identified by (account, region, rule, resource_id). Exit codes: 0 no new
-    failing finding; 1 some finding fails in NEW that did not in OLD; 2 bad input.
+    A finding is identified by (account, region, rule, resource_id). Reports of other accounts or
+    another scope (--framework, --severity, ...) are refused unless --allow-different-scope.
+    Exit codes: 0 no new failing finding; 1 some finding fails in NEW that did not in OLD; 2 bad input.
     """
-    from . import baseline
+    from . import baseline, scope
 
     try:
-        result = baseline.diff(baseline.load(old), baseline.load(new))
+        before, after = baseline.load(old), baseline.load(new)
+        problem = None if allow_different_scope else scope.mismatch(before, after, what=old)
+        if problem:
+            raise UsageError(problem.replace("this report", new, 1))
+        result = baseline.diff(before, after)
     except UsageError as exc:
         click.echo(f"aliaudit: error: {exc}", err=True)
         sys.exit(2)

@@ -53,13 +53,15 @@ def history(account_id, limit, store_url, fmt):
         click.echo(json.dumps(data, indent=2))
         return
     if not data["accounts"]:
-        click.echo("no stored scans")
+        click.echo(hist.EMPTY)
     for acct in data["accounts"]:
-        click.echo(f"account {acct['account_id']}: {len(acct['scans'])} scan(s)")
-        times = [s["scanned_at"] for s in acct["scans"]]
-        click.echo("  " + "clause".ljust(36) + "  ".join(t.ljust(20) for t in times))
+        click.echo(f"account {acct['account_id']}: {len(acct['scans'])} scan(s), each named by when it ran and "
+                   "the digest of what it read")
+        labels = [s["label"] for s in acct["scans"]]
+        width = max([len(x) for x in labels] + [14])
+        click.echo("  " + "clause".ljust(36) + "  ".join(t.ljust(width) for t in labels))
         for clause, statuses in acct["clauses"].items():
-            click.echo("  " + clause.ljust(36) + "  ".join((s or "-").ljust(20) for s in statuses))
+            click.echo("  " + clause.ljust(36) + "  ".join((s or "-").ljust(width) for s in statuses))
 
 
 @click.command()
@@ -74,6 +76,8 @@ def drift(account_id, store_url, fmt):
         store = hist.open_store(store_url)
         if not account_id:
             accounts = store.accounts()
+            if not accounts:
+                raise UsageError(hist.EMPTY)
             if len(accounts) != 1:
                 raise UsageError(f"{len(accounts)} accounts are stored; name one with --account")
             account_id = accounts[0]
@@ -83,7 +87,7 @@ def drift(account_id, store_url, fmt):
     if fmt == "json":
         click.echo(json.dumps(data, indent=2))
         return
-    click.echo(f"account {account_id}: scan {data['before']['scanned_at']} -> {data['after']['scanned_at']}")
+    click.echo(f"account {account_id}: scan {data['before']['label']} -> {data['after']['label']}")
     click.echo(f"clause status changes: {len(data['clause_changes'])}")
     for c in data["clause_changes"]:
         click.echo(f"  {c['clause']}: {c['before'] or '-'} -> {c['after'] or '-'}")

@@ -6,6 +6,7 @@ adds the click options, `collect` chooses the source, `after` records/stores.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import click
@@ -57,6 +58,9 @@ def collect(fixture: str | None, opts, live: dict) -> tuple[dict, dict, list[str
     credential = credentials.resolve(cred_opts, opts.home_region, opts.endpoint_override)
     with progress.reporter(live.get("verbose", False)) as update:
         opts.progress = update
+        if getattr(update, "waiting", None) is not None:  # a terminal or --verbose: show the retries' waits
+            opts.collection = dataclasses.replace(opts.collection,
+                                                  retry={**opts.collection.retry, "on_wait": update.waiting})
         if live.get("resource_directory"):
             collected = org.collect_organisation(credential, opts, live.get("member_role_name") or DEFAULT_MEMBER_ROLE)
         else:

@@ -6,6 +6,7 @@
                                      several reports: the n-th --output is the n-th --format's file
     --format A --format B --output-dir DIR
                                      several reports, DIR/aliaudit-report.<extension> each
+    --output-dir DIR                 JSON, HTML and Markdown into DIR
 
 Every report is rendered before any file is written. All files of a run (every --output, --record,
 --per-account-dir) are written to temporary files beside their destinations and renamed into place
@@ -25,12 +26,14 @@ FORMAT_NAMES = ("table", "json", "html", "markdown", "csv", "ocsf", "ocsf-ndjson
 EXTENSIONS = {"table": "txt", "json": "json", "html": "html", "markdown": "md", "csv": "csv", "ocsf": "ocsf.json",
               "ocsf-ndjson": "ocsf.ndjson", "sarif": "sarif", "junit": "junit.xml"}
 BASENAME = "aliaudit-report"
+DIR_DEFAULT_FORMATS = ("json", "html", "markdown")  # --output-dir without --format
 
 
 def plan(formats: tuple[str, ...], outputs: tuple[str, ...], output_dir: str | None,
          record: str | None = None) -> list[tuple[str, str | None]]:
     """(format, path or None for standard output) pairs, or a UsageError saying what is ambiguous."""
-    named = list(zip(formats or ("table",), outputs)) + ([("recording", record)] if record else [])
+    formats = tuple(formats) or (DIR_DEFAULT_FORMATS if output_dir is not None else ("table",))
+    named = list(zip(formats, outputs)) + ([("recording", record)] if record else [])
     for what, path in named:  # found before the scan, not after it
         what = what if what == "recording" else f"{what} report"
         if os.path.isdir(path):
@@ -40,7 +43,6 @@ def plan(formats: tuple[str, ...], outputs: tuple[str, ...], output_dir: str | N
             raise UsageError(f"cannot write the {what}: {folder} is not a folder that exists", path)
     if output_dir is not None and os.path.exists(output_dir) and not os.path.isdir(output_dir):
         raise UsageError("is not a directory (--output-dir)", output_dir)
-    formats = tuple(formats) or ("table",)
     if output_dir is not None:
         if outputs:
             raise UsageError("give either --output (once per --format) or --output-dir, not both")

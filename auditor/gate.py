@@ -25,6 +25,7 @@ class Gate:
     baseline: dict | None = None
     today: dt.date | None = None
     messages: list[str] = field(default_factory=list)
+    allow_different_scope: bool = False  # --allow-different-scope: a baseline of another scope or account
 
     @classmethod
     def load(cls, terraform_plan: str | None = None, waivers_path: str | None = None,
@@ -71,7 +72,12 @@ class Gate:
         if self.waivers is not None:
             report["waivers"] = self.waiver_states
             self.messages += waiving.warnings(self.waiver_states)
+        from .attestations import warnings as attestation_warnings
+        from .scope import check_baseline
+
+        self.messages += attestation_warnings(report)
         if self.baseline is not None:
+            check_baseline(self.baseline, report, self.allow_different_scope)
             new = baselines.mark(report, self.baseline)
             from .model import FAIL
 

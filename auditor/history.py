@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from functools import lru_cache
 from typing import Any
 
 from .errors import UsageError
@@ -121,12 +122,16 @@ class Store:
         """One stored scan per account of the report; returns their ids."""
         from . import clauses
 
-        cats = clauses.load(report.get("frameworks") or None)
+        in_report = {(c["framework"], c["clause"]) for c in report.get("clauses", [])}
+        cats = [{**c, "clauses": [cl for cl in c["clauses"] if (c["framework"], cl["id"]) in in_report]}
+                for c in clauses.load(report.get("frameworks") or None)]
+        accounts = report.get("accounts", [])
         ids = []
         with self._tx() as cur:
-            for account_id in report.get("accounts", []):
+            for account_id in accounts:
                 mine = [f for f in report["findings"] if f["account_id"] == account_id]
-                rolled = clauses.roll_up(cats, mine)
+                # one account: the report's own clause statuses (attestations and --status included)
+                rolled = report["clauses"] if len(accounts) == 1 else clauses.roll_up(cats, mine)
                 summary = {"clauses": _count(rolled, "status"), "findings": _count(mine, "status")}
                 row = cur.execute(
                     "INSERT INTO scans (account_id, scanned_at, generated_at, tool_version, snapshot_digest, source, "
@@ -152,15 +157,16 @@ class Store:
         return [r[0] for r in self._rows("SELECT DISTINCT account_id FROM scans ORDER BY account_id")]
 
     def scans(self, account_id: str, limit: int = 20) -> list[dict]:
-        rows = self._rows("SELECT id, scanned_at, tool_version, snapshot_digest, summary FROM scans "
+        """The latest scans, oldest first. A scan is identified by when it ran (generated_at) and the digest
+        of the state it read; scanned_at is when that state was collected (a fixture's recording time)."""
+        rows = self._rows("SELECT id, scanned_at, tool_version, snapshot_digest, summary, generated_at FROM scans "
                           "WHERE account_id = ? ORDER BY id DESC LIMIT ?", (account_id, limit))
-        return [{"id": r[0], "scanned_at": r[1], "tool_version": r[2], "snapshot_digest": r[3],
-                 "summary": json.loads(r[4] or "{}")} for r in reversed(rows)]
+        return [{"id": r[0], "scanned_at": r[1], "generated_at": r[5], "tool_version": r[2], "snapshot_digest": r[3],
+                 "label": scan_label(r[5], r[3]), "summary": json.loads(r[4] or "{}")} for r in reversed(rows)]
 
     def clause_statuses(self, scan_id: int) -> dict[str, str]:
-        rows = self._rows("SELECT framework, clause, status FROM clause_status WHERE scan_id = ? "
-                          "ORDER BY framework, clause", (scan_id,))
-        return {f"{fw}:{cl}": st for fw, cl, st in rows}
+        rows = self._rows("SELECT framework, clause, status FROM clause_status WHERE scan_id = ?", (scan_id,))
+        return {k: v for k, v in sorted(((f"{fw}:{cl}", st) for fw, cl, st in rows), key=lambda kv: clause_order(kv[0]))}
 
     def findings(self, scan_id: int) -> dict[tuple, dict]:
         rows = self._rows("SELECT rule, resource_id, region, status, severity, reason FROM findings WHERE scan_id = ?",
@@ -173,7 +179,7 @@ class Store:
         for acct in [account_id] if account_id else self.accounts():
             scans = self.scans(acct, limit)
             statuses = [self.clause_statuses(s["id"]) for s in scans]
-            keys = sorted({k for st in statuses for k in st})
+            keys = sorted({k for st in statuses for k in st}, key=clause_order)
             out["accounts"].append({"account_id": acct, "scans": scans,
                                     "clauses": {k: [st.get(k) for st in statuses] for k in keys}})
         return out
@@ -181,12 +187,14 @@ class Store:
     def drift(self, account_id: str) -> dict:
         """What changed between the last two stored scans of the account."""
         scans = self.scans(account_id, 2)
+        if not scans and not self.accounts():
+            raise UsageError(EMPTY)
         if len(scans) < 2:
             raise UsageError(f"account {account_id} has {len(scans)} stored scan(s); drift needs two")
         before, after = scans
         old_c, new_c = self.clause_statuses(before["id"]), self.clause_statuses(after["id"])
         changes = [{"clause": k, "before": old_c.get(k), "after": new_c.get(k)}
-                   for k in sorted(set(old_c) | set(new_c)) if old_c.get(k) != new_c.get(k)]
+                   for k in sorted(set(old_c) | set(new_c), key=clause_order) if old_c.get(k) != new_c.get(k)]
         old_f, new_f = self.findings(before["id"]), self.findings(after["id"])
         bad = ("FAIL", "ERROR")
         new = [f for k, f in sorted(new_f.items()) if f["status"] in bad and old_f.get(k, {}).get("status") != f["status"]]
@@ -194,6 +202,29 @@ class Store:
                  if old_f[k]["status"] in bad and (new_f.get(k) or {}).get("status") not in bad]
         return {"account_id": account_id, "before": before, "after": after, "clause_changes": changes,
                 "new_findings": new, "fixed_findings": fixed}
+
+
+EMPTY = "the history store is empty: no scan has been stored yet (scan with --store URL first)"
+
+
+def scan_label(generated_at: str | None, digest: str | None) -> str:
+    """How a scan is shown: when it ran, and the first 12 hex digits of the digest of what it read."""
+    short = (digest or "").removeprefix("sha256:")[:12] or "-"
+    return f"{generated_at or '-'} {short}"
+
+
+@lru_cache(maxsize=1)
+def _catalogue_positions() -> dict[str, int]:
+    from . import clauses
+
+    keys = [f"{c['framework']}:{cl['id']}" for c in clauses.load() for cl in c["clauses"]]
+    return {k: i for i, k in enumerate(keys)}
+
+
+def clause_order(key: str) -> tuple:
+    """Catalogue order (gl8 before gl14, 5.8 before 5.10); a clause no catalogue has any more goes last."""
+    pos = _catalogue_positions()
+    return (pos.get(key, len(pos)), key)
 
 
 def _count(items: list[dict], key: str) -> dict:

@@ -26,6 +26,19 @@ def reporter(verbose: bool = False, stream=None) -> Iterator[Callable[[str, int,
                         tasks[account_id] = bars.add_task(f"account {account_id}", total=total)
                     bars.update(tasks[account_id], completed=done, total=total)
 
+            waits = {"count": 0}
+
+            def waiting(err: dict, tries: int, seconds: float) -> None:
+                """A retry is about to wait: say so, so that a slow or unreachable endpoint is not silence."""
+                with lock:
+                    waits["count"] += 1
+                    text = (f"retrying: {err.get('code')} (try {tries + 1} in {seconds:.1f}s; "
+                            f"{waits['count']} retries so far)")
+                    if "retries" not in tasks:
+                        tasks["retries"] = bars.add_task(text, total=None)
+                    bars.update(tasks["retries"], description=text)
+
+            update.waiting = waiting  # type: ignore[attr-defined]
             yield update
     elif verbose:
         lock = threading.Lock()
@@ -34,6 +47,19 @@ def reporter(verbose: bool = False, stream=None) -> Iterator[Callable[[str, int,
             with lock:
                 print(f"aliaudit: account {account_id}: {done}/{total} collection tasks done", file=stream, flush=True)
 
+        last = {"at": 0.0}
+
+        def waiting(err: dict, tries: int, seconds: float) -> None:
+            """--verbose off a terminal: one line a second at most, so a log is not flooded by throttling."""
+            import time
+
+            with lock:
+                if time.monotonic() - last["at"] >= 1.0:
+                    last["at"] = time.monotonic()
+                    print(f"aliaudit: retrying: {err.get('code')} (try {tries + 1} in {seconds:.1f}s)", file=stream,
+                          flush=True)
+
+        line.waiting = waiting  # type: ignore[attr-defined]
         yield line
     else:
         yield None

@@ -11,6 +11,7 @@ from .collect import collect_account
 from .errors import CredentialsError, IncompleteScan, UsageError
 from .model import FAIL, ERROR, severity_rank
 from .ratelimit import CollectionConfig
+from .scope import Scope
 from .sdk import Clients, StaticKey
 from .settings import Settings
 
@@ -30,6 +31,7 @@ class ScanOptions:
     # the region whose endpoints serve account-level calls (STS, DescribeRegions) before regions are known
     home_region: str = "cn-hongkong"
     progress: Callable[[str, int, int], None] | None = None
+    scope: "Scope | None" = None  # auditor/scope.py; None: every rule of opts.frameworks
 
     def collect_kwargs(self) -> dict:
         c = self.collection
@@ -145,8 +147,10 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
     """`adjust(findings) -> findings` runs before the roll-up (Terraform plan annotation, waivers)."""
     from aliaudit.rules import all_rules
 
-    rules = all_rules()
-    cats = clauses.load(opts.frameworks or None)
+    scope = opts.scope if opts.scope is not None else Scope(frameworks=tuple(opts.frameworks))
+    every = all_rules()
+    cats = scope.catalogues(every)
+    rules = scope.select_rules(every, cats)
     findings = engine.evaluate(collected, rules, opts.settings)
     if adjust is not None:
         findings = adjust(findings)
@@ -160,9 +164,13 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
         from . import attestations
 
         attestations.apply(clause_results, opts.attestations)
-    mapping = clauses.rule_clauses()
+    findings = [f for f in findings if scope.keep_finding(f)]  # --status: after the roll-up
+    mapping = clauses.rule_clauses(cats)
+    from .remediation import fill
+
     for f in findings:
         f["clauses"] = mapping.get(f["rule"], [])
+        fill(f)
     errors = [e for a in collected["accounts"] for e in a.get("errors", [])]
     report = {
         "report_format": REPORT_FORMAT,
@@ -174,6 +182,7 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
         "accounts": [a["account_id"] for a in collected["accounts"]],
         "regions": sorted({r for a in collected["accounts"] for r in a.get("regions", {})}),
         "frameworks": [c["framework"] for c in cats],
+        "scope": scope.record(),
         "summary": None,  # below: the one-page summary (auditor/reporters/summary.py), kept near the top
         "clauses": clause_results,
         "findings": findings,

@@ -47,6 +47,8 @@ NOT_IN_PLAN = "NotInTerraformPlan"
 ANSWERED_CALLS = frozenset({
     "ecs:DescribeInstances", "ecs:DescribeDisks", "ecs:DescribeAutoSnapshotPolicyEx",
     "ecs:DescribeSecurityGroups", "ecs:DescribeSecurityGroupAttribute",
+    # a plan's rules name no prefix list (their sources are CIDRs), so no list is left unread
+    "ecs:DescribePrefixListAttributes",
     "kms:ListKeys", "kms:DescribeKey",
     "oss:ListBuckets", "oss:GetBucketInfo", "oss:GetBucketEncryption", "oss:GetBucketVersioning",
     "oss:GetBucketPolicy", "oss:GetBucketAcl", "oss:GetBucketPublicAccessBlock", "oss:GetBucketLogging",
@@ -55,7 +57,7 @@ ANSWERED_CALLS = frozenset({
     "rds:DescribeDBInstanceTDE", "rds:DescribeBackupPolicy", "rds:DescribeDBInstanceIPArrayList",
     "slb:DescribeLoadBalancers", "slb:DescribeLoadBalancerListeners",
     "alb:ListLoadBalancers", "alb:GetLoadBalancerAttribute", "alb:ListListeners", "alb:ListRules",
-    "alb:ListSecurityPolicies",
+    "alb:ListSecurityPolicies", "alb:ListSystemSecurityPolicies",
     "polardb:DescribeDBClusters", "polardb:DescribeDBClusterAttribute", "polardb:DescribeDBClusterTDE",
     "polardb:DescribeDBClusterAccessWhitelist",
     "redis:DescribeInstances", "redis:DescribeInstanceAttribute", "redis:DescribeInstanceSSL",
@@ -841,6 +843,17 @@ def map_alb_security_policy(ad: Adapter, rc: dict, v: _Values, region: str) -> N
     ad.region_bucket(region, "alb", "security_policies").append(_register(ad, sid, item))
 
 
+def _system_tls_policies(ad: Adapter, region: str) -> None:
+    """A plan cannot call ListSystemSecurityPolicies: the region's system policies are the documented ones
+    (rules.common.DOCUMENTED_SYSTEM_TLS_POLICIES, from the ALB "TLS security policies" page)."""
+    from aliaudit.rules.common import DOCUMENTED_SYSTEM_TLS_POLICIES
+
+    ad.region_bucket(region, "alb", "security_policies")  # the custom policies are those the plan creates
+    bucket = ad.region_bucket(region, "alb", "system_security_policies")
+    if not bucket:
+        bucket.extend({"SecurityPolicyId": k, "TLSVersions": list(v)} for k, v in DOCUMENTED_SYSTEM_TLS_POLICIES.items())
+
+
 def map_alb_listener(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
     """alicloud_alb_listener -> a ListListeners item (ListenerProtocol HTTP|HTTPS|QUIC, SecurityPolicyId)."""
     sid = rc["address"]
@@ -849,6 +862,7 @@ def map_alb_listener(ad: Adapter, rc: dict, v: _Values, region: str) -> None:
     if lb_item is None:
         lb_item = _stub_lb(ad, region, lb or sid + "/load_balancer", "alb")
     policy, _ = ad.ref_value(sid, rc, v, "security_policy_id", "ListListeners.SecurityPolicyId")
+    _system_tls_policies(ad, region)
     listener = {"ListenerId": sid, "LoadBalancerId": lb_item["LoadBalancerId"],
                 "ListenerProtocol": ad.known(sid, v, "listener_protocol", "ListListeners.ListenerProtocol"),
                 "ListenerPort": ad.known(sid, v, "listener_port", "ListListeners.ListenerPort"),

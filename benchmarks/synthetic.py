@@ -127,6 +127,8 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
     for i in range(per_kind["security_groups"]):
         region, _ = place()
         sg = copy.deepcopy(t["sg"])
+        # the template group's prefix-list rule names a list of the fixture's region only: not copied
+        sg["permissions"] = [p for p in sg["permissions"] if not p.get("SourcePrefixListId")]
         gid = f"sg-syn{i:06d}"
         # one group in twenty is a classic-network group (no VpcId): asked for twice (intranet, internet)
         sg.update(SecurityGroupId=gid, SecurityGroupName=gid,

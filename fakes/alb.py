@@ -82,10 +82,38 @@ def list_security_policies(call: Call) -> dict:
     return {"SecurityPolicies": page, "NextToken": token, "MaxResults": size, "TotalCount": len(items)}
 
 
+# The system policies ALB offers, as ListSystemSecurityPolicies returns them (response shape: SecurityPolicies[] of
+# SecurityPolicyId, TLSVersions, Ciphers; tests/documented/alb/ListSystemSecurityPolicies.json). The versions are
+# those of the ALB "TLS security policies" page. The fake serves a region's stored list ("system_security_policies",
+# as a recorded snapshot holds it), and none where a state stores none: a test tenant states what the cloud offers.
+_TLS12 = ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES128-GCM-SHA256",
+          "ECDHE-RSA-AES256-GCM-SHA384"]
+SYSTEM_POLICIES = [
+    {"SecurityPolicyId": "tls_cipher_policy_1_0", "TLSVersions": ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
+     "Ciphers": _TLS12 + ["AES128-SHA", "AES256-SHA", "DES-CBC3-SHA"]},
+    {"SecurityPolicyId": "tls_cipher_policy_1_1", "TLSVersions": ["TLSv1.1", "TLSv1.2"],
+     "Ciphers": _TLS12 + ["AES128-SHA", "AES256-SHA", "DES-CBC3-SHA"]},
+    {"SecurityPolicyId": "tls_cipher_policy_1_2", "TLSVersions": ["TLSv1.2"], "Ciphers": _TLS12 + ["AES128-SHA"]},
+    {"SecurityPolicyId": "tls_cipher_policy_1_2_strict", "TLSVersions": ["TLSv1.2"], "Ciphers": _TLS12},
+    {"SecurityPolicyId": "tls_cipher_policy_1_2_strict_with_1_3", "TLSVersions": ["TLSv1.2", "TLSv1.3"],
+     "Ciphers": _TLS12 + ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"]},
+    {"SecurityPolicyId": "tls_cipher_policy_1_0_to_1_3", "TLSVersions": ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
+     "Ciphers": _TLS12 + ["AES128-SHA", "TLS_AES_128_GCM_SHA256"]},
+]
+
+
+def list_system_security_policies(call: Call) -> dict:
+    """No request parameters; the whole list in one answer (no NextToken)."""
+    call.fail_if_recorded()
+    section = call.state.account(call.account_id)["regions"].get(call.region, {}).get("alb", {})
+    return {"SecurityPolicies": section.get("system_security_policies", [])}
+
+
 ACTIONS = {
     "ListLoadBalancers": list_load_balancers,
     "GetLoadBalancerAttribute": get_load_balancer_attribute,
     "ListListeners": list_listeners,
     "ListRules": list_rules,
     "ListSecurityPolicies": list_security_policies,
+    "ListSystemSecurityPolicies": list_system_security_policies,
 }

@@ -103,6 +103,28 @@ def describe_security_group_attribute(call: Call) -> dict:
     return body
 
 
+def describe_prefix_list_attributes(call: Call) -> dict:
+    """ECS DescribePrefixListAttributes (documented example: tests/documented/ecs/DescribePrefixListAttributes.json).
+    A stored prefix list is the documented body itself (PrefixListId, AddressFamily, Entries.Entry[] of Cidr)."""
+    list_id = call.require("PrefixListId")
+    call.fail_if_recorded(resource=list_id)
+    found = call.find("prefix_lists", "PrefixListId", list_id)
+    if found is None:
+        raise ApiError("InvalidPrefixListId.NotFound", "The specified prefix list was not found.", 404)
+    return {**found, "RegionId": call.region}
+
+
+def describe_prefix_list_attributes(call: Call) -> dict:
+    """ECS DescribePrefixListAttributes (documented example: tests/documented/ecs/DescribePrefixListAttributes.json).
+    A stored prefix list is the documented body itself (PrefixListId, AddressFamily, Entries.Entry[] of Cidr)."""
+    list_id = call.require("PrefixListId")
+    call.fail_if_recorded(resource=list_id)
+    found = call.find("prefix_lists", "PrefixListId", list_id)
+    if found is None:
+        raise ApiError("InvalidPrefixListId.NotFound", "The specified prefix list was not found.", 404)
+    return {**found, "RegionId": call.region}
+
+
 ACTIONS = {
     "DescribeRegions": describe_regions,
     "DescribeZones": describe_zones,
@@ -111,4 +133,5 @@ ACTIONS = {
     "DescribeAutoSnapshotPolicyEx": describe_auto_snapshot_policy_ex,
     "DescribeSecurityGroups": describe_security_groups,
     "DescribeSecurityGroupAttribute": describe_security_group_attribute,
+    "DescribePrefixListAttributes": describe_prefix_list_attributes,
 }

@@ -3,6 +3,7 @@
 A multi-region trail appears in every region (its shadow copies); it is judged once, by its ARN."""
 
 from .base import check, rule, unknown
+from .common import BadField, read
 
 NEEDS = ("actiontrail:DescribeTrails", "actiontrail:GetTrailStatus")
 
@@ -18,14 +19,18 @@ def _trails(acct):
 
 
 def _delivers(trail) -> bool:
-    status = trail.get("status") or {}
-    oss = bool(trail.get("OssBucketName")) and status.get("OssBucketStatus") is True
-    sls = bool(trail.get("SlsProjectArn")) and status.get("SlsLogStoreStatus") is True
-    return oss or sls
+    """OSS or SLS set (DescribeTrails, strings) and reported writable (GetTrailStatus, booleans)."""
+    oss = read(trail, "OssBucketName", "str", name="DescribeTrails.OssBucketName")
+    sls = read(trail, "SlsProjectArn", "str", name="DescribeTrails.SlsProjectArn")
+    oss_ok = bool(oss) and read(trail, "status.OssBucketStatus", "bool", name="GetTrailStatus.OssBucketStatus") is True
+    sls_ok = bool(sls) and read(trail, "status.SlsLogStoreStatus", "bool", name="GetTrailStatus.SlsLogStoreStatus") is True
+    return oss_ok or sls_ok
 
 
 def _logging(trail) -> bool:
-    return trail.get("Status") == "Enable" and (trail.get("status") or {}).get("IsLogging") is True
+    status = read(trail, "Status", "str", name="DescribeTrails.Status", optional=False)
+    return status == "Enable" and read(trail, "status.IsLogging", "bool", name="GetTrailStatus.IsLogging",
+                                       optional=False) is True
 
 
 def _evidence(trail) -> dict:
@@ -47,16 +52,26 @@ def _evidence(trail) -> dict:
       remediation={
           "console": "ActionTrail console > Trails > Create Trail: Region All, Event Type All, deliver to an OSS "
                      "bucket and/or Simple Log Service; then start logging.",
-          "cli": "aliyun actiontrail CreateTrail --Name <name> --TrailRegion All --EventRW All --OssBucketName <bucket>; "
-                 "aliyun actiontrail StartLogging --Name <name>",
-          "terraform": "alicloud_actiontrail_trail (trail_region = \"All\", event_rw = \"All\", status = \"Enable\", "
-                       "oss_bucket_name or sls_project_arn)",
+          "cli": "aliyun actiontrail CreateTrail --Name <new-trail-name> --TrailRegion All --EventRW All --OssBucketName <log-bucket>; "
+                 "aliyun actiontrail StartLogging --Name <new-trail-name> (account {account_id})",
+          "terraform": "alicloud_actiontrail_trail in account {account_id} (trail_region = \"All\", event_rw = \"All\", "
+                       "status = \"Enable\", oss_bucket_name or sls_project_arn)",
       })
 def multi_region_trail(acct, settings):
     trails = list(_trails(acct))
     if not acct.regions:
         return
-    good = [t for t in trails if t.get("TrailRegion") == "All" and _logging(t) and _delivers(t)]
+    good, bad = [], []
+    for t in trails:
+        try:
+            if read(t, "TrailRegion", "str", name="DescribeTrails.TrailRegion", optional=False) == "All" \
+                    and _logging(t) and _delivers(t):
+                good.append(t)
+        except BadField as exc:
+            bad.append(exc)
+    if bad and not good:  # a trail whose settings cannot be read might be the one: ERROR, not FAIL
+        yield unknown(acct.account_id, None, bad[0].reason, bad[0].evidence)
+        return
     yield check(acct.account_id, None, bool(good),
                 {"DescribeTrails.TrailList": [_evidence(t) for t in trails]},
                 "" if good else ("no trail exists" if not trails else
@@ -69,15 +84,19 @@ def multi_region_trail(acct, settings):
       rationale="A trail that is stopped records nothing (GL14 5.15(c), GL20 monitoring).",
       remediation={
           "console": "ActionTrail console > Trails > the trail: Enable Logging.",
-          "cli": "aliyun actiontrail StartLogging --Name <name>",
-          "terraform": "alicloud_actiontrail_trail.status = \"Enable\"",
+          "cli": "aliyun actiontrail StartLogging --Name {resource_id} --region {region}",
+          "terraform": "alicloud_actiontrail_trail (trail_name = \"{resource_id}\"): status = \"Enable\"",
       })
 def trail_logging(acct, settings):
     for trail in _trails(acct):
         if "status" not in trail:
             yield unknown(trail.get("Name"), trail.region, "the trail status was not read")
             continue
-        ok = _logging(trail)
+        try:
+            ok = _logging(trail)
+        except BadField as bad:
+            yield unknown(trail.get("Name"), trail.region, bad.reason, bad.evidence)
+            continue
         yield check(trail.get("Name"), trail.region, ok, _evidence(trail), "" if ok else "the trail is not logging")
 
 
@@ -89,15 +108,20 @@ def trail_logging(acct, settings):
       remediation={
           "console": "ActionTrail console > Trails > the trail > Edit: set an existing OSS bucket or SLS project "
                      "that the trail's role can write to.",
-          "cli": "aliyun actiontrail UpdateTrail --Name <name> --OssBucketName <bucket> --SlsProjectArn <arn>",
-          "terraform": "alicloud_actiontrail_trail.oss_bucket_name / sls_project_arn",
+          "cli": "aliyun actiontrail UpdateTrail --Name {resource_id} --region {region} --OssBucketName <existing-bucket> "
+                 "--SlsProjectArn <sls-project-arn>",
+          "terraform": "alicloud_actiontrail_trail (trail_name = \"{resource_id}\"): oss_bucket_name / sls_project_arn",
       })
 def trail_delivery(acct, settings):
     for trail in _trails(acct):
         if "status" not in trail:
             yield unknown(trail.get("Name"), trail.region, "the trail status was not read")
             continue
-        ok = _delivers(trail)
+        try:
+            ok = _delivers(trail)
+        except BadField as bad:
+            yield unknown(trail.get("Name"), trail.region, bad.reason, bad.evidence)
+            continue
         yield check(trail.get("Name"), trail.region, ok, _evidence(trail),
                     "" if ok else ("no OSS bucket or SLS project is set" if not (trail.get("OssBucketName") or
                                                                                 trail.get("SlsProjectArn"))
@@ -110,11 +134,16 @@ def trail_delivery(acct, settings):
       rationale="Read events show who looked at customer data, not only who changed it (GL14 5.12, 5.14).",
       remediation={
           "console": "ActionTrail console > Trails > the trail > Edit: Event Type All.",
-          "cli": "aliyun actiontrail UpdateTrail --Name <name> --EventRW All",
-          "terraform": "alicloud_actiontrail_trail.event_rw = \"All\"",
+          "cli": "aliyun actiontrail UpdateTrail --Name {resource_id} --region {region} --EventRW All",
+          "terraform": "alicloud_actiontrail_trail (trail_name = \"{resource_id}\"): event_rw = \"All\"",
       })
 def trail_read_write(acct, settings):
     for trail in _trails(acct):
-        ok = trail.get("EventRW") == "All"
+        try:
+            ok = read(trail, "EventRW", "str", name="DescribeTrails.EventRW", optional=False,
+                      values=("Write", "Read", "All")) == "All"
+        except BadField as bad:
+            yield unknown(trail.get("Name"), trail.region, bad.reason, bad.evidence)
+            continue
         yield check(trail.get("Name"), trail.region, ok, {"DescribeTrails.EventRW": trail.get("EventRW")},
                     "" if ok else f"the trail records {trail.get('EventRW')} events only")

@@ -79,3 +79,29 @@ def unknown(resource_id: Any, region: str | None, reason: str, evidence: dict | 
             resource_type: str | None = None) -> Check:
     """ERROR: the data this verdict needs was not read."""
     return Check(str(resource_id), region, ERROR, evidence or {}, reason, resource_type)
+
+
+def each(product: str, kind: str, id_field: str, prepare: Callable | None = None):
+    """Judge one resource at a time: fn(resource, acct, settings) returns a Check, several, or None.
+    With `prepare`, fn(resource, acct, settings, prepare(acct, settings)): an index built once per run.
+
+    A field of an undocumented form (common.BadField, raised by common.read) makes that resource's
+    verdict ERROR with the raw value as evidence; the other resources are judged as usual."""
+    from .common import BadField
+
+    def wrap(fn: Callable) -> Callable:
+        def evaluate(acct, settings):
+            extra = () if prepare is None else (prepare(acct, settings),)
+            for item in acct.resources(product, kind):
+                try:
+                    got = fn(item, acct, settings, *extra)
+                    got = [got] if isinstance(got, Check) else list(got or ())
+                except BadField as bad:
+                    got = [unknown(item.get(id_field), item.region, bad.reason, bad.evidence)]
+                yield from got
+
+        evaluate.__name__ = fn.__name__
+        evaluate.__doc__ = fn.__doc__
+        return evaluate
+
+    return wrap

@@ -2,8 +2,8 @@
 
 from collections import defaultdict
 
-from .base import check, not_applicable, rule, unknown
-from .common import is_customer_key, key_index
+from .base import check, each, rule, unknown
+from .common import customer_key_check, read
 
 
 @rule(id="ecs-disk-encrypted", product="ecs", severity="high", resource_type="ecs:disk",
@@ -14,14 +14,16 @@ from .common import is_customer_key, key_index
       remediation={
           "console": "ECS console > Storage & Snapshots > Disks: create an encrypted disk (or an encrypted copy "
                      "from a snapshot), move the data, then release the unencrypted disk.",
-          "cli": "aliyun ecs CreateDisk --RegionId <region> --ZoneId <zone> --Encrypted true --KMSKeyId <key-id> ...",
-          "terraform": "alicloud_ecs_disk.encrypted = true (with kms_key_id)",
+          "cli": "aliyun ecs CreateDisk --RegionId {region} --ZoneId <zone> --Encrypted true --KMSKeyId <kms-key-id> ... "
+                 "(then move the data of {resource_id} and release it)",
+          "terraform": "alicloud_ecs_disk.encrypted = true (with kms_key_id), a new disk replacing {resource_id} ({region})",
       })
-def disk_encrypted(acct, settings):
-    for disk in acct.resources("ecs", "disks"):
-        yield check(disk.get("DiskId"), disk.region, disk.get("Encrypted") is True,
-                    {"DescribeDisks.Encrypted": disk.get("Encrypted"), "DescribeDisks.Category": disk.get("Category")},
-                    "" if disk.get("Encrypted") is True else "the disk is not encrypted")
+@each("ecs", "disks", "DiskId")
+def disk_encrypted(disk, acct, settings):
+    encrypted = read(disk, "Encrypted", "bool", name="DescribeDisks.Encrypted", optional=False)
+    return check(disk.get("DiskId"), disk.region, encrypted,
+                 {"DescribeDisks.Encrypted": encrypted, "DescribeDisks.Category": disk.get("Category")},
+                 "" if encrypted else "the disk is not encrypted")
 
 
 @rule(id="ecs-disk-encrypted-cmk", product="ecs", severity="medium", resource_type="ecs:disk",
@@ -31,29 +33,26 @@ def disk_encrypted(acct, settings):
                 "the key renders the data unreadable when an outsourcing arrangement ends (GL14 5.13).",
       remediation={
           "console": "KMS console: create a customer master key; ECS console: re-create the disk encrypted with it.",
-          "cli": "aliyun ecs CreateDisk --Encrypted true --KMSKeyId <customer-key-id> ...",
-          "terraform": "alicloud_ecs_disk.kms_key_id = alicloud_kms_key.<name>.id",
+          "cli": "aliyun ecs CreateDisk --RegionId {region} --Encrypted true --KMSKeyId <customer-key-id> ... "
+                 "(then move the data of {resource_id} and release it)",
+          "terraform": "alicloud_ecs_disk replacing {resource_id} ({region}): kms_key_id = alicloud_kms_key.<cmk>.id",
       })
-def disk_encrypted_cmk(acct, settings):
-    keys_by_region = {r: key_index(acct, r) for r in acct.regions}
-    for disk in acct.resources("ecs", "disks"):
-        key_id = disk.get("KMSKeyId") or ""
-        evidence = {"DescribeDisks.Encrypted": disk.get("Encrypted"), "DescribeDisks.KMSKeyId": key_id}
-        if disk.get("Encrypted") is not True or not key_id:
-            yield check(disk.get("DiskId"), disk.region, False, evidence,
-                        "the disk is not encrypted with a KMS key")
-            continue
-        key = keys_by_region.get(disk.region, {}).get(key_id)
-        if key is None:
-            yield check(disk.get("DiskId"), disk.region, False, evidence,
-                        "the key is not among the account's KMS keys (a service-managed default key?)")
-            continue
-        if "metadata" not in key:
-            yield unknown(disk.get("DiskId"), disk.region, f"kms:DescribeKey for {key_id} was not read", evidence)
-            continue
-        evidence["DescribeKey.KeyMetadata.Creator"] = key["metadata"].get("Creator")
-        yield check(disk.get("DiskId"), disk.region, is_customer_key(key["metadata"]), evidence,
-                    "" if is_customer_key(key["metadata"]) else "the key was created by a cloud service, not the account")
+@each("ecs", "disks", "DiskId")
+def disk_encrypted_cmk(disk, acct, settings):
+    encrypted = read(disk, "Encrypted", "bool", name="DescribeDisks.Encrypted")
+    key_id = read(disk, "KMSKeyId", "str", name="DescribeDisks.KMSKeyId") or ""
+    evidence = {"DescribeDisks.Encrypted": encrypted, "DescribeDisks.KMSKeyId": key_id}
+    if not encrypted or not key_id:
+        return check(disk.get("DiskId"), disk.region, False, evidence, "the disk is not encrypted with a KMS key")
+    return customer_key_check(acct, disk.get("DiskId"), disk.region, disk.region, key_id, evidence,
+                              "the key is not among the account's KMS keys (a service-managed default key?)")
+
+
+def _policy_index(acct, settings) -> dict:
+    policies: dict = {}
+    for p in acct.resources("ecs", "auto_snapshot_policies"):
+        policies.setdefault((p.region, p.get("AutoSnapshotPolicyId")), []).append(p.data)
+    return policies
 
 
 @rule(id="ecs-disk-auto-snapshot", product="ecs", severity="medium", resource_type="ecs:disk",
@@ -63,23 +62,24 @@ def disk_encrypted_cmk(acct, settings):
                 "snapshots are the baseline backup of an ECS workload.",
       remediation={
           "console": "ECS console > Storage & Snapshots > Automatic Snapshot Policies: apply a policy to the disk.",
-          "cli": "aliyun ecs ApplyAutoSnapshotPolicy --RegionId <region> --autoSnapshotPolicyId <sp-id> --diskIds '[\"<disk-id>\"]'",
-          "terraform": "alicloud_ecs_auto_snapshot_policy_attachment (auto_snapshot_policy_id, disk_id)",
+          "cli": "aliyun ecs ApplyAutoSnapshotPolicy --RegionId {region} --autoSnapshotPolicyId <sp-id> --diskIds '[\"{resource_id}\"]'",
+          "terraform": "alicloud_ecs_auto_snapshot_policy_attachment (auto_snapshot_policy_id, disk_id = \"{resource_id}\")",
       })
-def disk_auto_snapshot(acct, settings):
-    policies = {(p.region, p.get("AutoSnapshotPolicyId")): p for p in acct.resources("ecs", "auto_snapshot_policies")}
-    for disk in acct.resources("ecs", "disks"):
-        policy_id = disk.get("AutoSnapshotPolicyId") or ""
-        policy = policies.get((disk.region, policy_id))
-        policy = policy.data if policy is not None else None
-        evidence = {"DescribeDisks.AutoSnapshotPolicyId": policy_id,
-                    "DescribeDisks.EnableAutomatedSnapshotPolicy": disk.get("EnableAutomatedSnapshotPolicy")}
-        if policy is not None:
-            evidence["DescribeAutoSnapshotPolicyEx.Status"] = policy.get("Status")
-        ok = bool(policy_id) and policy is not None and policy.get("Status") == "Normal"
-        reason = "" if ok else ("no automatic snapshot policy is applied" if not policy_id else
-                                "the applied policy is missing or not in the Normal state")
-        yield check(disk.get("DiskId"), disk.region, ok, evidence, reason)
+@each("ecs", "disks", "DiskId", prepare=_policy_index)
+def disk_auto_snapshot(disk, acct, settings, policies):
+    policy_id = read(disk, "AutoSnapshotPolicyId", "str", name="DescribeDisks.AutoSnapshotPolicyId") or ""
+    # when present, the flag must agree with the policy id (a Terraform plan has the id only)
+    enabled = read(disk, "EnableAutomatedSnapshotPolicy", "bool", name="DescribeDisks.EnableAutomatedSnapshotPolicy")
+    evidence = {"DescribeDisks.AutoSnapshotPolicyId": policy_id, "DescribeDisks.EnableAutomatedSnapshotPolicy": enabled}
+    policy = (policies.get((disk.region, policy_id)) or [None])[0] if policy_id else None
+    status = None
+    if policy is not None:
+        status = read(policy, "Status", "str", name="DescribeAutoSnapshotPolicyEx.Status", optional=False)
+        evidence["DescribeAutoSnapshotPolicyEx.Status"] = status
+    ok = bool(policy_id) and enabled is not False and policy is not None and status == "Normal"
+    reason = "" if ok else ("no automatic snapshot policy is applied" if not policy_id or enabled is False else
+                            "the applied policy is missing or not in the Normal state")
+    return check(disk.get("DiskId"), disk.region, ok, evidence, reason)
 
 
 @rule(id="ecs-snapshot-policy-retention", product="ecs", severity="medium", resource_type="ecs:auto-snapshot-policy",
@@ -89,17 +89,18 @@ def disk_auto_snapshot(acct, settings):
       remediation={
           "console": "ECS console > Automatic Snapshot Policies > Modify: set the retention to at least the "
                      "configured number of days, or keep snapshots permanently.",
-          "cli": "aliyun ecs ModifyAutoSnapshotPolicyEx --autoSnapshotPolicyId <sp-id> --retentionDays <days>",
-          "terraform": "alicloud_ecs_auto_snapshot_policy.retention_days",
+          "cli": "aliyun ecs ModifyAutoSnapshotPolicyEx --RegionId {region} --autoSnapshotPolicyId {resource_id} --retentionDays {ev:required_days}",
+          "terraform": "alicloud_ecs_auto_snapshot_policy ({resource_id}, {region}): retention_days >= {ev:required_days}",
       })
-def snapshot_policy_retention(acct, settings):
+@each("ecs", "auto_snapshot_policies", "AutoSnapshotPolicyId")
+def snapshot_policy_retention(policy, acct, settings):
     need = settings.snapshot_retention_days
-    for policy in acct.resources("ecs", "auto_snapshot_policies"):
-        days = policy.get("RetentionDays")
-        ok = isinstance(days, int) and (days == -1 or days >= need)
-        yield check(policy.get("AutoSnapshotPolicyId"), policy.region, ok,
-                    {"DescribeAutoSnapshotPolicyEx.RetentionDays": days, "required_days": need},
-                    "" if ok else f"snapshots are kept {days} days, fewer than {need}")
+    # RetentionDays is documented as an Integer: -1 keeps snapshots permanently
+    days = read(policy, "RetentionDays", "int", name="DescribeAutoSnapshotPolicyEx.RetentionDays", optional=False)
+    ok = days == -1 or days >= need
+    return check(policy.get("AutoSnapshotPolicyId"), policy.region, ok,
+                 {"DescribeAutoSnapshotPolicyEx.RetentionDays": days, "required_days": need},
+                 "" if ok else f"snapshots are kept {days} days, fewer than {need}")
 
 
 @rule(id="ecs-instances-multi-zone", product="ecs", severity="medium", resource_type="region",
@@ -110,17 +111,25 @@ def snapshot_policy_retention(acct, settings):
       remediation={
           "console": "Deploy instances of each tier in a second zone of the region (for example cn-hongkong-c) "
                      "behind a load balancer.",
-          "cli": "aliyun ecs RunInstances --RegionId <region> --ZoneId <second-zone> ...",
-          "terraform": "alicloud_instance.availability_zone / alicloud_ecs_instance_set across vswitches in two zones",
+          "cli": "aliyun ecs RunInstances --RegionId {region} --ZoneId <second-zone> ...",
+          "terraform": "alicloud_instance.availability_zone / alicloud_ecs_instance_set across vswitches in two zones of {region}",
       })
 def instances_multi_zone(acct, settings):
     zones = defaultdict(set)
     counts = defaultdict(int)
+    bad = {}
     for inst in acct.resources("ecs", "instances"):
-        zones[inst.region].add(inst.get("ZoneId"))
+        zone = inst.get("ZoneId")
+        if not isinstance(zone, str) or not zone:
+            bad.setdefault(inst.region, (inst.get("InstanceId"), zone))
+        zones[inst.region].add(zone)
         counts[inst.region] += 1
     for region in acct.regions:
         if not counts[region]:
+            continue
+        if region in bad:
+            yield unknown(region, region, f"instance {bad[region][0]} has no readable ZoneId",
+                          {"DescribeInstances.ZoneId": bad[region][1]})
             continue
         found = sorted(z for z in zones[region] if z)
         ok = len(found) >= settings.min_zones

@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from .base import check, not_applicable, rule, unknown
+from .common import BadField, read
+
+KEY_STATUS = ("Active", "Inactive")  # ListAccessKeys AccessKey.Status
 
 POLICY_API = ("ram:GetPasswordPolicy",)
 CONSOLE = "RAM console > Identities > Settings > Security Settings > Password Strength Settings"
@@ -110,9 +113,10 @@ def _users(acct):
       remediation={
           "console": "RAM console > Identities > Users > the user > Authentication > Enable MFA (and require MFA "
                      "at logon in the login profile).",
-          "cli": "aliyun ram CreateVirtualMFADevice ... ; aliyun ram BindMFADevice --UserName <user> ...; "
-                 "aliyun ram UpdateLoginProfile --UserName <user> --MFABindRequired true",
-          "terraform": "alicloud_ram_login_profile.mfa_bind_required = true",
+          "cli": "aliyun ram CreateVirtualMFADevice --VirtualMFADeviceName {parent}; aliyun ram BindMFADevice --UserName {parent} "
+                 "--SerialNumber <mfa-serial> --AuthenticationCode1 <code1> --AuthenticationCode2 <code2>; "
+                 "aliyun ram UpdateLoginProfile --UserName {parent} --MFABindRequired true",
+          "terraform": "alicloud_ram_login_profile (user_name = \"{parent}\"): mfa_bind_required = true",
       })
 def console_user_mfa(acct, settings):
     for user in _users(acct):
@@ -124,10 +128,18 @@ def console_user_mfa(acct, settings):
             yield not_applicable(name, None, "no console login (EntityNotExist.User.LoginProfile)",
                                  {"GetLoginProfile.LoginProfile": None})
             continue
+        if not isinstance(user["login_profile"], dict):
+            yield unknown(name, None, "the login profile has an undocumented form",
+                          {"GetLoginProfile.LoginProfile": user["login_profile"]})
+            continue
         if "mfa_device" not in user:
             yield unknown(name, None, "the MFA device was not read")
             continue
         device = user["mfa_device"]
+        if device is not None and not (isinstance(device, dict) and isinstance(device.get("SerialNumber"), str)
+                                       and device["SerialNumber"]):
+            yield unknown(name, None, "the MFA device has an undocumented form", {"GetUserMFAInfo.MFADevice": device})
+            continue
         yield check(name, None, device is not None,
                     {"GetLoginProfile.LoginProfile.MFABindRequired": user["login_profile"].get("MFABindRequired"),
                      "GetUserMFAInfo.MFADevice.SerialNumber": (device or {}).get("SerialNumber")},
@@ -135,7 +147,7 @@ def console_user_mfa(acct, settings):
 
 
 def _parse(value) -> dt.datetime | None:
-    if not value:
+    if not value or not isinstance(value, str):
         return None
     try:
         return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
@@ -150,7 +162,12 @@ def _as_of(acct) -> dt.datetime:
 def _keys(acct):
     for user in _users(acct):
         for key in user.get("access_keys") or []:
-            yield user, key, f"{user.get('UserName')}/{key.get('AccessKeyId')}"
+            if isinstance(key, dict):
+                yield user, key, f"{user.get('UserName')}/{key.get('AccessKeyId')}"
+
+
+def _status(key) -> str:
+    return read(key, "Status", "str", name="ListAccessKeys.AccessKey.Status", optional=False, values=KEY_STATUS)
 
 
 @rule(id="ram-access-key-age", product="ram", severity="medium", resource_type="ram:access-key",
@@ -160,9 +177,9 @@ def _keys(acct):
       remediation={
           "console": "RAM console > Users > the user > AccessKey: create a new key, move the application to it, "
                      "disable and then delete the old one.",
-          "cli": "aliyun ram CreateAccessKey --UserName <user>; aliyun ram DeleteAccessKey --UserName <user> "
-                 "--UserAccessKeyId <old-key-id>",
-          "terraform": "alicloud_ram_access_key (replace on a schedule)",
+          "cli": "aliyun ram CreateAccessKey --UserName {parent}; (move the application to the new key) "
+                 "aliyun ram DeleteAccessKey --UserName {parent} --UserAccessKeyId {child}",
+          "terraform": "alicloud_ram_access_key (user_name = \"{parent}\"): replace {child} on a schedule",
       })
 def access_key_age(acct, settings):
     now = _as_of(acct)
@@ -170,7 +187,12 @@ def access_key_age(acct, settings):
         created = _parse(key.get("CreateDate"))
         evidence = {"ListAccessKeys.AccessKey.CreateDate": key.get("CreateDate"),
                     "ListAccessKeys.AccessKey.Status": key.get("Status"), "max_age_days": settings.access_key_max_age_days}
-        if key.get("Status") != "Active":
+        try:
+            status = _status(key)
+        except BadField as bad:
+            yield unknown(rid, None, bad.reason, bad.evidence)
+            continue
+        if status != "Active":
             yield not_applicable(rid, None, "the key is inactive", evidence)
             continue
         if created is None:
@@ -188,19 +210,31 @@ def access_key_age(acct, settings):
       rationale="GL8 5.1(d): a key nobody uses is a credential nobody watches; disable and delete it.",
       remediation={
           "console": "RAM console > Users > the user > AccessKey: disable the unused key, then delete it.",
-          "cli": "aliyun ram UpdateAccessKey --UserName <user> --UserAccessKeyId <key-id> --Status Inactive",
-          "terraform": "alicloud_ram_access_key.status = \"Inactive\" (then remove)",
+          "cli": "aliyun ram UpdateAccessKey --UserName {parent} --UserAccessKeyId {child} --Status Inactive",
+          "terraform": "alicloud_ram_access_key (user_name = \"{parent}\", {child}): status = \"Inactive\" (then remove)",
       })
 def access_key_unused(acct, settings):
     now = _as_of(acct)
     for user, key, rid in _keys(acct):
-        if key.get("Status") != "Active":
+        try:
+            status = _status(key)
+            used = read(key, "last_used", "dict", name="GetAccessKeyLastUsed.AccessKeyLastUsed") if "last_used" in key \
+                else None
+            used_raw = read(used or {}, "LastUsedDate", "str", name="GetAccessKeyLastUsed.AccessKeyLastUsed.LastUsedDate")
+        except BadField as bad:
+            yield unknown(rid, None, bad.reason, bad.evidence)
+            continue
+        if status != "Active":
             yield not_applicable(rid, None, "the key is inactive", {"ListAccessKeys.AccessKey.Status": key.get("Status")})
             continue
         if "last_used" not in key:
             yield unknown(rid, None, "the key's last use was not read")
             continue
-        last = _parse((key["last_used"] or {}).get("LastUsedDate"))
+        last = _parse(used_raw)
+        if used_raw and last is None:
+            yield unknown(rid, None, "the key's LastUsedDate is unreadable",
+                          {"GetAccessKeyLastUsed.AccessKeyLastUsed.LastUsedDate": used_raw})
+            continue
         since = last or _parse(key.get("CreateDate"))
         evidence = {"GetAccessKeyLastUsed.AccessKeyLastUsed.LastUsedDate": (key["last_used"] or {}).get("LastUsedDate"),
                     "ListAccessKeys.AccessKey.CreateDate": key.get("CreateDate"),
@@ -223,8 +257,9 @@ def access_key_unused(acct, settings):
                 "doubles what can leak.",
       remediation={
           "console": "RAM console > Users > the user > AccessKey: finish the rotation and disable the older key.",
-          "cli": "aliyun ram UpdateAccessKey --UserName <user> --UserAccessKeyId <older-key-id> --Status Inactive",
-          "terraform": "one alicloud_ram_access_key per user",
+          "cli": "aliyun ram ListAccessKeys --UserName {parent}; aliyun ram UpdateAccessKey --UserName {parent} "
+                 "--UserAccessKeyId <older-key-id> --Status Inactive",
+          "terraform": "one alicloud_ram_access_key per user (user_name = \"{parent}\")",
       })
 def single_active_key(acct, settings):
     for user in _users(acct):
@@ -232,7 +267,14 @@ def single_active_key(acct, settings):
         if "access_keys" not in user:
             yield unknown(name, None, "the user's AccessKeys were not read")
             continue
-        active = [k.get("AccessKeyId") for k in user["access_keys"] if k.get("Status") == "Active"]
+        keys = user["access_keys"]
+        try:
+            if not isinstance(keys, list) or not all(isinstance(k, dict) for k in keys):
+                raise BadField("ListAccessKeys.AccessKeys.AccessKey", keys, "a list of access keys")
+            active = [k.get("AccessKeyId") for k in keys if _status(k) == "Active"]
+        except BadField as bad:
+            yield unknown(name, None, bad.reason, bad.evidence)
+            continue
         yield check(name, None, len(active) <= 1, {"ListAccessKeys.AccessKey.Status=Active": active},
                     "" if len(active) <= 1 else f"{len(active)} active AccessKeys")
 
@@ -245,8 +287,10 @@ def single_active_key(acct, settings):
       remediation={
           "console": "Log on as the account owner > AccessKey Management: disable and delete every AccessKey of "
                      "the Alibaba Cloud account; give programs RAM users or roles instead.",
-          "cli": "aliyun ram CreateUser ... (then move programs to the RAM user's key; root keys are deleted in "
-                 "the console)",
+          "cli": "aliyun ram CreateUser --UserName automation --DisplayName automation; aliyun ram CreateAccessKey "
+                 "--UserName automation (move the programs to it); then, with the credentials of the account "
+                 "{account_id} itself: aliyun ims ListAccessKeys; aliyun ims DeleteAccessKey --UserAccessKeyId "
+                 "<root-access-key-id> (for each key it lists)",
       })
 def no_root_access_key(acct, settings):
     items = acct.global_items("ram", "security_report")

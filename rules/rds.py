@@ -1,10 +1,13 @@
 """RDS rules: SSL, TDE and its key, backup retention, log backup, cross-region backup, multi-zone, allow-lists."""
 
 
-from .base import check, rule, unknown
-from .common import is_customer_key, key_index, open_to_internet
+from .base import check, each, rule, unknown
+from .common import allowlist_open, customer_key_check, items, read
 
 SSL_ON = {"Yes", "on"}  # MySQL / SQL Server say Yes, PostgreSQL says on
+SSL_VALUES = ("Yes", "No", "on", "off")  # DescribeDBInstanceSSL SSLEnabled
+TDE_VALUES = ("Enabled", "Disabled")  # DescribeDBInstanceTDE TDEStatus
+EACH = ("rds", "instances", "DBInstanceId")
 
 
 @rule(id="rds-ssl-enabled", product="rds", severity="high", resource_type="rds:instance",
@@ -13,16 +16,16 @@ SSL_ON = {"Yes", "on"}  # MySQL / SQL Server say Yes, PostgreSQL says on
       rationale="GL8 5.1(b): data in transit between applications and the database is encrypted.",
       remediation={
           "console": "RDS console > the instance > Data Security > SSL: enable SSL for the connection string.",
-          "cli": "aliyun rds ModifyDBInstanceSSL --DBInstanceId <id> --ConnectionString <endpoint> --SSLEnabled 1",
-          "terraform": "alicloud_db_instance.ssl_action = \"Open\"",
+          "cli": "aliyun rds ModifyDBInstanceSSL --RegionId {region} --DBInstanceId {resource_id} --ConnectionString <endpoint> --SSLEnabled 1",
+          "terraform": "alicloud_db_instance ({resource_id}, {region}): ssl_action = \"Open\"",
       })
-def ssl_enabled(acct, settings):
-    for inst in acct.resources("rds", "instances"):
-        value = (inst.get("ssl") or {}).get("SSLEnabled")
-        ok = value in SSL_ON
-        yield check(inst.get("DBInstanceId"), inst.region, ok,
-                    {"DescribeDBInstanceSSL.SSLEnabled": value, "DescribeDBInstances.Engine": inst.get("Engine")},
-                    "" if ok else "SSL is not enabled")
+@each(*EACH)
+def ssl_enabled(inst, acct, settings):
+    value = read(inst, "ssl.SSLEnabled", "str", name="DescribeDBInstanceSSL.SSLEnabled", values=SSL_VALUES)
+    ok = value in SSL_ON
+    return check(inst.get("DBInstanceId"), inst.region, ok,
+                 {"DescribeDBInstanceSSL.SSLEnabled": value, "DescribeDBInstances.Engine": inst.get("Engine")},
+                 "" if ok else "SSL is not enabled")
 
 
 @rule(id="rds-tde-enabled", product="rds", severity="high", resource_type="rds:instance",
@@ -31,15 +34,15 @@ def ssl_enabled(acct, settings):
       rationale="GL8 5.1(d): clients' personal information held in databases is encrypted at rest.",
       remediation={
           "console": "RDS console > the instance > Data Security > TDE: enable TDE (with a customer-managed key).",
-          "cli": "aliyun rds ModifyDBInstanceTDE --DBInstanceId <id> --TDEStatus Enabled --EncryptionKey <key-id>",
-          "terraform": "alicloud_db_instance.tde_status = \"Enabled\" (encryption_key)",
+          "cli": "aliyun rds ModifyDBInstanceTDE --RegionId {region} --DBInstanceId {resource_id} --TDEStatus Enabled --EncryptionKey <key-id>",
+          "terraform": "alicloud_db_instance ({resource_id}, {region}): tde_status = \"Enabled\" (encryption_key)",
       })
-def tde_enabled(acct, settings):
-    for inst in acct.resources("rds", "instances"):
-        value = (inst.get("tde") or {}).get("TDEStatus")
-        ok = value == "Enabled"
-        yield check(inst.get("DBInstanceId"), inst.region, ok,
-                    {"DescribeDBInstanceTDE.TDEStatus": value}, "" if ok else "TDE is not enabled")
+@each(*EACH)
+def tde_enabled(inst, acct, settings):
+    value = read(inst, "tde.TDEStatus", "str", name="DescribeDBInstanceTDE.TDEStatus", values=TDE_VALUES)
+    ok = value == "Enabled"
+    return check(inst.get("DBInstanceId"), inst.region, ok, {"DescribeDBInstanceTDE.TDEStatus": value},
+                 "" if ok else "TDE is not enabled")
 
 
 @rule(id="rds-backup-retention", product="rds", severity="medium", resource_type="rds:instance",
@@ -48,20 +51,31 @@ def tde_enabled(acct, settings):
       rationale="GL8 5.1(c): appropriate backups of databases, kept long enough to recover from late-noticed loss.",
       remediation={
           "console": "RDS console > the instance > Backup and Restoration > Backup Settings: raise the retention.",
-          "cli": "aliyun rds ModifyBackupPolicy --DBInstanceId <id> --BackupRetentionPeriod <days> --PreferredBackupPeriod Monday,Thursday --PreferredBackupTime 02:00Z-03:00Z",
-          "terraform": "alicloud_db_backup_policy.backup_retention_period",
+          "cli": "aliyun rds ModifyBackupPolicy --RegionId {region} --DBInstanceId {resource_id} --BackupRetentionPeriod {ev:required_days} --PreferredBackupPeriod Monday,Thursday --PreferredBackupTime 02:00Z-03:00Z",
+          "terraform": "alicloud_db_backup_policy (instance_id = \"{resource_id}\"): backup_retention_period",
       })
-def backup_retention(acct, settings):
+@each(*EACH)
+def backup_retention(inst, acct, settings):
+    """Every documented copy counts: data backups (DescribeBackupPolicy BackupRetentionPeriod, days) and, when
+    read, the cross-region copies (DescribeInstanceCrossBackupPolicy: Retention days, BackupEnabled = Enable).
+    The longest decides. Archived backups (ArchiveBackupRetentionPeriod) are not counted: they keep only
+    some backups (ArchiveBackupKeepPolicy/KeepCount), and when the feature is in effect is not in the response."""
     need = settings.rds_backup_retention_days
-    for inst in acct.resources("rds", "instances"):
-        days = (inst.get("backup_policy") or {}).get("BackupRetentionPeriod")
-        try:
-            ok = int(days) >= need
-        except (TypeError, ValueError):
-            ok = False
-        yield check(inst.get("DBInstanceId"), inst.region, ok,
-                    {"DescribeBackupPolicy.BackupRetentionPeriod": days, "required_days": need},
-                    "" if ok else f"backups are kept {days} days, fewer than {need}")
+    days = read(inst, "backup_policy.BackupRetentionPeriod", "int", name="DescribeBackupPolicy.BackupRetentionPeriod",
+                optional=False)
+    evidence = {"DescribeBackupPolicy.BackupRetentionPeriod": days, "required_days": need}
+    copies = {"data backups": days}
+    cross = inst.get("cross_backup")
+    if isinstance(cross, dict) and read(cross, "BackupEnabled", "str",
+                                        name="DescribeInstanceCrossBackupPolicy.BackupEnabled") == "Enable":
+        kept = read(cross, "Retention", "int", name="DescribeInstanceCrossBackupPolicy.Retention", optional=False)
+        evidence["DescribeInstanceCrossBackupPolicy.Retention"] = kept
+        copies["cross-region backups"] = kept
+    forever = [what for what, d in copies.items() if d == -1]
+    longest = max(copies.values())
+    ok = bool(forever) or longest >= need
+    return check(inst.get("DBInstanceId"), inst.region, ok, evidence,
+                 "" if ok else f"backups are kept at most {longest} days ({', '.join(copies)}), fewer than {need}")
 
 
 @rule(id="rds-log-backup-enabled", product="rds", severity="medium", resource_type="rds:instance",
@@ -70,15 +84,16 @@ def backup_retention(acct, settings):
       rationale="Without log backups a database can only be restored to the last full backup (GL8 5.1(c)).",
       remediation={
           "console": "RDS console > the instance > Backup and Restoration > Backup Settings: enable Log Backup.",
-          "cli": "aliyun rds ModifyBackupPolicy --DBInstanceId <id> --BackupPolicyMode LogBackupPolicy --EnableBackupLog 1",
-          "terraform": "alicloud_db_backup_policy.enable_backup_log = true",
+          "cli": "aliyun rds ModifyBackupPolicy --RegionId {region} --DBInstanceId {resource_id} --BackupPolicyMode LogBackupPolicy --EnableBackupLog 1",
+          "terraform": "alicloud_db_backup_policy (instance_id = \"{resource_id}\"): enable_backup_log = true",
       })
-def log_backup(acct, settings):
-    for inst in acct.resources("rds", "instances"):
-        value = (inst.get("backup_policy") or {}).get("BackupLog")
-        ok = value == "Enable"
-        yield check(inst.get("DBInstanceId"), inst.region, ok,
-                    {"DescribeBackupPolicy.BackupLog": value}, "" if ok else "log backup is off")
+@each(*EACH)
+def log_backup(inst, acct, settings):
+    value = read(inst, "backup_policy.BackupLog", "str", name="DescribeBackupPolicy.BackupLog",
+                 values=("Enable", "Disabled", "Disable"))
+    ok = value == "Enable"
+    return check(inst.get("DBInstanceId"), inst.region, ok, {"DescribeBackupPolicy.BackupLog": value},
+                 "" if ok else "log backup is off")
 
 
 @rule(id="rds-multi-zone", product="rds", severity="medium", resource_type="rds:instance",
@@ -88,21 +103,22 @@ def log_backup(acct, settings):
       remediation={
           "console": "RDS console > the instance > Service Availability: migrate to a multi-zone deployment "
                      "(High-availability edition, secondary node in another zone).",
-          "cli": "aliyun rds MigrateToOtherZone --DBInstanceId <id> --ZoneId <primary-zone> --ZoneIdSlave1 <other-zone> ...",
-          "terraform": "alicloud_db_instance.zone_id_slave_a (a zone other than zone_id)",
+          "cli": "aliyun rds MigrateToOtherZone --RegionId {region} --DBInstanceId {resource_id} --ZoneId <primary-zone> --ZoneIdSlave1 <other-zone> ...",
+          "terraform": "alicloud_db_instance ({resource_id}, {region}): zone_id_slave_a (a zone other than zone_id)",
       })
-def multi_zone(acct, settings):
-    for inst in acct.resources("rds", "instances"):
-        zone = inst.get("ZoneId") or ""
-        attr = inst.get("attribute") or {}
-        slaves = [s.get("ZoneId") for s in ((attr.get("SlaveZones") or {}).get("SlaveZone") or [])]
-        primary = attr.get("ZoneId") or zone
-        other = [z for z in slaves if z and z != primary]
-        ok = "MAZ" in zone or bool(other)
-        yield check(inst.get("DBInstanceId"), inst.region, ok,
-                    {"DescribeDBInstances.ZoneId": zone, "DescribeDBInstanceAttribute.SlaveZones": slaves,
-                     "DescribeDBInstances.Category": inst.get("Category")},
-                    "" if ok else "the instance and its standby (if any) are in one zone")
+@each(*EACH)
+def multi_zone(inst, acct, settings):
+    zone = read(inst, "ZoneId", "str", name="DescribeDBInstances.ZoneId", optional=False)
+    attr = read(inst, "attribute", "dict", name="DescribeDBInstanceAttribute") or {}
+    slaves = [read(s, "ZoneId", "str", name="DescribeDBInstanceAttribute.SlaveZones.SlaveZone.ZoneId")
+              for s in items(attr, "SlaveZones.SlaveZone", name="DescribeDBInstanceAttribute.SlaveZones.SlaveZone")]
+    primary = read(attr, "ZoneId", "str", name="DescribeDBInstanceAttribute.ZoneId") or zone
+    other = [z for z in slaves if z and z != primary]
+    ok = "MAZ" in zone or bool(other)
+    return check(inst.get("DBInstanceId"), inst.region, ok,
+                 {"DescribeDBInstances.ZoneId": zone, "DescribeDBInstanceAttribute.SlaveZones": slaves,
+                  "DescribeDBInstances.Category": inst.get("Category")},
+                 "" if ok else "the instance and its standby (if any) are in one zone")
 
 
 @rule(id="rds-tde-cmk", product="rds", severity="medium", resource_type="rds:instance",
@@ -113,34 +129,22 @@ def multi_zone(acct, settings):
       remediation={
           "console": "RDS console > the instance > Data Security > TDE: enable with a custom key (a KMS customer "
                      "master key in the instance's region).",
-          "cli": "aliyun rds ModifyDBInstanceTDE --DBInstanceId <id> --TDEStatus Enabled --EncryptionKey <key-id> "
-                 "--RoleArn acs:ram::<account>:role/aliyunrdsinstanceencryptiondefaultrole",
-          "terraform": "alicloud_db_instance.encryption_key = alicloud_kms_key.<name>.id (tde_status = \"Enabled\")",
+          "cli": "aliyun rds ModifyDBInstanceTDE --RegionId {region} --DBInstanceId {resource_id} --TDEStatus Enabled --EncryptionKey <key-id> "
+                 "--RoleArn acs:ram::{account_id}:role/aliyunrdsinstanceencryptiondefaultrole",
+          "terraform": "alicloud_db_instance ({resource_id}, {region}): encryption_key = alicloud_kms_key.<cmk>.id (tde_status = \"Enabled\")",
       })
-def tde_cmk(acct, settings):
-    keys = {r: key_index(acct, r) for r in acct.regions}
-    for inst in acct.resources("rds", "instances"):
-        tde = inst.get("tde") or {}
-        key_id = tde.get("EncryptionKey") or ""
-        evidence = {"DescribeDBInstanceTDE.TDEStatus": tde.get("TDEStatus"),
-                    "DescribeDBInstanceTDE.EncryptionKey": key_id}
-        iid = inst.get("DBInstanceId")
-        if tde.get("TDEStatus") != "Enabled":
-            yield check(iid, inst.region, False, evidence, "TDE is not enabled")
-            continue
-        if not key_id:
-            yield check(iid, inst.region, False, evidence, "TDE uses a service-managed key")
-            continue
-        key = keys.get(inst.region, {}).get(key_id)
-        if key is None:
-            yield check(iid, inst.region, False, evidence, "the key is not among the account's KMS keys in the region")
-            continue
-        if "metadata" not in key:
-            yield unknown(iid, inst.region, f"kms:DescribeKey for {key_id} was not read", evidence)
-            continue
-        evidence["DescribeKey.KeyMetadata.Creator"] = key["metadata"].get("Creator")
-        ok = is_customer_key(key["metadata"])
-        yield check(iid, inst.region, ok, evidence, "" if ok else "the key was created by a cloud service")
+@each(*EACH)
+def tde_cmk(inst, acct, settings):
+    status = read(inst, "tde.TDEStatus", "str", name="DescribeDBInstanceTDE.TDEStatus", values=TDE_VALUES)
+    key_id = read(inst, "tde.EncryptionKey", "str", name="DescribeDBInstanceTDE.EncryptionKey") or ""
+    evidence = {"DescribeDBInstanceTDE.TDEStatus": status, "DescribeDBInstanceTDE.EncryptionKey": key_id}
+    iid = inst.get("DBInstanceId")
+    if status != "Enabled":
+        return check(iid, inst.region, False, evidence, "TDE is not enabled")
+    if not key_id:
+        return check(iid, inst.region, False, evidence, "TDE uses a service-managed key")
+    return customer_key_check(acct, iid, inst.region, inst.region, key_id, evidence,
+                              "the key is not among the account's KMS keys in the region")
 
 
 @rule(id="rds-cross-region-backup", product="rds", severity="medium", resource_type="rds:instance",
@@ -151,20 +155,22 @@ def tde_cmk(acct, settings):
       remediation={
           "console": "RDS console > the instance > Backup and Restoration > Backup Settings > Cross-region Backup: "
                      "enable, choose the destination region and retention.",
-          "cli": "aliyun rds ModifyInstanceCrossBackupPolicy --RegionId <region> --DBInstanceId <id> "
+          "cli": "aliyun rds ModifyInstanceCrossBackupPolicy --RegionId {region} --DBInstanceId {resource_id} "
                  "--BackupEnabled 1 --CrossBackupRegion <other-region> --RetentType 1 --Retention 30",
-          "terraform": "alicloud_rds_instance_cross_backup_policy (cross_backup_region, retention)",
+          "terraform": "alicloud_rds_instance_cross_backup_policy (instance_id = \"{resource_id}\", cross_backup_region, retention)",
       })
-def cross_region_backup(acct, settings):
-    for inst in acct.resources("rds", "instances"):
-        pol = inst.get("cross_backup") or {}
-        target = pol.get("CrossBackupRegion") or ""
-        ok = pol.get("BackupEnabled") == "Enable" and bool(target) and target != inst.region
-        yield check(inst.get("DBInstanceId"), inst.region, ok,
-                    {"DescribeInstanceCrossBackupPolicy.BackupEnabled": pol.get("BackupEnabled"),
-                     "DescribeInstanceCrossBackupPolicy.CrossBackupRegion": target,
-                     "DescribeInstanceCrossBackupPolicy.Retention": pol.get("Retention")},
-                    "" if ok else "cross-region backup is off")
+@each(*EACH)
+def cross_region_backup(inst, acct, settings):
+    pol = read(inst, "cross_backup", "dict", name="DescribeInstanceCrossBackupPolicy") or {}
+    enabled = read(pol, "BackupEnabled", "str", name="DescribeInstanceCrossBackupPolicy.BackupEnabled",
+                   values=("Enable", "Disable", "Disabled"))
+    target = read(pol, "CrossBackupRegion", "str", name="DescribeInstanceCrossBackupPolicy.CrossBackupRegion") or ""
+    ok = enabled == "Enable" and bool(target) and target != inst.region
+    return check(inst.get("DBInstanceId"), inst.region, ok,
+                 {"DescribeInstanceCrossBackupPolicy.BackupEnabled": enabled,
+                  "DescribeInstanceCrossBackupPolicy.CrossBackupRegion": target,
+                  "DescribeInstanceCrossBackupPolicy.Retention": pol.get("Retention")},
+                 "" if ok else "cross-region backup is off")
 
 
 @rule(id="rds-cross-region-log-backup", product="rds", severity="low", resource_type="rds:instance",
@@ -174,18 +180,22 @@ def cross_region_backup(acct, settings):
                 "not only the last full backup.",
       remediation={
           "console": "RDS console > the instance > Backup Settings > Cross-region Backup: enable Log Backup.",
-          "cli": "aliyun rds ModifyInstanceCrossBackupPolicy --RegionId <region> --DBInstanceId <id> "
+          "cli": "aliyun rds ModifyInstanceCrossBackupPolicy --RegionId {region} --DBInstanceId {resource_id} "
                  "--BackupEnabled 1 --LogBackupEnabled 1 --CrossBackupRegion <other-region>",
-          "terraform": "alicloud_rds_instance_cross_backup_policy (log backup follows the policy; see provider docs)",
+          "terraform": "alicloud_rds_instance_cross_backup_policy (instance_id = \"{resource_id}\", log backup follows the policy; see provider docs)",
       })
-def cross_region_log_backup(acct, settings):
-    for inst in acct.resources("rds", "instances"):
-        pol = inst.get("cross_backup") or {}
-        ok = pol.get("BackupEnabled") == "Enable" and pol.get("LogBackupEnabled") == "Enable"
-        yield check(inst.get("DBInstanceId"), inst.region, ok,
-                    {"DescribeInstanceCrossBackupPolicy.BackupEnabled": pol.get("BackupEnabled"),
-                     "DescribeInstanceCrossBackupPolicy.LogBackupEnabled": pol.get("LogBackupEnabled")},
-                    "" if ok else "log backups are not copied to another region")
+@each(*EACH)
+def cross_region_log_backup(inst, acct, settings):
+    pol = read(inst, "cross_backup", "dict", name="DescribeInstanceCrossBackupPolicy") or {}
+    enabled = read(pol, "BackupEnabled", "str", name="DescribeInstanceCrossBackupPolicy.BackupEnabled",
+                   values=("Enable", "Disable", "Disabled"))
+    logs = read(pol, "LogBackupEnabled", "str", name="DescribeInstanceCrossBackupPolicy.LogBackupEnabled",
+                values=("Enable", "Disable", "Disabled"))
+    ok = enabled == "Enable" and logs == "Enable"
+    return check(inst.get("DBInstanceId"), inst.region, ok,
+                 {"DescribeInstanceCrossBackupPolicy.BackupEnabled": enabled,
+                  "DescribeInstanceCrossBackupPolicy.LogBackupEnabled": logs},
+                 "" if ok else "log backups are not copied to another region")
 
 
 @rule(id="rds-allowlist-not-open", product="rds", severity="high", resource_type="rds:instance",
@@ -196,20 +206,21 @@ def cross_region_log_backup(acct, settings):
       remediation={
           "console": "RDS console > the instance > Whitelist and SecGroup: remove 0.0.0.0/0 from every group and "
                      "list the application's addresses or VPC CIDR.",
-          "cli": "aliyun rds ModifySecurityIps --DBInstanceId <id> --DBInstanceIPArrayName <group> --SecurityIps <cidrs>",
-          "terraform": "alicloud_db_instance.security_ips (no 0.0.0.0/0)",
+          "cli": "aliyun rds ModifySecurityIps --RegionId {region} --DBInstanceId {resource_id} --DBInstanceIPArrayName <group> --SecurityIps <cidrs>",
+          "terraform": "alicloud_db_instance ({resource_id}, {region}): security_ips (no 0.0.0.0/0)",
       })
-def allowlist_not_open(acct, settings):
-    for inst in acct.resources("rds", "instances"):
-        arrays = inst.get("ip_arrays")
-        if arrays is None:
-            yield unknown(inst.get("DBInstanceId"), inst.region, "the allow-lists were not read")
-            continue
-        open_groups = {a.get("DBInstanceIPArrayName"): open_to_internet(a.get("SecurityIPList"))
-                       for a in arrays if open_to_internet(a.get("SecurityIPList"))}
-        yield check(inst.get("DBInstanceId"), inst.region, not open_groups,
-                    {"DescribeDBInstanceIPArrayList.DBInstanceIPArray": [
-                        {"DBInstanceIPArrayName": a.get("DBInstanceIPArrayName"),
-                         "DBInstanceIPArrayAttribute": a.get("DBInstanceIPArrayAttribute"),
-                         "SecurityIPList": a.get("SecurityIPList")} for a in arrays]},
-                    "" if not open_groups else f"group(s) {', '.join(sorted(map(str, open_groups)))} admit 0.0.0.0/0")
+@each(*EACH)
+def allowlist_not_open(inst, acct, settings):
+    if inst.get("ip_arrays") is None:
+        return unknown(inst.get("DBInstanceId"), inst.region, "the allow-lists were not read")
+    arrays = items(inst, "ip_arrays", name="DescribeDBInstanceIPArrayList.Items.DBInstanceIPArray")
+    # every group counts, hidden ones included, and they count together (their union is what is admitted)
+    open_groups = allowlist_open([(a.get("DBInstanceIPArrayName"), a.get("SecurityIPList")) for a in arrays],
+                                 "DescribeDBInstanceIPArrayList.DBInstanceIPArray.SecurityIPList", percent_is_any=True)
+    return check(inst.get("DBInstanceId"), inst.region, not open_groups,
+                 {"DescribeDBInstanceIPArrayList.DBInstanceIPArray": [
+                     {"DBInstanceIPArrayName": a.get("DBInstanceIPArrayName"),
+                      "DBInstanceIPArrayAttribute": a.get("DBInstanceIPArrayAttribute"),
+                      "SecurityIPList": a.get("SecurityIPList")} for a in arrays]},
+                 "" if not open_groups else f"group(s) {', '.join(open_groups)} together admit every address "
+                                            "(0.0.0.0/0 or ::/0)")

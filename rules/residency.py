@@ -27,7 +27,9 @@ RESOURCES = (
       remediation={
           "console": "Move the resource to an allowed region (snapshot/backup and restore, OSS cross-region copy), "
                      "or add the region to allowed_regions once the IA access arrangement for it is documented.",
-          "cli": "aliyun ecs CopySnapshot --DestinationRegionId cn-hongkong ... / aliyun oss cp -r oss://<src> oss://<dst>",
+          "cli": "move {resource_id} out of {region}: ECS: aliyun ecs CopySnapshot --RegionId {region} --SnapshotId "
+                 "<snapshot-id> --DestinationRegionId <allowed-region> ...; OSS: aliyun oss cp -r oss://{resource_id} "
+                 "oss://<bucket-in-allowed-region>",
       })
 def allowed_regions(acct, settings):
     allowed = set(settings.allowed_regions)

@@ -1,7 +1,12 @@
 """CLB rules: HTTPS-only listeners, TLS 1.2 policies, a standby zone."""
 
-from .base import check, not_applicable, rule
-from .common import TLS_POLICY_MIN_VERSION, version_tuple
+from .base import check, each, not_applicable, rule, unknown
+from .common import DOCUMENTED_SYSTEM_TLS_POLICIES, BadField, oldest_tls, read, version_tuple
+
+# CLB's system policies. No CLB API lists them with their TLS versions (ListTLSCipherPolicies lists custom
+# policies only, a feature "not enabled by default"), so their versions come from the CLB "TLS security
+# policies" page (alibabacloud.com/help/doc-detail/90740.html); tls_cipher_policy_1_0_to_1_3 is ALB's only.
+CLB_SYSTEM_POLICIES = {k: v for k, v in DOCUMENTED_SYSTEM_TLS_POLICIES.items() if k != "tls_cipher_policy_1_0_to_1_3"}
 
 
 def _listeners(acct):
@@ -18,23 +23,34 @@ def _listeners(acct):
       remediation={
           "console": "CLB console > the instance > Listeners: add an HTTPS listener, then set the HTTP listener to "
                      "redirect (Listener Forward) to it.",
-          "cli": "aliyun slb SetLoadBalancerHTTPListenerAttribute --LoadBalancerId <id> --ListenerPort 80 --ListenerForward on --ForwardPort 443",
-          "terraform": "alicloud_slb_listener (protocol = \"http\") with listener_forward = \"on\", forward_port = 443",
+          "cli": "aliyun slb SetLoadBalancerHTTPListenerAttribute --RegionId {region} --LoadBalancerId {parent} --ListenerPort {port} --ListenerForward on --ForwardPort 443",
+          "terraform": "alicloud_slb_listener (load_balancer_id = \"{parent}\", frontend_port = {port}, protocol = \"http\") with listener_forward = \"on\", forward_port = 443",
       })
 def listener_https_only(acct, settings):
     for lb, listener, lid in _listeners(acct):
-        protocol = (listener.get("ListenerProtocol") or "").lower()
-        forward = (listener.get("HTTPListenerConfig") or {}).get("ListenerForward")
-        evidence = {"DescribeLoadBalancerListeners.ListenerProtocol": listener.get("ListenerProtocol"),
-                    "DescribeLoadBalancerListeners.ListenerPort": listener.get("ListenerPort")}
-        if protocol == "https":
-            yield check(lid, lb.region, True, evidence)
-        elif protocol == "http":
-            evidence["DescribeLoadBalancerListeners.HTTPListenerConfig.ListenerForward"] = forward
-            yield check(lid, lb.region, forward == "on", evidence,
-                        "" if forward == "on" else "plain HTTP is served, not redirected to HTTPS")
-        else:
-            yield not_applicable(lid, lb.region, f"a {protocol or 'unknown'} (layer 4) listener", evidence)
+        try:
+            yield _https_only(lb, listener, lid)
+        except BadField as bad:
+            yield unknown(lid, lb.region, bad.reason, bad.evidence)
+
+
+def _https_only(lb, listener, lid):
+    protocol = read(listener, "ListenerProtocol", "str", name="DescribeLoadBalancerListeners.ListenerProtocol",
+                    optional=False).lower()
+    evidence = {"DescribeLoadBalancerListeners.ListenerProtocol": listener.get("ListenerProtocol"),
+                "DescribeLoadBalancerListeners.ListenerPort": listener.get("ListenerPort")}
+    if protocol == "https":
+        return check(lid, lb.region, True, evidence)
+    if protocol == "http":
+        forward = read(listener, "HTTPListenerConfig.ListenerForward", "str",
+                       name="DescribeLoadBalancerListeners.HTTPListenerConfig.ListenerForward", values=("on", "off"))
+        evidence["DescribeLoadBalancerListeners.HTTPListenerConfig.ListenerForward"] = forward
+        return check(lid, lb.region, forward == "on", evidence,
+                     "" if forward == "on" else "plain HTTP is served, not redirected to HTTPS")
+    if protocol in ("tcp", "udp"):
+        return not_applicable(lid, lb.region, f"a {protocol} (layer 4) listener", evidence)
+    raise BadField("DescribeLoadBalancerListeners.ListenerProtocol", listener.get("ListenerProtocol"),
+                   "http, https, tcp or udp")
 
 
 @rule(id="slb-https-listener-tls12", product="slb", severity="high", resource_type="slb:listener",
@@ -45,21 +61,36 @@ def listener_https_only(acct, settings):
       remediation={
           "console": "CLB console > the HTTPS listener > Modify > Advanced: TLS Security Policy tls_cipher_policy_1_2 "
                      "(or 1_2_strict / 1_2_strict_with_1_3).",
-          "cli": "aliyun slb SetLoadBalancerHTTPSListenerAttribute --LoadBalancerId <id> --ListenerPort 443 --TLSCipherPolicy tls_cipher_policy_1_2_strict",
-          "terraform": "alicloud_slb_listener.tls_cipher_policy = \"tls_cipher_policy_1_2_strict\"",
+          "cli": "aliyun slb SetLoadBalancerHTTPSListenerAttribute --RegionId {region} --LoadBalancerId {parent} --ListenerPort {port} --TLSCipherPolicy tls_cipher_policy_1_2_strict",
+          "terraform": "alicloud_slb_listener (load_balancer_id = \"{parent}\", frontend_port = {port}): tls_cipher_policy = \"tls_cipher_policy_1_2_strict\"",
       })
 def https_listener_tls12(acct, settings):
     for lb, listener, lid in _listeners(acct):
-        if (listener.get("ListenerProtocol") or "").lower() != "https":
-            continue
-        policy = (listener.get("HTTPSListenerConfig") or {}).get("TLSCipherPolicy")
-        effective = policy or "tls_cipher_policy_1_0"  # the documented default
-        minimum = TLS_POLICY_MIN_VERSION.get(effective)
-        ok = minimum is not None and version_tuple(minimum) >= version_tuple(settings.min_tls_version)
-        yield check(lid, lb.region, ok,
-                    {"DescribeLoadBalancerListeners.HTTPSListenerConfig.TLSCipherPolicy": policy,
-                     "accepts_from_tls": minimum, "required_tls": settings.min_tls_version},
-                    "" if ok else f"the policy {effective} accepts TLS {minimum or 'of unknown version'}")
+        try:
+            got = _tls12(lb, listener, lid, settings)
+        except BadField as bad:
+            got = unknown(lid, lb.region, bad.reason, bad.evidence)
+        if got is not None:
+            yield got
+
+
+def _tls12(lb, listener, lid, settings):
+    protocol = read(listener, "ListenerProtocol", "str", name="DescribeLoadBalancerListeners.ListenerProtocol",
+                    optional=False)
+    if protocol.lower() != "https":
+        return None
+    policy = read(listener, "HTTPSListenerConfig.TLSCipherPolicy", "str",
+                  name="DescribeLoadBalancerListeners.HTTPSListenerConfig.TLSCipherPolicy")
+    effective = policy or "tls_cipher_policy_1_0"  # the documented default
+    evidence = {"DescribeLoadBalancerListeners.HTTPSListenerConfig.TLSCipherPolicy": policy,
+                "required_tls": settings.min_tls_version}
+    if effective not in CLB_SYSTEM_POLICIES:
+        return unknown(lid, lb.region, f"the TLS policy {effective} is not a documented CLB system policy: its TLS "
+                                       "versions are unknown", evidence)
+    minimum = oldest_tls(list(CLB_SYSTEM_POLICIES[effective]), "documented TLS versions")
+    evidence["accepts_from_tls"] = minimum
+    ok = version_tuple(minimum) >= version_tuple(settings.min_tls_version)
+    return check(lid, lb.region, ok, evidence, "" if ok else f"the policy {effective} accepts TLS {minimum}")
 
 
 @rule(id="slb-multi-zone", product="slb", severity="medium", resource_type="slb:load-balancer",
@@ -69,13 +100,14 @@ def https_listener_tls12(acct, settings):
       remediation={
           "console": "Create the CLB instance with a primary and a standby zone (both Hong Kong zones), then move "
                      "the listeners to it.",
-          "cli": "aliyun slb CreateLoadBalancer --RegionId <region> --MasterZoneId <zone-a> --SlaveZoneId <zone-b> ...",
-          "terraform": "alicloud_slb_load_balancer.master_zone_id and slave_zone_id (different zones)",
+          "cli": "aliyun slb CreateLoadBalancer --RegionId {region} --MasterZoneId <zone-a> --SlaveZoneId <zone-b> ...",
+          "terraform": "alicloud_slb_load_balancer replacing {resource_id} ({region}): master_zone_id and slave_zone_id (different zones)",
       })
-def multi_zone(acct, settings):
-    for lb in acct.resources("slb", "load_balancers"):
-        master, slave = lb.get("MasterZoneId"), lb.get("SlaveZoneId")
-        ok = bool(slave) and slave != master
-        yield check(lb.get("LoadBalancerId"), lb.region, ok,
-                    {"DescribeLoadBalancers.MasterZoneId": master, "DescribeLoadBalancers.SlaveZoneId": slave},
-                    "" if ok else "no standby zone")
+@each("slb", "load_balancers", "LoadBalancerId")
+def multi_zone(lb, acct, settings):
+    master = read(lb, "MasterZoneId", "str", name="DescribeLoadBalancers.MasterZoneId", optional=False)
+    slave = read(lb, "SlaveZoneId", "str", name="DescribeLoadBalancers.SlaveZoneId")
+    ok = bool(slave) and slave != master
+    return check(lb.get("LoadBalancerId"), lb.region, ok,
+                 {"DescribeLoadBalancers.MasterZoneId": master, "DescribeLoadBalancers.SlaveZoneId": slave},
+                 "" if ok else "no standby zone")

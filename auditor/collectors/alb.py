@@ -1,4 +1,5 @@
-"""Application Load Balancer (ALB): load balancers with zones, listeners with their rules, custom TLS policies.
+"""Application Load Balancer (ALB): load balancers with zones, listeners with their rules, custom and system TLS
+policies (ListSecurityPolicies, ListSystemSecurityPolicies: each policy's TLSVersions).
 
 ALB lists are bare JSON arrays (`LoadBalancers`, `Listeners`, `Rules`, `SecurityPolicies`) and page with
 NextToken/MaxResults (at most 100).
@@ -11,7 +12,8 @@ from .base import Collection
 from .cost import Cost, pages, region_section
 
 PRODUCT = "alb"
-CALLS = ("ListLoadBalancers", "GetLoadBalancerAttribute", "ListListeners", "ListRules", "ListSecurityPolicies")
+CALLS = ("ListLoadBalancers", "GetLoadBalancerAttribute", "ListListeners", "ListRules", "ListSecurityPolicies",
+         "ListSystemSecurityPolicies")
 MAX_RESULTS = 100
 
 
@@ -28,6 +30,10 @@ def collect_region(col: Collection, region: str) -> None:
     out["load_balancers"] = lbs
     if complete:
         out["security_policies"] = policies
+    # The system policies and their TLS versions (no parameters, no paging: SecurityPolicies[] is the whole list).
+    system = col.rpc("alb", "ListSystemSecurityPolicies", region, None, require="SecurityPolicies[]")
+    if system is not None:
+        out["system_security_policies"] = system["SecurityPolicies"]
 
 
 def _details(col: Collection, m, region: str, lb: dict) -> None:
@@ -59,6 +65,7 @@ def min_calls(account: dict, region: str) -> Cost:
     lbs = s.get("load_balancers") or []
     cost = Cost().list("alb:ListLoadBalancers", pages(len(lbs), MAX_RESULTS))
     cost.list("alb:ListSecurityPolicies", pages(len(s.get("security_policies") or []), MAX_RESULTS))
+    cost.list("alb:ListSystemSecurityPolicies", 1)
     deepest = 0
     for lb in lbs:
         listeners = lb.get("listeners") or []

@@ -44,6 +44,8 @@ class RetryPolicy:
     max_total_s: float = 60.0
     sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random, repr=False)
+    # told before each wait: on_wait(error, tries so far, seconds to wait) (progress on a terminal)
+    on_wait: Callable[[dict, int, float], None] | None = field(default=None, repr=False, compare=False)
 
     def retryable(self, err: dict) -> bool:
         status = err.get("http_status") or 0
@@ -232,6 +234,8 @@ def attempt(fn: Callable[[], Any], retry: RetryPolicy, *, before: Callable[[], A
             if tries > 1:
                 err["message"] = f"{err['message']} (after {tries} attempts)"
             return None, err
+        if retry.on_wait is not None:
+            retry.on_wait(err, tries, wait)
         retry.sleep(wait)
 
 

@@ -8,7 +8,7 @@ from .cost import Cost, pages, region_section
 
 PRODUCT = "ecs"
 CALLS = ("DescribeRegions", "DescribeZones", "DescribeInstances", "DescribeDisks", "DescribeAutoSnapshotPolicyEx",
-         "DescribeSecurityGroups", "DescribeSecurityGroupAttribute")
+         "DescribeSecurityGroups", "DescribeSecurityGroupAttribute", "DescribePrefixListAttributes")
 
 
 def collect_account(col: Collection) -> None:
@@ -48,6 +48,23 @@ def collect_region(col: Collection, region: str) -> None:
         lambda token: m.DescribeSecurityGroupsRequest(region_id=region, max_results=100, next_token=token),
         "SecurityGroups.SecurityGroup[]")
     col.map(lambda group: _permissions(col, m, region, group), out["security_groups"])
+    lists = prefix_list_ids(out["security_groups"])
+    out["prefix_lists"] = [pl for pl in col.map(lambda pl: _prefix_list(col, m, region, pl), lists) if pl is not None]
+
+
+def prefix_list_ids(groups: list[dict]) -> list[str]:
+    """The prefix lists that the groups' rules name as their source (SourcePrefixListId), sorted."""
+    return sorted({p["SourcePrefixListId"] for g in groups for p in g.get("permissions") or []
+                   if isinstance(p.get("SourcePrefixListId"), str) and p["SourcePrefixListId"]})
+
+
+def _prefix_list(col: Collection, m, region: str, list_id: str) -> dict | None:
+    """DescribePrefixListAttributes: the list's CIDR entries (Entries.Entry[]), all in one answer (no
+    paging; a list holds at most MaxEntries). A failure is recorded for the list; the rules then judge
+    every rule naming it ERROR, never PASS."""
+    return col.rpc("ecs", "DescribePrefixListAttributes", region,
+                   m.DescribePrefixListAttributesRequest(region_id=region, prefix_list_id=list_id),
+                   resource=list_id, require="Entries.Entry[]")
 
 
 def _permissions(col: Collection, m, region: str, group: dict) -> None:
@@ -97,7 +114,10 @@ def min_calls(account: dict, region: str) -> Cost:
         n = sum(pages(sum(1 for r in rules if (r.get("NicType") or "intranet") == nic), 1000) for nic in nics)
         cost.detail("ecs:DescribeSecurityGroupAttribute", n)
         deepest = max(deepest, n)
-    cost.chain = max(*lists.values(), lists["DescribeSecurityGroups"] + deepest)
+    n_lists = len(prefix_list_ids(s.get("security_groups") or []))
+    if n_lists:
+        cost.detail("ecs:DescribePrefixListAttributes", n_lists)
+    cost.chain = max(*lists.values(), lists["DescribeSecurityGroups"] + deepest + (1 if n_lists else 0))
     return cost
 
 

@@ -62,8 +62,10 @@ def _catalogue_info() -> tuple[dict, dict]:
 def _rule_info() -> dict:
     from aliaudit.rules import all_rules
 
+    from ..remediation import generic_all
+
     return {r.id: {"title": r.title, "severity": r.severity, "product": r.product, "rationale": r.rationale,
-                   "remediation": r.remediation} for r in all_rules()}
+                   "remediation": generic_all(r.remediation)} for r in all_rules()}
 
 
 def _groups(findings: list[dict], registry: dict) -> list[dict]:

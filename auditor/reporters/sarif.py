@@ -38,7 +38,9 @@ def arn(f: dict) -> str:
 
 
 def _rule_descriptor(rule, clauses: list[str]) -> dict:
-    rem = rule.remediation
+    from ..remediation import generic_all
+
+    rem = generic_all(rule.remediation)
     steps = [f"Console: {rem['console']}"] + [f"{k.upper() if k == 'cli' else k.title()}: {rem[k]}"
                                                 for k in ("cli", "terraform") if rem.get(k)]
     text = f"{rule.rationale}\n\nRemediation:\n" + "\n".join(f"- {s}" for s in steps)

@@ -54,6 +54,7 @@ def render(report: dict, *, color: bool = False, width: int = 140) -> str:
                           _plain(f["resource_id"]), _plain(f["region"] or "-"), _plain(f["reason"]))
         console.print(table)
     _waivers(console, report)
+    _expired_attestations(console, report)
     failing = summaries.failing_by_severity(s)
     console.print(_plain("clauses: " + ", ".join(f"{k} {v}" for k, v in s["clauses"].items())
                          + "  |  findings: " + ", ".join(f"{k} {v}" for k, v in s["findings"].items())
@@ -126,4 +127,22 @@ def _waivers(console: Console, report: dict) -> None:
         for w in attention:
             table.add_row(Text(w["state"].upper(), style="red" if w["state"] == "expired" else "yellow"),
                           _plain(w["rule"]), _plain(w["resource"]), _plain(w["approver"]), _plain(w["expires"]))
+        console.print(table)
+
+
+def _expired_attestations(console: Console, report: dict) -> None:
+    """Attestations that expired (--attestations): the clause is MANUAL again until a new one is given."""
+    from ..attestations import warnings
+
+    lines = warnings(report)
+    if lines:
+        table = Table(title=f"Attestations that need attention ({len(lines)})")
+        for col in ("State", "Clause", "Owner", "Expired on"):
+            table.add_column(col)
+        covered = {f"{c['framework']}:{c['clause']}" for c in report.get("clauses", [])}
+        valid = {a["clause"] for a in report.get("attestations") or [] if a.get("state") == "valid"}
+        for a in report.get("attestations") or []:
+            if a.get("state") == "expired" and a["clause"] in covered and a["clause"] not in valid:
+                table.add_row(Text("EXPIRED", style="red"), _plain(a["clause"]), _plain(a["owner"]),
+                              _plain(a["expires"]))
         console.print(table)

@@ -43,6 +43,10 @@ RPC = {
          "Permissions.Permission.0.SourceCidrIp", "Permissions.Permission.0.Ipv6SourceCidrIp",
          "Permissions.Permission.0.Policy", "Permissions.Permission.0.Priority", "Permissions.Permission.0.NicType",
          "Permissions.Permission.0.SecurityGroupRuleId", "NextToken"]),
+    # tests/documented/ecs/DescribePrefixListAttributes.json: ECS API "DescribePrefixListAttributes" example
+    ("ecs", "DescribePrefixListAttributes"): (
+        lambda m: m.DescribePrefixListAttributesRequest(region_id="cn-chengdu", prefix_list_id="pl-1"),
+        ["PrefixListId", "AddressFamily", "Entries.Entry.0.Cidr", "Entries.Entry.0.Description"]),
     ("kms", "ListKeys"): (lambda m: m.ListKeysRequest(), ["Keys.Key.0.KeyId", "Keys.Key.1.KeyArn", "TotalCount"]),
     ("kms", "DescribeKey"): (lambda m: m.DescribeKeyRequest(key_id="k"),
                              ["KeyMetadata.KeyId", "KeyMetadata.AutomaticRotation", "KeyMetadata.DeletionProtection",
@@ -149,6 +153,9 @@ RPC = {
                             "Rules.0.RuleActions.0.RedirectConfig.Protocol", "Rules.0.RuleConditions.0.PathConfig.Values"]),
     ("alb", "ListSecurityPolicies"): (lambda m: m.ListSecurityPoliciesRequest(max_results=100),
                                       ["SecurityPolicies.0.SecurityPolicyId", "SecurityPolicies.0.TLSVersions", "NextToken"]),
+    # ALB API "ListSystemSecurityPolicies": no request parameters (tests/documented/SOURCES-fidelity.md)
+    ("alb", "ListSystemSecurityPolicies"): (None, ["SecurityPolicies.0.SecurityPolicyId",
+                                                   "SecurityPolicies.0.TLSVersions", "SecurityPolicies.0.Ciphers"]),
     ("hbr", "DescribeBackupPlans"): (lambda m: m.DescribeBackupPlansRequest(source_type="ECS_FILE", page_size=99),
                                      ["Success", "TotalCount", "BackupPlans.BackupPlan.0.PlanId",
                                       "BackupPlans.BackupPlan.0.Disabled", "BackupPlans.BackupPlan.0.Retention",

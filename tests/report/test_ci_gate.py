@@ -74,6 +74,7 @@ def test_sarif_of_a_fixture_scan_validates_and_uses_arn_like_logical_locations(g
     assert "hkia-gl8:5.1(b)" in disk_rule["properties"]["tags"]
     assert disk_rule["properties"]["security-severity"] == "8.0"
     assert "Remediation" in disk_rule["help"]["text"] and "alicloud_ecs_disk.encrypted" in disk_rule["help"]["text"]
+    assert "{resource_id}" not in disk_rule["help"]["text"] and "<resource-id>" in disk_rule["help"]["text"]
     res = [r for r in run["results"] if r["ruleId"] == "ecs-disk-encrypted"
            and r["locations"][0]["logicalLocations"][0]["name"] == "d-j6cbatch01data"][0]
     assert res["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == \
