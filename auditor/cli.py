@@ -28,7 +28,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--fixture", type=click.Path(), help="Scan a recorded snapshot offline, served by the fake cloud.")
+@click.option("--fixture", type=click.Path(), help="Scan a recorded snapshot offline (evaluated as it is; with --replay, served by the fake cloud and collected back through the SDKs).")
 @click.option("--region", "regions", multiple=True, metavar="REGION",
               help="Region to scan (repeatable). Default: live, the regions where the tenant has resources; "
                    "offline, every region in the fixture.")
@@ -60,16 +60,21 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
     3 no such FAIL but some check could not read its data (incomplete); 130/143 interrupted (SIGINT/SIGTERM).
     Every file is written at the end, all together or none.
     """
-    from . import cli_output
+    from . import cli_output, progress
 
     with cli_output.interruptible():
-        code = _scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, config_path,
-                     endpoint_override, plan_path, waivers_path, baseline_path, attestations_path, live)
+        status = progress.OfflineLine(enabled=bool(fixture))  # offline: a status line on a terminal after 1 s
+        try:
+            code = _scan(status, fixture, regions, formats, outputs, output_dir, fail_on, config_path,
+                         endpoint_override, plan_path, waivers_path, baseline_path, attestations_path,
+                         allow_different_scope, live)
+        finally:
+            status.close()
     sys.exit(code)
 
 
-def _scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
-          plan_path, waivers_path, baseline_path, attestations_path, live) -> int:
+def _scan(status, fixture, regions, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
+          plan_path, waivers_path, baseline_path, attestations_path, allow_different_scope, live) -> int:
     from . import clauses, cli_output, ratelimit, record, scan as scanning, settings
     from .gate import Gate
 
@@ -97,14 +102,20 @@ def _scan(fixture, regions, frameworks, formats, outputs, output_dir, fail_on, c
             collected, source = gate.collect(list(regions))
             secrets: list[str] = []
         else:
+            status.step(f"reading {fixture}")
             collected, source, secrets = cli_live.collect(fixture, opts, live)
-        report = record.scrub(gate.finish(scanning.evaluate(collected, opts, source, adjust=gate.adjust)), secrets)
+        status.step("evaluating the rules")
+        report = record.scrub_in_place(gate.finish(scanning.evaluate(collected, opts, source, adjust=gate.adjust)),
+                                       secrets)
         cli_live.after(report, collected, opts, source, secrets, live, targets[0][0], pending)
+        status.clear()
         for line in gate.messages:
             click.echo(f"aliaudit: warning: {line}", err=True)
         cli_live.store(report, live)  # before rendering: the reports show the trend since the previous scan
+        status.step("writing the report")
         text = cli_output.write(report, targets, isatty=sys.stdout.isatty(), output_dir=output_dir, pending=pending)
         pending.commit()
+        status.close()
     except UsageError as exc:
         pending.discard()
         _fail(str(exc))

@@ -33,6 +33,9 @@ _OPTIONS = [
                  help="Store the result in the history: a path or sqlite:///PATH, or postgresql://... "
                       "(use --store default for ~/.local/share/aliaudit/history.db)."),
     click.option("--verbose", "-v", is_flag=True, help="Progress on stderr even when it is not a terminal."),
+    click.option("--replay", is_flag=True,
+                 help="With --fixture: serve the fixture through the fake cloud and collect it back through the SDK "
+                      "collectors (the same findings, slower; the offline path evaluates the fixture directly)."),
 ]
 
 
@@ -45,9 +48,16 @@ def options(fn):
 def collect(fixture: str | None, opts, live: dict) -> tuple[dict, dict, list[str]]:
     """(collected snapshot, report source, secrets to keep out of files)."""
     from . import credentials, org, progress, scan as scanning
+    from .errors import UsageError
 
     if fixture:
-        return scanning.collect_fixture(fixture, opts), {"kind": "fixture", "path": fixture}, []
+        if live.get("replay"):
+            return scanning.collect_fixture(fixture, opts), {"kind": "fixture", "path": fixture}, []
+        from . import offline
+
+        return offline.collect(fixture, opts), {"kind": "fixture", "path": fixture}, []
+    if live.get("replay"):
+        raise UsageError("--replay applies to --fixture FILE")
     if live.get("sts_region"):
         opts.home_region = live["sts_region"]
     elif opts.regions:

@@ -77,7 +77,9 @@ class Pending:
         self.committed: list[str] = []
         Pending.current = self
 
-    def stage(self, path: str, text: str, what: str) -> None:
+    def stage(self, path: str, content, what: str) -> None:
+        """Write `content` (text, or a function that writes into the open file) to a temporary file beside
+        path, with the mode a new file gets."""
         directory = os.path.dirname(os.path.abspath(path))
         with _signals_held():
             try:
@@ -89,8 +91,11 @@ class Pending:
         os.umask(umask)
         try:
             os.chmod(tmp, 0o666 & ~umask)
-            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
-                fh.write(text)
+            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as fh:
+                if callable(content):
+                    content(fh)
+                else:
+                    fh.write(content)
         except OSError as exc:
             raise UsageError(f"cannot write {what}: {exc.strerror}", path) from None
 
@@ -168,26 +173,27 @@ def interruptible():
 
 def write(report: dict, targets: list[tuple[str, str | None]], *, isatty: bool,
           output_dir: str | None = None, pending: Pending | None = None) -> str | None:
-    """Render every report and stage the files (committed by the caller, with the run's other files);
-    returns the text meant for standard output, if any. Without `pending`, the files are committed here."""
-    from .reporters import FORMATS
+    """Render every report and stage its file (piece by piece for the formats in reporters.STREAMS), to be
+    committed by the caller with the run's other files; returns the text meant for standard output, if any.
+    Without `pending`, the files are committed here."""
+    from .reporters import FORMATS, STREAMS
 
-    rendered = [(fmt, path, FORMATS[fmt](report, color=(fmt == "table" and path is None and isatty)))
-                for fmt, path in targets]
-    stdout = None
     if output_dir is not None:
         try:
             os.makedirs(output_dir, exist_ok=True)
         except OSError as exc:
             raise UsageError(f"cannot create the --output-dir: {exc.strerror}", output_dir) from None
+    stdout = None
     own = pending is None
     pending = pending or Pending()
     try:
-        for fmt, path, text in rendered:
+        for fmt, path in targets:
             if path is None:
-                stdout = text
-                continue
-            pending.stage(path, text, f"the {fmt} report")
+                stdout = FORMATS[fmt](report, color=(fmt == "table" and isatty))
+            elif fmt in STREAMS:
+                pending.stage(path, lambda fh, fmt=fmt: STREAMS[fmt](report, fh), f"the {fmt} report")
+            else:
+                pending.stage(path, FORMATS[fmt](report, color=False), f"the {fmt} report")
         if own:
             pending.commit()
     except BaseException:

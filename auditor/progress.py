@@ -1,4 +1,5 @@
-"""Progress of a live scan on stderr: rich progress bars on a terminal; silent otherwise unless --verbose."""
+"""Progress on stderr: a live scan's rich progress bars on a terminal (silent otherwise unless --verbose);
+an offline run's status line on a terminal once it has taken a second (OfflineLine)."""
 
 from __future__ import annotations
 
@@ -63,3 +64,61 @@ def reporter(verbose: bool = False, stream=None) -> Iterator[Callable[[str, int,
         yield line
     else:
         yield None
+
+
+class OfflineLine:
+    """One status line on a terminal for an offline run: shown only once the run has taken `delay` seconds,
+    then redrawn with the current step and the time so far, and erased at the end. Nothing when the stream
+    is not a terminal (a log or a pipe gets no carriage returns)."""
+
+    def __init__(self, stream=None, delay: float = 1.0, interval: float = 0.25, enabled: bool = True):
+        import time
+
+        self.stream = stream or sys.stderr
+        self.enabled = enabled and self.stream.isatty()
+        self.text = ""
+        self.shown = False
+        self._drawn = ""
+        self._clock = time.monotonic
+        self._started = self._clock()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = None
+        if self.enabled:
+            self._thread = threading.Thread(target=self._run, args=(delay, interval), name="progress", daemon=True)
+            self._thread.start()
+
+    def step(self, text: str) -> None:
+        self.text = text
+
+    def _run(self, delay: float, interval: float) -> None:
+        if self._stop.wait(delay):
+            return
+        while not self._stop.is_set():
+            with self._lock:
+                if self._stop.is_set():
+                    return
+                text = f"aliaudit: {self.text} ({self._clock() - self._started:.0f} s)"
+                if not self.shown or text != self._drawn:  # redrawn when it changes, or after a clear()
+                    self.stream.write(f"\r\x1b[K{text}")
+                    self.stream.flush()
+                    self.shown, self._drawn = True, text
+            self._stop.wait(interval)
+
+    def clear(self) -> None:
+        """Erase the line now (before other text goes to the stream); it is drawn again at the next tick."""
+        with self._lock:
+            if self.shown:
+                self.stream.write("\r\x1b[K")
+                self.stream.flush()
+                self.shown = False
+
+    def close(self) -> None:
+        self._stop.set()
+        with self._lock:
+            if self.shown:
+                self.stream.write("\r\x1b[K")
+                self.stream.flush()
+                self.shown = False
+        if self._thread is not None:
+            self._thread.join(1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
+import sys
 import threading
 from xml.etree import ElementTree
 from dataclasses import dataclass
@@ -59,8 +60,51 @@ class StaticKey:
 
 
 def models(product: str):
+    """The product's SDK models; each model's file is imported the first time it is used (lazy_models.py)."""
+    from .lazy_models import install
+
     package, _ = RPC_SDKS[product]
-    return importlib.import_module(f"{package}.models")
+    return install(package)
+
+
+_tls_lock = threading.Lock()
+_tls_contexts: dict = {}
+
+
+def _shared_tls_context(tls_min_version=None):
+    """One TLS context (and certificate store) per process and minimum TLS version, as darabonba builds it
+    (the system's default verify paths, then certifi's bundle), shared by every client's connection pool."""
+    import ssl
+
+    import certifi
+
+    with _tls_lock:
+        context = _tls_contexts.get(tls_min_version)
+        if context is None:
+            from darabonba.core import DaraCore
+
+            context = DaraCore._set_tls_minimum_version(ssl.create_default_context(), tls_min_version)
+            context.load_verify_locations(certifi.where())
+            _tls_contexts[tls_min_version] = context
+        return context
+
+
+def share_tls_context() -> None:
+    """darabonba builds a new TLS context, loading the whole certificate store, for every session, i.e. every
+    endpoint (46-48 in a scan), and even for plain HTTP. Make its sessions share one per process instead; a
+    plain HTTP session gets none (it never uses one). Idempotent."""
+    from darabonba import core
+
+    if getattr(core.DaraCore.get_adapter, "_aliaudit_shared", False):
+        return
+
+    def get_adapter(prefix, tls_min_version: str = None, pool_size: int = None):
+        pool_maxsize = pool_size if pool_size is not None and pool_size > 0 else core.DEFAULT_POOL_MAXSIZE
+        context = _shared_tls_context(tls_min_version) if prefix.upper() == "HTTPS" else None
+        return core._TLSAdapter(ssl_context=context, pool_connections=core.DEFAULT_POOL_SIZE, pool_maxsize=pool_maxsize)
+
+    get_adapter._aliaudit_shared = True
+    core.DaraCore.get_adapter = staticmethod(get_adapter)
 
 
 class Clients:
@@ -77,7 +121,8 @@ class Clients:
         self.connect_timeout_ms = connect_timeout_ms
         self.read_timeout_ms = read_timeout_ms
         self._cache: dict[tuple[str, str], Any] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the two dicts only; a client is built under its own key's lock
+        self._building: dict[tuple[str, str], threading.Lock] = {}
 
     def runtime(self):
         from darabonba.runtime import RuntimeOptions
@@ -102,17 +147,30 @@ class Clients:
                                          security_token=self.credential.security_token))
         return self.credential
 
-    def rpc(self, product: str, region: str):
-        key = (product, region)
+    def _get(self, key: tuple[str, str], build):
+        """The cached client for key, built once: threads asking for other keys are not held up meanwhile."""
+        client = self._cache.get(key)
+        if client is not None:
+            return client
         with self._lock:
-            if key not in self._cache:
-                self._cache[key] = self._new_rpc(product, region)
-            return self._cache[key]
+            lock = self._building.setdefault(key, threading.Lock())
+        with lock:
+            client = self._cache.get(key)
+            if client is None:
+                client = build()
+                with self._lock:
+                    self._cache[key] = client
+            return client
+
+    def rpc(self, product: str, region: str):
+        return self._get((product, region), lambda: self._new_rpc(product, region))
 
     def _new_rpc(self, product: str, region: str):
         from alibabacloud_tea_openapi.models import Config
 
         package, _ = RPC_SDKS[product]
+        models(product)  # before the client module imports it: lazy
+        share_tls_context()
         client_cls = importlib.import_module(f"{package}.client").Client
         config = Config(credential=self._tea_credential(), region_id=region, user_agent="aliaudit")
         override = self._override()
@@ -129,11 +187,7 @@ class Clients:
         return client_cls(config)
 
     def oss(self, region: str):
-        key = ("oss", region)
-        with self._lock:
-            if key not in self._cache:
-                self._cache[key] = self._new_oss(region)
-            return self._cache[key]
+        return self._get(("oss", region), lambda: self._new_oss(region))
 
     def _new_oss(self, region: str):
         import alibabacloud_oss_v2 as oss
@@ -189,11 +243,14 @@ class FailedInBody(Exception):
 def sdk_errors() -> tuple[type[BaseException], ...]:
     """The exception types an SDK call raises for a failed call (and nothing else)."""
     import requests
-    from alibabacloud_oss_v2.exceptions import BaseError as OssError
     from Tea.exceptions import TeaException, UnretryableException
 
-    return (TeaException, UnretryableException, OssError, requests.RequestException,
-            MalformedResponse, FailedInBody, json.JSONDecodeError, ElementTree.ParseError)
+    out = (TeaException, UnretryableException, requests.RequestException,
+           MalformedResponse, FailedInBody, json.JSONDecodeError, ElementTree.ParseError)
+    # OSS errors only once the OSS SDK is loaded (by Clients.oss): before that, no call can have raised one,
+    # and loading it costs a third of a second of start-up.
+    oss_errors = sys.modules.get("alibabacloud_oss_v2.exceptions")
+    return out + (oss_errors.BaseError,) if oss_errors is not None else out
 
 
 # What a request's credentials look like when an error message echoes the request back: query parameters,

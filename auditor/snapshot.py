@@ -85,17 +85,22 @@ def load(path: str) -> dict:
     a regular file only, at most MAX_BYTES, strict JSON)."""
     from . import inputs
 
-    return loads(inputs.read_bytes(path, "a snapshot file", MAX_BYTES), path)
+    text = _decode(inputs.read_bytes(path, "a snapshot file", MAX_BYTES), path)
+    return loads(text, path)  # the bytes are not kept while the text is parsed (a 100k-resource file is 300 MB)
+
+
+def _decode(raw: bytes, path: str | None) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"not valid UTF-8 (byte offset {exc.start})", path) from None
 
 
 def loads(raw: bytes | str, path: str | None = "<snapshot>") -> dict:
     from . import inputs
 
     if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise UsageError(f"not valid UTF-8 (byte offset {exc.start})", path) from None
+        raw = _decode(raw, path)
     if not raw.strip():
         raise UsageError("file is empty", path)
     return validate(inputs.parse_json(raw, path), path)

@@ -11,7 +11,7 @@ import re
 
 from . import auth, policy
 from .common import strip
-from .wire import ApiError, Request, Response, http_date, request_id, to_xml, xml_document
+from .wire import ApiError, Request, Response, http_date, replayed_error, request_id, to_xml, xml_document
 
 PRODUCT = "oss"
 DETAILS = ("info", "encryption", "policy", "versioning", "acl", "public_access_block", "logging", "replication", "https")
@@ -48,6 +48,7 @@ def _target(req: Request) -> tuple[str | None, str]:
 
 
 def _error(err: ApiError, rid: str, host: str, bucket: str | None) -> Response:
+    rid = err.extra.get("RequestId") or rid  # a recorded failure keeps its request id
     body = {"Code": err.code, "Message": err.message, "RequestId": rid, "HostId": host}
     if bucket:
         body["BucketName"] = bucket
@@ -96,7 +97,7 @@ def handle(router, req: Request) -> Response:
                 raise ApiError("AccessDenied", "The bucket you are attempting to access must be addressed using the specified endpoint.", 403)
             recorded = state.recorded_error(principal.account_id, "oss", action, region, bucket)
             if recorded:
-                raise ApiError(recorded["code"], recorded.get("message") or recorded["code"], recorded.get("http_status") or 403)
+                raise replayed_error(recorded, 403)
             resp = _subresource(action, item, principal.account_id, rid)
     except ApiError as err:
         resp = _error(err, rid, req.host, bucket)
@@ -116,7 +117,7 @@ def _bucket(state, account_id: str, name: str) -> tuple[dict, str]:
 def _list_buckets(state, account_id: str, req: Request, rid: str) -> Response:
     recorded = state.recorded_error(account_id, "oss", "ListBuckets", None)
     if recorded:
-        raise ApiError(recorded["code"], recorded.get("message") or recorded["code"], recorded.get("http_status") or 403)
+        raise replayed_error(recorded, 403)
     prefix = req.query.get("prefix", "")
     marker = req.query.get("marker", "")
     try:

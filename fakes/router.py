@@ -16,7 +16,7 @@ import re
 from . import (actiontrail, alb, auth, ecs, hbr, ims, kms, oss, policy, polardb, ram, rds, redis,
                resourcemanager, slb, sts, vpc)
 from .rpc import Call
-from .wire import ApiError, Request, Response, json_response, request_id
+from .wire import ApiError, Request, Response, json_response, replayed_error, request_id
 
 # The explicit registry of RPC products the fake implements.
 RPC_PRODUCTS = (ecs, kms, rds, slb, sts, resourcemanager, polardb, redis, alb, hbr, vpc, actiontrail, ram, ims)
@@ -130,4 +130,4 @@ class Router:
         """Replay a recorded "product not available in this region" for every call of that product there."""
         for u in self.state.account(call.account_id).get("unavailable", []):
             if u.get("product") == call.product and u.get("region") == call.region:
-                raise ApiError(u["code"], u.get("message") or u["code"], u.get("http_status") or 403)
+                raise replayed_error(u, 403)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .auth import Principal
-from .wire import ApiError, Request
+from .wire import ApiError, Request, replayed_error
 
 
 @dataclass
@@ -45,7 +45,7 @@ class Call:
     def fail_if_recorded(self, resource: str | None = None, page: int | None = None) -> None:
         err = self.state.recorded_error(self.account_id, self.product, self.action, self.region, resource, page)
         if err is not None:
-            raise ApiError(err["code"], err.get("message") or err["code"], err.get("http_status") or 400)
+            raise replayed_error(err)
 
     def int_param(self, name: str, default: int, lo: int, hi: int) -> int:
         raw = self.params.get(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import itertools
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
@@ -20,6 +21,21 @@ class ApiError(Exception):
         self.message = message
         self.status = status
         self.extra = extra
+
+
+# tea-openapi reports an RPC error as "code: <status>, <API message> request id: <id>"; a recording keeps that.
+_SDK_DECORATION = re.compile(r"code: \d+, (?P<message>.*) request id: (?P<request_id>\S+)", re.S)
+
+
+def replayed_error(err: dict, status: int = 400) -> ApiError:
+    """The answer to a call whose failure a snapshot recorded: its code, HTTP status, request id and the API's
+    own message, so that the SDK reports it as it was recorded (replaying a recording changes nothing)."""
+    message, request_id = err.get("message") or err["code"], err.get("request_id")
+    m = _SDK_DECORATION.fullmatch(message)
+    if m:
+        message, request_id = m.group("message"), request_id or m.group("request_id")
+    extra = {"RequestId": request_id} if request_id else {}
+    return ApiError(err["code"], message, err.get("http_status") or status, **extra)
 
 
 @dataclass

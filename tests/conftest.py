@@ -58,11 +58,16 @@ def load_fixture(name: str) -> dict:
         return json.load(fh)
 
 
-def scan(doc_or_path, regions=(), settings=None, frameworks=()) -> dict:
-    """A full offline scan: the fixture served by the fake, collected through the SDKs, evaluated."""
+def scan(doc_or_path, regions=(), settings=None, frameworks=(), replay=False) -> dict:
+    """A full offline scan, as `aliaudit scan --fixture` runs it: the fixture evaluated as the snapshot it is.
+
+    replay=True: as `--fixture --replay` runs it, the fixture served by the fake and collected back through the
+    SDK collectors (tests/collect/test_offline_equivalence.py proves both give the same findings)."""
+    from aliaudit import offline
+
     opts = scanning.ScanOptions(regions=list(regions), frameworks=list(frameworks), settings=settings or Settings(),
                                 workers=2)
-    collected = scanning.collect_fixture(doc_or_path, opts)
+    collected = (scanning.collect_fixture if replay else offline.collect)(doc_or_path, opts)
     return scanning.evaluate(collected, opts, {"kind": "fixture"})
 
 

@@ -13,3 +13,13 @@ FORMATS = {
     "sarif": sarif.render,
     "junit": junit.render,
 }
+
+# Formats that can be written to a file piece by piece (the same text as FORMATS gives): a large report is
+# never held as one string. write(report, fh) into a text file opened with newline="".
+STREAMS = {
+    "json": json_report.write,
+    "csv": csv_report.write,
+    "ocsf": ocsf.write,
+    "ocsf-ndjson": ocsf.write_ndjson,
+    "sarif": sarif.write,
+}

@@ -42,8 +42,13 @@ def row(f: dict, report: dict) -> dict:
 
 def render(report: dict, **_) -> str:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+    write(report, buf)
+    return buf.getvalue()
+
+
+def write(report: dict, fh, **_) -> None:
+    """One row at a time into fh (opened with newline="")."""
+    writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for f in sorted(report.get("findings", []), key=common.finding_sort_key):
         writer.writerow(row(f, report))
-    return buf.getvalue()

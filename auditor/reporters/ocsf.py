@@ -109,3 +109,14 @@ def render(report: dict, **_) -> str:
 
 def render_ndjson(report: dict, **_) -> str:
     return "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":"), default=str) + "\n" for e in events(report))
+
+
+def write(report: dict, fh, **_) -> None:
+    json.dump(events(report), fh, indent=2, ensure_ascii=False, default=str)
+    fh.write("\n")
+
+
+def write_ndjson(report: dict, fh, **_) -> None:
+    """One event built and written at a time."""
+    for f in sorted(report.get("findings", []), key=common.finding_sort_key):
+        fh.write(json.dumps(event(f, report), ensure_ascii=False, separators=(",", ":"), default=str) + "\n")

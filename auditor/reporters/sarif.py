@@ -125,3 +125,8 @@ def build(report: dict) -> dict:
 
 def render(report: dict, **_) -> str:
     return json.dumps(build(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def write(report: dict, fh, **_) -> None:
+    json.dump(build(report), fh, indent=2, ensure_ascii=False)
+    fh.write("\n")

@@ -67,7 +67,7 @@ def test_polardb_unknown_cluster_is_the_documented_404(alicloud_fake, compliant_
 
 def test_polardb_failed_tde_call_is_error_for_that_cluster_only(gaps_doc):
     gaps_doc["accounts"][0]["errors"].append(_error("polardb", "DescribeDBClusterTDE", resource="pc-j6cpolicy01"))
-    report = scan(gaps_doc)
+    report = scan(gaps_doc, replay=True)
     assert _statuses(report, "polardb-tde-enabled") == {"pc-j6cpolicy01": "ERROR", "pc-j6cclaims01": "FAIL"}
     assert _statuses(report, "polardb-tde-cmk")["pc-j6cpolicy01"] == "ERROR"
     assert _statuses(report, "polardb-ssl-enabled")["pc-j6cpolicy01"] == "PASS"
@@ -120,7 +120,7 @@ def test_redis_tde_not_supported_is_not_applicable_and_not_asked(compliant_doc):
 def test_redis_failed_ssl_call_is_error(compliant_doc):
     compliant_doc["accounts"][0]["errors"].append(_error("redis", "DescribeInstanceSSL", resource="r-j6dsession01",
                                                          code="Throttling.User", status=400))
-    report = scan(compliant_doc)
+    report = scan(compliant_doc, replay=True)
     assert _statuses(report, "redis-tls-enabled") == {"r-j6dsession01": "ERROR"}
     assert _statuses(report, "redis-tde-enabled") == {"r-j6dsession01": "PASS"}
 
@@ -150,7 +150,7 @@ def test_alb_lists_are_bare_arrays_with_next_token(alicloud_fake, gaps_doc):
 
 def test_alb_failed_rules_call_makes_that_balancers_listeners_error(gaps_doc):
     gaps_doc["accounts"][0]["errors"].append(_error("alb", "ListRules", resource="alb-j6cweb01"))
-    report = scan(gaps_doc)
+    report = scan(gaps_doc, replay=True)
     got = _statuses(report, "alb-listener-https-only")
     assert got["alb-j6cweb01/HTTP:80"] == "ERROR" and got["alb-j6clegacy01/HTTP:80"] == "FAIL"
 
@@ -195,7 +195,7 @@ def test_hbr_success_false_in_a_200_body_is_an_error_never_no_plans(alicloud_fak
     alicloud_fake.load(compliant_doc)
     body = _call("hbr", "DescribeBackupPlans", models("hbr").DescribeBackupPlansRequest(source_type="OSS"))
     assert body["Success"] is False and body["Code"] == "403" and "BackupPlans" not in body
-    report = scan(compliant_doc)
+    report = scan(compliant_doc, replay=True)
     for rule in ("hbr-backup-plan-enabled", "hbr-backup-plan-retention", "hbr-ecs-instance-covered",
                  "hbr-oss-bucket-covered"):
         assert {f["status"] for f in findings(report, rule)} == {"ERROR"}, rule

@@ -112,7 +112,7 @@ def test_rds_cross_backup_not_supported_is_error_not_pass(gaps_doc):
         {"product": "rds", "action": "DescribeInstanceCrossBackupPolicy", "region": "cn-hongkong",
          "resource": "rm-j6cpolicydb01", "code": "CrossBackupNotSupport",
          "message": "Specified region not support cross region backup", "http_status": 403})
-    report = scan(gaps_doc)
+    report = scan(gaps_doc, replay=True)
     [f] = findings(report, "rds-cross-region-backup", "rm-j6cpolicydb01")
     assert f["status"] == "ERROR" and f["evidence"]["error"]["code"] == "CrossBackupNotSupport"
 
@@ -161,7 +161,7 @@ def test_ram_list_users_failure_is_account_wide_error(gaps_doc):
     gaps_doc["accounts"][0]["errors"].append({"product": "ram", "action": "ListUsers", "region": None,
                                               "resource": None, "code": "NoPermission", "message": "denied",
                                               "http_status": 403})
-    report = scan(gaps_doc)
+    report = scan(gaps_doc, replay=True)
     [f] = findings(report, "ram-console-user-mfa")
     assert f["status"] == "ERROR" and f["resource_id"] == "*"
     assert {f["status"] for f in findings(report, "ram-password-min-length")} == {"FAIL"}

@@ -1,0 +1,63 @@
+"""Recording helpers on their fast paths: the snapshot digest's canonical form (the C JSON encoder writes exactly
+what the rfc8785 library writes; everything it cannot write exactly goes to the library), and scrubbing in place."""
+
+import json
+
+import pytest
+import rfc8785
+
+from aliaudit import record
+from conftest import fixture_path
+
+TRICKY = ["", "plain", "quote \" backslash \\ slash /", "\b\f\n\r\t", "\x00\x01\x1f\x7f", "é中文", "\u2028\u2029",
+          "\ue000\uffff", "emoji \U0001f600", "<>&'"]
+
+
+def test_every_fixture_canonicalises_as_rfc8785_does():
+    for name in ("hk-insurer-gaps.json", "hk-insurer-compliant.json"):
+        with open(fixture_path(name), encoding="utf-8") as fh:
+            doc = json.load(fh)
+        assert record._plain(doc)
+        assert record.canonical(doc) == rfc8785.dumps({k: v for k, v in doc.items() if k != "digest"})
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_strings_and_keys_canonicalise_as_rfc8785_does(text):
+    doc = {"a": text, text: [text, 1, -2, True, False, None, {"z": 0, "y": {}}, []], "\ue000": 1, "\U0001f600": 2}
+    assert record.canonical(doc) == rfc8785.dumps(doc)
+
+
+@pytest.mark.parametrize("value", [0.98, -1.5, 0.0001, 123456.789, 9999999999999998.5 / 10])
+def test_floats_written_as_str_writes_them_take_the_fast_path(value):
+    doc = {"v": value, "k": [value, 1]}
+    assert record._plain(doc)
+    assert record.canonical(doc) == rfc8785.dumps(doc)
+
+
+@pytest.mark.parametrize("value", [1.0, -0.0, 1e21, 1e16, 0.00001, 1.5e-7, 2**53, -(2**53), float("inf"), float("nan")])
+def test_what_the_fast_path_cannot_write_goes_to_rfc8785(value):
+    doc = {"v": value, "k": [value]}
+    assert not record._plain(doc)
+    try:
+        expected = rfc8785.dumps(doc)
+    except rfc8785.CanonicalizationError:
+        with pytest.raises(record.UsageError):
+            record.canonical(doc)
+    else:
+        assert record.canonical(doc) == expected
+
+
+def test_a_lone_surrogate_is_refused_as_before():
+    with pytest.raises(record.UsageError):
+        record.canonical({"a": "\ud800"})
+
+
+@pytest.mark.parametrize("secrets", [[], ["s3cr3t-value"], ["s3cr3t-value", ""]])
+def test_scrubbing_in_place_gives_what_scrub_gives(secrets):
+    import copy
+
+    doc = {"a": "x s3cr3t-value y", "Signature": "drop", "n": [1, "s3cr3t-value", {"AccessKeySecret": "z", "k": None,
+           "deep": [["s3cr3t-value"]]}], "s3cr3t-value": "key kept", "t": True}
+    expected = record.scrub(copy.deepcopy(doc), secrets)
+    assert record.scrub_in_place(doc, secrets) == expected
+    assert doc == expected
