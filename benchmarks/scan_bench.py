@@ -56,7 +56,7 @@ def model(doc: dict, latency_s: float, workers: int = 8, detail_workers: int = 8
           rate_limits: dict | None = None, burst: float = 5) -> dict:
     """min_api_calls (with the count per call) and ideal_s for a discovering live scan of doc."""
     from aliaudit.collectors import min_calls
-    from aliaudit.ratelimit import RateLimiter
+    from aliaudit.ratelimit import AdaptiveLimiter
 
     by_call: dict[str, int] = {"sts:GetCallerIdentity": 0}
     list_calls = detail_calls = chain = 0
@@ -72,15 +72,10 @@ def model(doc: dict, latency_s: float, workers: int = 8, detail_workers: int = 8
     list_calls -= sum(1 for _ in doc["accounts"])
     bounds = {"chain": chain, "list": math.ceil(list_calls / workers), "detail": math.ceil(detail_calls / detail_workers)}
     rate_s = 0.0
-    if rate_limits:
-        limiter = RateLimiter(rate_limits, burst)
-        per_bucket: dict[int, tuple[float, int]] = {}
-        for call, n in by_call.items():
-            bucket = limiter.bucket_for(call)
-            if bucket is not None:
-                rate, count = per_bucket.get(id(bucket), (bucket.rate, 0))
-                per_bucket[id(bucket)] = (rate, count + n)
-        rate_s = max((max(0.0, count - burst) / rate for rate, count in per_bucket.values()), default=0.0)
+    if rate_limits:  # each API is capped at its most specific configured rate
+        limiter = AdaptiveLimiter(rate_limits, burst)
+        rate_s = max((max(0.0, n - burst) / limiter.ceiling(call) for call, n in by_call.items()
+                      if limiter.ceiling(call)), default=0.0)
     collect_s = max(max(bounds.values()) * latency_s, rate_s)
     return {"min_api_calls": sum(by_call.values()), "ideal_s": round(len(SETUP_CALLS) * latency_s + collect_s, 3),
             "bound": max(bounds, key=bounds.get) if max(bounds.values()) * latency_s >= rate_s else "rate",
@@ -195,8 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--size", type=int, default=10000, help="resources in the synthetic tenant (default 10000)")
     ap.add_argument("--latency-ms", type=int, default=50, help="latency the fake adds to every call (default 50)")
-    ap.add_argument("--workers", type=int, default=8, help="collection.workers (default 8)")
-    ap.add_argument("--detail-workers", type=int, default=8, help="collection.detail_workers (default 8)")
+    ap.add_argument("--workers", type=int, default=64, help="collection.workers (default 64)")
+    ap.add_argument("--detail-workers", type=int, default=64, help="collection.detail_workers (default 64)")
     ap.add_argument("--rate-limit", type=float, default=None, help="collection.rate_limits.default, calls/s")
     ap.add_argument("--eval-size", type=int, default=100000, help="resources of the offline evaluation (0: skip)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds before the scan is stopped (default 900)")
