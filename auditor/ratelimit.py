@@ -79,8 +79,8 @@ class AdaptiveBucket:
                 else:
                     self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
                     self._last = now
-                    if self._tokens >= 1:
-                        self._tokens -= 1
+                    if self._tokens >= 1 - 1e-9:  # (float rounding must not leave a wait too small to pass)
+                        self._tokens = max(0.0, self._tokens - 1)
                         return waited
                     wait = (1 - self._tokens) / self.rate
             self._sleep(wait)
