@@ -42,9 +42,11 @@ from .errors import UsageError
 class AdaptiveBucket:
     """One API's pace: unlimited (or its configured ceiling) until throttled, then AIMD.
 
-    - `throttled(retry_after_s)`: the rate halves (from the rate calls actually started at over the last
-      second, when it was unlimited), at most once per `window_s` (one throttling answer per round of
-      calls in flight, not one per call); with a retry-after, every call of this API waits that long.
+    - `throttled(retry_after_s)`: the rate halves, at most once per `window_s` (the answers to one round
+      of calls in flight count once), but never below the rate of successful calls over that window: the
+      API has just shown it serves that much, so a throttling answer that is not about the rate (a share
+      of calls refused at random) does not starve the API. Unlimited until then, "the rate" is the rate
+      calls were started at over the window. With a retry-after, every call of this API waits that long.
     - `succeeded()`: the rate grows by `increase` calls per second, up to the ceiling.
     """
 
@@ -58,10 +60,16 @@ class AdaptiveBucket:
         self._tokens = self.burst
         self._clock, self._sleep = clock, sleep
         self._last = clock()
+        self._first: float | None = None
         self._paused_until = 0.0
         self._decreased_at = float("-inf")
-        self._started: deque = deque()  # start times of the calls of the last window (while unlimited)
+        self._started: deque = deque()  # start times of the calls of the last window
+        self._ok: deque = deque()       # end times of the successful calls of the last window
         self._lock = threading.Lock()
+
+    def _trim(self, times: deque, now: float) -> None:
+        while times and times[0] < now - self.window_s:
+            times.popleft()
 
     def acquire(self) -> float:
         """Wait for this API's turn; returns the seconds waited."""
@@ -71,16 +79,16 @@ class AdaptiveBucket:
                 now = self._clock()
                 if now < self._paused_until:
                     wait = self._paused_until - now
-                elif self.rate is None:
-                    self._started.append(now)
-                    while self._started and self._started[0] < now - self.window_s:
-                        self._started.popleft()
-                    return waited
                 else:
-                    self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
-                    self._last = now
-                    if self._tokens >= 1 - 1e-9:  # (float rounding must not leave a wait too small to pass)
-                        self._tokens = max(0.0, self._tokens - 1)
+                    if self.rate is not None:
+                        self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+                        self._last = now
+                    if self.rate is None or self._tokens >= 1 - 1e-9:  # (float rounding: no wait too small to pass)
+                        if self.rate is not None:
+                            self._tokens = max(0.0, self._tokens - 1)
+                        self._first = now if self._first is None else self._first
+                        self._started.append(now)
+                        self._trim(self._started, now)
                         return waited
                     wait = (1 - self._tokens) / self.rate
             self._sleep(wait)
@@ -95,15 +103,21 @@ class AdaptiveBucket:
             if now - self._decreased_at < self.window_s:
                 return
             self._decreased_at = now
-            current = self.rate if self.rate is not None else len(self._started) / self.window_s
-            self.rate = max(self.min_rate, current / 2)
+            self._trim(self._started, now)
+            self._trim(self._ok, now)
+            span = max(0.001, min(self.window_s, now - (self._first if self._first is not None else now)))
+            current = self.rate if self.rate is not None else len(self._started) / span
+            self.rate = max(self.min_rate, current / 2, len(self._ok) / span)
+            if self.ceiling:
+                self.rate = min(self.rate, self.ceiling)
             self._tokens = min(self._tokens, 1.0)
             self._last = now
 
     def succeeded(self) -> None:
-        if self.rate is None:
-            return
         with self._lock:
+            now = self._clock()
+            self._ok.append(now)
+            self._trim(self._ok, now)
             if self.rate is not None:
                 grown = self.rate + self.increase
                 self.rate = min(grown, self.ceiling) if self.ceiling else grown
