@@ -53,6 +53,9 @@ def _error_evidence(err: dict) -> dict:
         out["message"] = err["message"]
     if err.get("page"):
         out["page"] = err["page"]
+    for count in ("items", "total"):  # what an incomplete list had, and what it said it had (collectors/pager.py)
+        if err.get(count) is not None:
+            out[count] = err[count]
     if err.get("request_id"):
         out["request_id"] = err["request_id"]
     return out

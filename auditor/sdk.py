@@ -35,15 +35,14 @@ RPC_SDKS = {
 }
 
 
-# The RAM service code of a product, where it differs from our product name: RAM policies name
-# actions "<code>:<Action>" (ApsaraDB for Redis is "kvstore", its RAM documentation says).
-RAM_CODES = {"redis": "kvstore"}
-
-
 def ram_action(call: str) -> str:
-    """"redis:DescribeInstances" -> "kvstore:DescribeInstances": the action a RAM policy names."""
+    """"redis:DescribeInstances" -> "kvstore:DescribeInstances": the action a RAM policy names. The RAM
+    service code, where it differs from our product name, is in the product's spec (collectors/<p>.py)."""
+    from .collectors import PRODUCTS
+
     product, action = call.split(":", 1)
-    return f"{RAM_CODES.get(product, product)}:{action}"
+    spec = PRODUCTS.get(product)
+    return spec.ram_action(action) if spec is not None else call
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from .wire import ApiError
 PRODUCT = "alb"
 VERSION = "2020-06-16"
 HOST_PREFIXES = ("alb",)
+# The request parameter naming one resource, and its ARN type (fakes/policy.py).
+RESOURCE = ("LoadBalancerId", "loadbalancer")
 DETAILS = ("attribute", "listeners")
 FILTER_LIMIT = 20
 

@@ -16,6 +16,21 @@ Kinds, each in the product's own shape (RPC JSON, OSS XML):
   malformed    200 with a body that is not valid JSON/XML
   truncated    200 with the real body cut in half
   empty        200 with an empty body
+
+List faults: a 200 that lies about a list. The page faults are served by the list handlers (the
+pagination helpers of rpc.py, RAM ListUsers, OSS ListBuckets); a list without pages ignores them:
+  short_page      the page's last item is left out and the body says the list goes on after the page
+                  (a NextToken / Marker / NextMarker; PageNumber lists keep their TotalCount)
+  empty_page      the same with every item of the page left out
+  repeat_token    the next token (marker) is the one the request sent; the first page's is new
+The body faults change the list in the answer: by default the shallowest list in the body (JSON: a
+list of objects or an empty list; XML: the first element whose children repeat one name), or the
+one at `path` (dotted, from the body's top, "Items.DBInstance"; XML: from the root element); with
+`field`, that field of every item instead of the list itself:
+  duplicate_item  the list's first item is served twice
+  missing_field   the list (or the field) is left out
+  null_field      JSON null (XML has no null: the element comes back empty)
+  wrong_type      a list becomes a string; a field becomes an object
 """
 
 from __future__ import annotations
@@ -28,10 +43,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
+from . import list_faults as lists
 from .wire import ApiError, DropConnection, Request, Response
 
-KINDS = ("throttle", "unavailable", "latency", "drop", "malformed", "truncated", "empty")
-_RULE_KEYS = {"product", "action", "kind", "rate", "ms"}
+PAGE_KINDS = ("short_page", "empty_page", "repeat_token")
+BODY_KINDS = ("duplicate_item", "missing_field", "null_field", "wrong_type")
+KINDS = ("throttle", "unavailable", "latency", "drop", "malformed", "truncated", "empty", *PAGE_KINDS, *BODY_KINDS)
+_RULE_KEYS = {"product", "action", "kind", "rate", "ms", "path", "field"}
 
 _ERRORS = {
     ("throttle", "rpc"): ("Throttling.User", "Request was denied due to user flow control.", 400),
@@ -52,6 +70,8 @@ class Rule:
     kind: str
     rate: float
     ms: int
+    path: str | None = None
+    field: str | None = None
 
     def matches(self, product: str, action: str) -> bool:
         return (fnmatch.fnmatchcase(product.lower(), self.product.lower())
@@ -63,6 +83,8 @@ class Fault:
     """The fault a call gets. `error` builds the error answer; `mangle` spoils a 200 answer."""
 
     kind: str
+    path: str | None = None
+    field: str | None = None
 
     @property
     def error(self):
@@ -79,6 +101,9 @@ class Fault:
             body = body[: len(body) // 2]
         elif self.kind == "empty":
             body = b""
+        elif self.kind in BODY_KINDS:
+            xml = "xml" in resp.headers.get("Content-Type", "")
+            body = (lists.mangle_xml if xml else lists.mangle_json)(body, self.kind, self.path, self.field)
         return Response(resp.status, dict(resp.headers), body, resp.label)
 
 
@@ -116,7 +141,10 @@ def validate(spec) -> tuple[int, list[Rule]]:
         product, action = item.get("product", "*"), item.get("action", "*")
         if not isinstance(product, str) or not isinstance(action, str) or not product or not action:
             raise FaultSpecError(f"{where}: product and action must be non-empty strings")
-        rules.append(Rule(product, action, kind, float(rate), ms))
+        for key in ("path", "field"):
+            if key in item and (kind not in BODY_KINDS or not isinstance(item[key], str) or not item[key]):
+                raise FaultSpecError(f"{where}: {key} is a non-empty string, for {', '.join(BODY_KINDS)} only")
+        rules.append(Rule(product, action, kind, float(rate), ms, item.get("path"), item.get("field")))
     return seed, rules
 
 
@@ -155,5 +183,5 @@ class Faults:
                 continue
             if rule.kind == "drop":
                 raise DropConnection(f"{product}:{action}")
-            chosen = chosen or Fault(rule.kind)
+            chosen = chosen or Fault(rule.kind, rule.path, rule.field)
         return chosen

@@ -6,6 +6,8 @@ from .wire import ApiError
 PRODUCT = "kms"
 VERSION = "2016-01-20"
 HOST_PREFIXES = ("kms",)
+# The request parameter naming one resource, and its ARN type (fakes/policy.py).
+RESOURCE = ("KeyId", "key")
 
 
 def list_keys(call: Call) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from . import auth, policy
+from . import auth, list_faults, policy
 from .common import strip
 from .wire import ApiError, Request, Response, http_date, request_id, to_xml, xml_document
 
@@ -89,7 +89,7 @@ def handle(router, req: Request) -> Response:
         policy.authorize_oss(principal, action, bucket)
         router.count("oss", action)
         if bucket is None:
-            resp = _list_buckets(state, principal.account_id, req, rid)
+            resp = _list_buckets(state, principal.account_id, req, rid, fault)
         else:
             item, item_region = _bucket(state, principal.account_id, bucket)
             if item_region != region:
@@ -113,7 +113,7 @@ def _bucket(state, account_id: str, name: str) -> tuple[dict, str]:
     raise ApiError("NoSuchBucket", "The specified bucket does not exist.", 404, EC="0015-00000101")
 
 
-def _list_buckets(state, account_id: str, req: Request, rid: str) -> Response:
+def _list_buckets(state, account_id: str, req: Request, rid: str, fault=None) -> Response:
     recorded = state.recorded_error(account_id, "oss", "ListBuckets", None)
     if recorded:
         raise ApiError(recorded["code"], recorded.get("message") or recorded["code"], recorded.get("http_status") or 403)
@@ -132,12 +132,14 @@ def _list_buckets(state, account_id: str, req: Request, rid: str) -> Response:
     names = [b for b in names if b["Name"].startswith(prefix) and b["Name"] > marker]
     page = names[:max_keys]
     truncated = len(names) > max_keys
+    page, next_marker = list_faults.page(fault, page, page[-1]["Name"] if truncated else "",
+                                         request_cont=marker, after_page=page[-1]["Name"] if page else marker)
     result = {
         "Prefix": prefix,
         "Marker": marker,
         "MaxKeys": max_keys,
-        "IsTruncated": truncated,
-        "NextMarker": page[-1]["Name"] if truncated else None,
+        "IsTruncated": bool(next_marker),
+        "NextMarker": next_marker or None,
         "Owner": {"ID": account_id, "DisplayName": account_id},
         "Buckets": {"Bucket": [{k: b[k] for k in LIST_FIELDS if k in b} for b in page]},
     }

@@ -11,6 +11,8 @@ from .wire import ApiError
 PRODUCT = "polardb"
 VERSION = "2017-08-01"
 HOST_PREFIXES = ("polardb",)
+# The request parameter naming one resource, and its ARN type (fakes/policy.py).
+RESOURCE = ("DBClusterId", "dbcluster")
 DETAILS = ("attribute", "tde", "ssl", "backup_policy", "whitelist")
 PAGE_SIZES = (30, 50, 100)
 

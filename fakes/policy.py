@@ -23,15 +23,14 @@ from .wire import ApiError
 
 STS_EXEMPT = {"sts:getcalleridentity"}  # every identity may ask who it is
 
-# (product, request parameter naming one resource) -> ARN resource type
-RESOURCE_PARAMS = {
-    "rds": ("DBInstanceId", "dbinstance"),
-    "kms": ("KeyId", "key"),
-    "slb": ("LoadBalancerId", "loadbalancer"),
-    "polardb": ("DBClusterId", "dbcluster"),
-    "redis": ("InstanceId", "instance"),
-    "alb": ("LoadBalancerId", "loadbalancer"),
-}
+
+@lru_cache(maxsize=1)
+def resource_params() -> dict:
+    """product -> (request parameter naming one resource, ARN resource type): each fake product module's
+    RESOURCE (found with the router's products)."""
+    from .router import RPC_PRODUCTS
+
+    return {m.PRODUCT: m.RESOURCE for m in RPC_PRODUCTS if hasattr(m, "RESOURCE")}
 
 ALLOW, EXPLICIT_DENY, IMPLICIT_DENY = "Allow", "ExplicitDeny", "ImplicitDeny"
 
@@ -104,7 +103,7 @@ def rpc_action_resource(call) -> tuple[str, str]:
 
     action = ram_action(f"{call.product}:{call.action}")
     code = action.split(":", 1)[0]
-    spec = RESOURCE_PARAMS.get(call.product)
+    spec = resource_params().get(call.product)
     if spec and call.params.get(spec[0]) and "," not in call.params[spec[0]]:
         return action, f"acs:{code}:{call.region}:{call.account_id}:{spec[1]}/{call.params[spec[0]]}"
     return action, "*"

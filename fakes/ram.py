@@ -4,6 +4,7 @@ Users live in the snapshot's account section: global.ram.users[], each with `log
 (null: no console login), `mfa_device` (null: none bound) and `access_keys` (each with `last_used`).
 """
 
+from . import list_faults
 from .common import find, strip
 from .rpc import Call, _decode_token, _encode_token
 from .wire import ApiError
@@ -46,10 +47,13 @@ def list_users(call: Call) -> dict:
     start = _decode_token(marker) if marker else 0
     call.fail_if_recorded(page=start // size + 1)
     users = _users(call)
-    page = [strip(u, USER_DETAILS) for u in users[start:start + size]]
-    body = {"Users": {"User": page}, "IsTruncated": start + size < len(users)}
-    if body["IsTruncated"]:
-        body["Marker"] = _encode_token(start + size)
+    end = start + size
+    page, marker = list_faults.page(call.fault, [strip(u, USER_DETAILS) for u in users[start:end]],
+                                    _encode_token(end) if end < len(users) else "",
+                                    request_cont=marker, after_page=_encode_token(end))
+    body = {"Users": {"User": page}, "IsTruncated": bool(marker)}
+    if marker:
+        body["Marker"] = marker
     return body
 
 

@@ -11,6 +11,8 @@ from .wire import ApiError
 PRODUCT = "rds"
 VERSION = "2014-08-15"
 HOST_PREFIXES = ("rds",)
+# The request parameter naming one resource, and its ARN type (fakes/policy.py).
+RESOURCE = ("DBInstanceId", "dbinstance")
 DETAILS = ("attribute", "backup_policy", "tde", "ssl", "ip_arrays", "cross_backup")
 
 DEFAULTS = {

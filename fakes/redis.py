@@ -11,6 +11,8 @@ from .wire import ApiError
 PRODUCT = "redis"
 VERSION = "2015-01-01"
 HOST_PREFIXES = ("r-kvstore",)
+# The request parameter naming one resource, and its ARN type (fakes/policy.py).
+RESOURCE = ("InstanceId", "instance")
 DETAILS = ("attribute", "ssl", "tde", "backup_policy", "security_ips")
 
 DEFAULTS = {

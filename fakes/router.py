@@ -11,15 +11,33 @@ authentication (signature, STS token), RAM policy, then the product's handler.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 
-from . import (actiontrail, alb, auth, ecs, hbr, ims, kms, oss, policy, polardb, ram, rds, redis,
-               resourcemanager, slb, sts, vpc)
+from . import auth, oss, policy
 from .rpc import Call
 from .wire import ApiError, Request, Response, json_response, request_id
 
-# The explicit registry of RPC products the fake implements.
-RPC_PRODUCTS = (ecs, kms, rds, slb, sts, resourcemanager, polardb, redis, alb, hbr, vpc, actiontrail, ram, ims)
+
+def _rpc_products() -> tuple:
+    """The RPC products the fake implements: every module of this package with PRODUCT, VERSION,
+    HOST_PREFIXES and ACTIONS (fakes/<product>.py); OSS has its own front door (oss.handle)."""
+    package = __name__.rsplit(".", 1)[0]
+    found = []
+    for info in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        # Only product modules are imported (the front doors import this one): they set HOST_PREFIXES.
+        origin = info.module_finder.find_spec(info.name).origin
+        with open(origin, encoding="utf-8") as fh:
+            if not re.search(r"^HOST_PREFIXES = ", fh.read(), re.M):
+                continue
+        module = importlib.import_module(f"{package}.{info.name}")
+        if all(hasattr(module, a) for a in ("PRODUCT", "VERSION", "HOST_PREFIXES", "ACTIONS")):
+            found.append(module)
+    return tuple(sorted(found, key=lambda m: m.PRODUCT))
+
+
+RPC_PRODUCTS = _rpc_products()
 
 _REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 
@@ -97,7 +115,7 @@ class Router:
             principal = auth.authenticate_rpc(self.state, req)
             region = (req.query.get("RegionId") or host_region or req.headers.get("x-acs-region-id")
                       or self.default_region)
-            call = Call(self.state, principal, module.PRODUCT, action, region, req.query, req)
+            call = Call(self.state, principal, module.PRODUCT, action, region, req.query, req, fault)
             self._unavailable(call)
             # DryRun=true checks the permission and answers DryRunOperation (ECS; tests/documented/NOTES.md),
             # so a refusal is never silent then.

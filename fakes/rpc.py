@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from . import list_faults
 from .auth import Principal
 from .wire import ApiError, Request
 
@@ -20,6 +21,7 @@ class Call:
     region: str
     params: dict
     request: Request
+    fault: Any = None  # the fault injected into this call (faults.Fault); the list helpers serve page faults
 
     @property
     def account_id(self) -> str:
@@ -111,7 +113,7 @@ def page_by_number(call: Call, items: list, *, size_param: str = "PageSize", num
     number = call.int_param(number_param, 1, 1, 1 << 30)
     call.fail_if_recorded(page=number)
     start = (number - 1) * size
-    return items[start:start + size], number, size
+    return list_faults.page_number(call.fault, items[start:start + size]), number, size
 
 
 def page_by_token(call: Call, items: list, *, size_param: str = "MaxResults", default: int = 10,
@@ -122,4 +124,6 @@ def page_by_token(call: Call, items: list, *, size_param: str = "MaxResults", de
     start = _decode_token(token) if token else 0
     call.fail_if_recorded(page=start // size + 1)
     end = start + size
-    return items[start:end], (_encode_token(end) if end < len(items) else ""), size
+    page, token = list_faults.page(call.fault, items[start:end], _encode_token(end) if end < len(items) else "",
+                                   request_cont=token, after_page=_encode_token(end))
+    return page, token, size

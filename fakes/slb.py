@@ -6,6 +6,8 @@ from .rpc import Call, page_by_number, page_by_token
 PRODUCT = "slb"
 VERSION = "2014-05-15"
 HOST_PREFIXES = ("slb",)
+# The request parameter naming one resource, and its ARN type (fakes/policy.py).
+RESOURCE = ("LoadBalancerId", "loadbalancer")
 DETAILS = ("listeners",)
 
 

@@ -6,22 +6,31 @@ is asked of the home region's endpoint (actiontrail.<home>.aliyuncs.com)."""
 from __future__ import annotations
 
 from .. import sdk
+from . import pager
 from .base import Collection
 from .cost import Cost, region_section
+from .spec import Detail, ListCall, Product
 
-PRODUCT = "actiontrail"
-CALLS = ("DescribeTrails", "GetTrailStatus")
+# DescribeTrails has no paging (documented: TrailList only); a trail's name is unique in the account (a
+# multi-region trail shows up outside its home region as a shadow copy of the same name, once).
+SPEC = Product("actiontrail", lists=(
+    ListCall("DescribeTrails", items="TrailList", id="Name", into="trails",
+             require=("Name", "HomeRegion", "TrailRegion", "EventRW", "OssBucketName", "SlsProjectArn")),
+), details=(
+    Detail("GetTrailStatus", per="Name", into="status", require="IsLogging"),
+))
+PRODUCT = SPEC.name
+CALLS = SPEC.actions
 
 
 def collect_region(col: Collection, region: str) -> None:
     m = sdk.models("actiontrail")
     out = col.section(region, "actiontrail")
-    body = col.rpc("actiontrail", "DescribeTrails", region,
-                   m.DescribeTrailsRequest(include_shadow_trails=True, include_organization_trail=True),
-                   require="TrailList[]")
-    if body is None:
+    got = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeTrails"), region,
+                         {"include_shadow_trails": True, "include_organization_trail": True})
+    if not got.complete:
         return
-    trails = body["TrailList"]
+    trails = got.items
 
     def status(trail: dict) -> None:
         home = trail.get("HomeRegion") or region

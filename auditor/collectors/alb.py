@@ -7,27 +7,40 @@ NextToken/MaxResults (at most 100).
 from __future__ import annotations
 
 from .. import sdk
+from . import pager
 from .base import Collection
 from .cost import Cost, pages, region_section
+from .spec import Detail, ListCall, NextToken, Product
 
-PRODUCT = "alb"
-CALLS = ("ListLoadBalancers", "GetLoadBalancerAttribute", "ListListeners", "ListRules", "ListSecurityPolicies")
+# Every ALB list: MaxResults 1-100 with NextToken (tests/documented/NOTES-issue4.md). Their TotalCount is
+# documented only as "the number of entries returned" (SDK model), not as the whole list's: it is not used.
+SPEC = Product("alb", lists=(
+    ListCall("ListLoadBalancers", items="LoadBalancers", id="LoadBalancerId", into="load_balancers",
+             paging=NextToken(max_size=100), require=("LoadBalancerId", "AddressType")),
+    ListCall("ListListeners", scope="resource", per="LoadBalancerId", items="Listeners", id="ListenerId",
+             into="listeners", paging=NextToken(max_size=100),
+             require=("ListenerId", "ListenerProtocol", "SecurityPolicyId")),
+    ListCall("ListRules", scope="resource", per="LoadBalancerId", items="Rules", id="RuleId", into="rules",
+             paging=NextToken(max_size=100), require=("ListenerId", "RuleActions")),
+    ListCall("ListSecurityPolicies", items="SecurityPolicies", id="SecurityPolicyId", into="security_policies",
+             paging=NextToken(max_size=100), require=("TLSVersions",)),
+), details=(
+    Detail("GetLoadBalancerAttribute", per="LoadBalancerId", into="attribute", require="ZoneMappings[]"),
+))
+PRODUCT = SPEC.name
+CALLS = SPEC.actions
 MAX_RESULTS = 100
 
 
 def collect_region(col: Collection, region: str) -> None:
     m = sdk.models("alb")
     out = col.section(region, "alb")
-    lbs, _ = col.pages_by_token(
-        "alb", "ListLoadBalancers", region,
-        lambda token: m.ListLoadBalancersRequest(max_results=MAX_RESULTS, next_token=token), "LoadBalancers[]")
+    lbs = pager.list_rpc(col, PRODUCT, SPEC.list("ListLoadBalancers"), region).items
     col.map(lambda lb: _details(col, m, region, lb), lbs)
-    policies, complete = col.pages_by_token(
-        "alb", "ListSecurityPolicies", region,
-        lambda token: m.ListSecurityPoliciesRequest(max_results=MAX_RESULTS, next_token=token), "SecurityPolicies[]")
+    policies = pager.list_rpc(col, PRODUCT, SPEC.list("ListSecurityPolicies"), region)
     out["load_balancers"] = lbs
-    if complete:
-        out["security_policies"] = policies
+    if policies.complete:
+        out["security_policies"] = policies.items
 
 
 def _details(col: Collection, m, region: str, lb: dict) -> None:
@@ -36,19 +49,16 @@ def _details(col: Collection, m, region: str, lb: dict) -> None:
                    resource=lb_id, require="ZoneMappings[]")
     if body is not None:
         lb["attribute"] = body
-    listeners, complete = col.pages_by_token(
-        "alb", "ListListeners", region,
-        lambda token: m.ListListenersRequest(load_balancer_ids=[lb_id], max_results=MAX_RESULTS, next_token=token),
-        "Listeners[]", resource=lb_id)
-    if not complete:
+    got = pager.list_rpc(col, PRODUCT, SPEC.list("ListListeners"), region, {"load_balancer_ids": [lb_id]},
+                         resource=lb_id)
+    if not got.complete:
         return
-    rules, complete = col.pages_by_token(
-        "alb", "ListRules", region,
-        lambda token: m.ListRulesRequest(load_balancer_ids=[lb_id], max_results=MAX_RESULTS, next_token=token),
-        "Rules[]", resource=lb_id)
+    listeners = got.items
+    rules = pager.list_rpc(col, PRODUCT, SPEC.list("ListRules"), region, {"load_balancer_ids": [lb_id]},
+                           resource=lb_id)
     for listener in listeners:
-        if complete:
-            listener["rules"] = [r for r in rules if r.get("ListenerId") == listener.get("ListenerId")]
+        if rules.complete:
+            listener["rules"] = [r for r in rules.items if r.get("ListenerId") == listener.get("ListenerId")]
     lb["listeners"] = listeners
 
 

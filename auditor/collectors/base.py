@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from .. import sdk
+from . import pager
 
 RETRYABLE_CODES = {"Throttling", "Throttling.User", "Throttling.Api", "ServiceUnavailable",
                    "ServiceUnavailableTemporary", "RequestTimeout", "Timeout", "InternalError", "InternalFailure",
@@ -27,7 +28,6 @@ UNAVAILABLE_CODES = {
     "InvalidRegionId.NotFound",         # ECS DescribeZones (404), DescribeAutoSnapshotPolicyEx (400)
     "InvalidRegion.NotFound",           # ECS DescribeDisks (400)
 }
-MAX_PAGES = 100_000
 # Codes (besides HTTP 429) that mean "too fast": they halve that API's rate (ratelimit.AdaptiveBucket).
 THROTTLING_CODES = {"SlowDown", "ConcurrentLimit", "MetaOperationQpsLimitExceeded", "TooManyRequests",
                     "ServiceUnavailableTemporary"}
@@ -184,19 +184,32 @@ class Collection:
 
     def rpc(self, product: str, action: str, region: str, request: Any, *, resource: str | None = None,
             page: int | None = None, require: str | None = None, absent: Iterable[str] = (),
-            record: bool = True, client_region: str | None = None, success_flag: bool = False) -> dict | None:
+            record: bool = True, client_region: str | None = None, success_flag: bool = False,
+            check: Callable[[Any], None] | None = None) -> dict | None:
         """Call an RPC action by name; return the response body as an API-shaped dict.
 
         An account-level call (region None) names the region whose endpoint serves it in `client_region`.
         With `success_flag`, a body whose `Success` is not true is a failed call (HBR answers
-        HTTP 200 with `Success: false` and the error `Code` in the body).
+        HTTP 200 with `Success: false` and the error `Code` in the body). `require` (a dotted path, a
+        list when it ends in []) and `check` (raises sdk.MalformedResponse) look at the raw body, before
+        the SDK model turns an absent list into [] (see pager.py).
         """
         client = self.clients.rpc(product, client_region or region)
         method = sdk_method(client, action)
         runtime = self.clients.runtime()
+        pager.capture_raw(client)
+
+        def raw_check(raw):
+            if success_flag and isinstance(raw, dict) and raw.get("Success") is not True:
+                return  # a failed call, said in the body: recorded as such below
+            if require:
+                pager.require(raw, require)
+            if check is not None:
+                check(raw)
 
         def fn():
-            resp = method(runtime) if request is None else method(request, runtime)
+            with pager.checking(raw_check if require or check else None):
+                resp = method(runtime) if request is None else method(request, runtime)
             body = resp.body.to_map() if resp is not None and resp.body is not None else None
             if not isinstance(body, dict):
                 raise sdk.MalformedResponse("response has no body")
@@ -206,47 +219,10 @@ class Collection:
                 raise sdk.FailedInBody(str(body.get("Code") or "Success=false"),
                                        str(body.get("Message") or "the body says Success: false"),
                                        body.get("RequestId"))
-            if require:
-                value = dig(body, require.removesuffix("[]"))
-                if value is None or (require.endswith("[]") and not isinstance(value, list)):
-                    raise sdk.MalformedResponse(f"response has no {require}")
             body.pop("RequestId", None)
             return body
 
         return self.call(product, action, region, fn, resource=resource, page=page, absent=absent, record=record)
-
-    def pages_by_token(self, product: str, action: str, region: str, make_request: Callable[[str | None], Any],
-                       items_path: str, resource: str | None = None, record: bool = True) -> tuple[list[dict], bool]:
-        """Follow NextToken to the end. Returns (items, complete)."""
-        items: list[dict] = []
-        token = None
-        for page in range(1, MAX_PAGES + 1):
-            body = self.rpc(product, action, region, make_request(token), resource=resource, page=page,
-                            require=items_path, record=record)
-            if body is None:
-                return items, False
-            items.extend(dig(body, items_path.removesuffix("[]")))
-            token = body.get("NextToken")
-            if not token:
-                return items, True
-        return items, False
-
-    def pages_by_number(self, product: str, action: str, region: str, make_request: Callable[[int], Any],
-                        items_path: str, total_field: str = "TotalCount", page_size: int = 100,
-                        resource: str | None = None, success_flag: bool = False) -> tuple[list[dict], bool]:
-        """Follow PageNumber until the total is reached or a short page arrives."""
-        items: list[dict] = []
-        for page in range(1, MAX_PAGES + 1):
-            body = self.rpc(product, action, region, make_request(page), resource=resource, page=page,
-                            require=items_path, success_flag=success_flag)
-            if body is None:
-                return items, False
-            got = dig(body, items_path.removesuffix("[]"))
-            items.extend(got)
-            total = body.get(total_field)
-            if len(got) < page_size or (isinstance(total, int) and len(items) >= total):
-                return items, True
-        return items, False
 
 
 def attempt(fn: Callable[[], Any], retry: RetryPolicy, *, before: Callable[[], Any] | None = None,

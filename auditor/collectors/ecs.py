@@ -3,68 +3,74 @@
 from __future__ import annotations
 
 from .. import sdk
+from . import pager
 from .base import ABSENT, Collection
 from .cost import Cost, pages, region_section
+from .spec import ListCall, NextToken, PageNumber, Product
 
-PRODUCT = "ecs"
-CALLS = ("DescribeRegions", "DescribeZones", "DescribeInstances", "DescribeDisks", "DescribeAutoSnapshotPolicyEx",
-         "DescribeSecurityGroups", "DescribeSecurityGroupAttribute")
+# Documented pagination (tests/documented/NOTES.md): DescribeInstances and DescribeSecurityGroups MaxResults
+# 1-100, DescribeDisks 1-500 (TotalCount is invalid with NextToken); DescribeAutoSnapshotPolicyEx PageSize
+# 1-100 with TotalCount; DescribeSecurityGroupAttribute MaxResults 10-1000 (NOTES-issue4.md); DescribeRegions
+# and DescribeZones have no paging.
+SPEC = Product("ecs", lists=(
+    ListCall("DescribeRegions", scope="account", items="Regions.Region", id="RegionId", into="regions",
+             require=("RegionId",)),
+    ListCall("DescribeZones", items="Zones.Zone", id="ZoneId", into="zones", require=("ZoneId",)),
+    ListCall("DescribeInstances", items="Instances.Instance", id="InstanceId", into="instances",
+             paging=NextToken(max_size=100), require=("InstanceId", "ZoneId")),
+    ListCall("DescribeDisks", items="Disks.Disk", id="DiskId", into="disks", paging=NextToken(max_size=500),
+             require=("DiskId", "Encrypted", "KMSKeyId", "AutoSnapshotPolicyId")),
+    ListCall("DescribeAutoSnapshotPolicyEx", items="AutoSnapshotPolicies.AutoSnapshotPolicy",
+             id="AutoSnapshotPolicyId", into="auto_snapshot_policies", paging=PageNumber(max_size=100),
+             require=("AutoSnapshotPolicyId", "RetentionDays")),
+    ListCall("DescribeSecurityGroups", items="SecurityGroups.SecurityGroup", id="SecurityGroupId",
+             into="security_groups", paging=NextToken(max_size=100), require=("SecurityGroupId", "VpcId")),
+    ListCall("DescribeSecurityGroupAttribute", scope="resource", per="SecurityGroupId",
+             items="Permissions.Permission", id="SecurityGroupRuleId", into="permissions", paging=NextToken(max_size=1000),
+             require=("Direction", "Policy", "IpProtocol", "PortRange", "SourceCidrIp", "NicType")),
+))
+PRODUCT = SPEC.name
+CALLS = SPEC.actions
 
 
 def collect_account(col: Collection) -> None:
     if col.described_regions is not None:  # region discovery asked already: never twice per account
         col.section(None, "ecs")["regions"] = col.described_regions
         return
-    m = sdk.models("ecs")
     region = col.regions[0] if col.regions else "cn-hongkong"
-    body = col.rpc("ecs", "DescribeRegions", None, m.DescribeRegionsRequest(accept_language="en-US"),
-                   require="Regions.Region[]", client_region=region)
-    if body is not None:
-        col.section(None, "ecs")["regions"] = body["Regions"]["Region"]
+    got = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeRegions"), None, {"accept_language": "en-US"},
+                         client_region=region)
+    if got.complete:
+        col.section(None, "ecs")["regions"] = got.items
 
 
 def collect_region(col: Collection, region: str) -> None:
     m = sdk.models("ecs")
     out = col.section(region, "ecs")
-    body = col.rpc("ecs", "DescribeZones", region, m.DescribeZonesRequest(region_id=region, accept_language="en-US"),
-                   require="Zones.Zone[]")
-    out["zones"] = body["Zones"]["Zone"] if body else []
-    out["instances"], complete = col.pages_by_token(
-        "ecs", "DescribeInstances", region,
-        lambda token: m.DescribeInstancesRequest(region_id=region, max_results=100, next_token=token),
-        "Instances.Instance[]")
-    if complete and not out["instances"]:
-        _confirm_no_instances(col, m, region)
-    out["disks"], _ = col.pages_by_token(
-        "ecs", "DescribeDisks", region,
-        lambda token: m.DescribeDisksRequest(region_id=region, max_results=500, next_token=token),
-        "Disks.Disk[]")
-    out["auto_snapshot_policies"], _ = col.pages_by_number(
-        "ecs", "DescribeAutoSnapshotPolicyEx", region,
-        lambda page: m.DescribeAutoSnapshotPolicyExRequest(region_id=region, page_size=100, page_number=page),
-        "AutoSnapshotPolicies.AutoSnapshotPolicy[]")
-    out["security_groups"], _ = col.pages_by_token(
-        "ecs", "DescribeSecurityGroups", region,
-        lambda token: m.DescribeSecurityGroupsRequest(region_id=region, max_results=100, next_token=token),
-        "SecurityGroups.SecurityGroup[]")
-    col.map(lambda group: _permissions(col, m, region, group), out["security_groups"])
+    zones = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeZones"), region,
+                           {"region_id": region, "accept_language": "en-US"})
+    out["zones"] = zones.items
+    for kind in ("DescribeInstances", "DescribeDisks", "DescribeAutoSnapshotPolicyEx", "DescribeSecurityGroups"):
+        spec = SPEC.list(kind)
+        got = pager.list_rpc(col, PRODUCT, spec, region, {"region_id": region})
+        out[spec.into] = got.items
+        if kind == "DescribeInstances" and got.complete and not got.items:
+            _confirm_no_instances(col, m, region)
+    col.map(lambda group: _permissions(col, region, group), out["security_groups"])
 
 
-def _permissions(col: Collection, m, region: str, group: dict) -> None:
+def _permissions(col: Collection, region: str, group: dict) -> None:
     """Every rule of a group (both directions). A classic-network group keeps its internet rules apart
     (NicType internet), so it is asked twice; a VPC group has intranet rules only."""
     gid = group["SecurityGroupId"]
     nic_types = ("intranet",) if group.get("VpcId") else ("intranet", "internet")
     rules: list[dict] = []
     for nic in nic_types:
-        got, complete = col.pages_by_token(
-            "ecs", "DescribeSecurityGroupAttribute", region,
-            lambda token: m.DescribeSecurityGroupAttributeRequest(region_id=region, security_group_id=gid,
-                                                                  nic_type=nic, max_results=1000, next_token=token),
-            "Permissions.Permission[]", resource=gid)
-        if not complete:
+        got = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeSecurityGroupAttribute"), region,
+                             {"region_id": region, "security_group_id": gid, "nic_type": nic}, resource=gid)
+        if not got.complete:
             return
-        rules.extend(got)
+        rules.extend(got.items)
     group["permissions"] = rules
 
 

@@ -6,29 +6,31 @@ a failed call, never read as "no plans".
 
 from __future__ import annotations
 
-from .. import sdk
+from . import pager
 from .base import Collection
 from .cost import Cost, pages, region_section
+from .spec import ListCall, PageNumber, Product
 
-PRODUCT = "hbr"
-CALLS = ("DescribeBackupPlans",)
-PAGE_SIZE = 99  # documented maximum
+# DescribeBackupPlans: PageSize 1-99 with TotalCount (tests/documented/NOTES-issue4.md); Success in the body.
+SPEC = Product("hbr", lists=(
+    ListCall("DescribeBackupPlans", items="BackupPlans.BackupPlan", id="PlanId", into="backup_plans",
+             paging=PageNumber(max_size=99, total="TotalCount"), success_flag=True,
+             require=("PlanId", "SourceType", "Disabled", "Retention")),
+))
+PRODUCT = SPEC.name
+CALLS = SPEC.actions
+PAGE_SIZE = SPEC.list("DescribeBackupPlans").page_size
 # One call per data source type: older API versions require SourceType.
 SOURCE_TYPES = ("ECS_FILE", "UDM_ECS", "OSS", "NAS")
 
 
 def collect_region(col: Collection, region: str) -> None:
-    m = sdk.models("hbr")
     out = col.section(region, "hbr")
     plans: list[dict] = []
     for source_type in SOURCE_TYPES:
-        got, ok = col.pages_by_number(
-            "hbr", "DescribeBackupPlans", region,
-            lambda page, st=source_type: m.DescribeBackupPlansRequest(source_type=st, page_size=PAGE_SIZE,
-                                                                      page_number=page),
-            "BackupPlans.BackupPlan[]", total_field="TotalCount", page_size=PAGE_SIZE, success_flag=True)
-        plans.extend(got)
-        if not ok:  # recorded: every HBR rule in this region is ERROR; asking further adds nothing
+        got = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeBackupPlans"), region, {"source_type": source_type})
+        plans.extend(got.items)
+        if not got.complete:  # recorded: every HBR rule in this region is ERROR; asking further adds nothing
             break
     out["backup_plans"] = plans
 

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from .base import Collection
 from .cost import Cost
+from .spec import Detail, Product
 
-PRODUCT = "ims"
-CALLS = ("GetAccountSecurityPracticeReport",)
+SPEC = Product("ims", regional=False, details=(
+    Detail("GetAccountSecurityPracticeReport", scope="account", into="security_report",
+           require="AccountSecurityPracticeInfo.AccountSecurityPracticeUserInfo"),
+))
+PRODUCT = SPEC.name
+CALLS = SPEC.actions
 REGIONAL_SECTIONS = False
 
 

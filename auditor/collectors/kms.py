@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from .. import sdk
+from . import pager
 from .base import Collection
 from .cost import Cost, pages, region_section
+from .spec import Detail, ListCall, PageNumber, Product
 
-PRODUCT = "kms"
-CALLS = ("ListKeys", "DescribeKey")
+# ListKeys: PageSize 1-100, TotalCount (tests/documented/NOTES.md).
+SPEC = Product("kms", lists=(
+    ListCall("ListKeys", items="Keys.Key", id="KeyId", into="keys", require=("KeyId",),
+             paging=PageNumber(max_size=100, total="TotalCount")),
+), details=(
+    Detail("DescribeKey", per="KeyId", into="metadata", require="KeyMetadata"),
+))
+PRODUCT = SPEC.name
+CALLS = SPEC.actions
 
 
 def collect_region(col: Collection, region: str) -> None:
     m = sdk.models("kms")
     out = col.section(region, "kms")
-    keys, _ = col.pages_by_number(
-        "kms", "ListKeys", region,
-        lambda page: m.ListKeysRequest(page_size=100, page_number=page),
-        "Keys.Key[]")
+    keys = pager.list_rpc(col, PRODUCT, SPEC.list("ListKeys"), region).items
 
     def describe(key: dict) -> None:
         body = col.rpc("kms", "DescribeKey", region, m.DescribeKeyRequest(key_id=key["KeyId"]),

@@ -12,14 +12,31 @@ import json
 from typing import Any
 
 from .. import sdk
+from . import pager
 from .base import ABSENT, Collection
 from .cost import Cost, pages
+from .spec import Detail, ListCall, Marker, Product
 
-PRODUCT = "oss"
-CALLS = ("ListBuckets", "GetBucketInfo", "GetBucketEncryption", "GetBucketPolicy", "GetBucketVersioning",
-         "GetBucketAcl", "GetBucketPublicAccessBlock", "GetBucketLogging", "GetBucketReplication",
-         "GetBucketHttpsConfig")
-PAGE_SIZE = 1000
+# ListBuckets (GetService): max-keys 1-1000, marker; NextMarker while IsTruncated is true, and both left out
+# when every bucket fits in one page (tests/documented/NOTES.md). Each sub-resource is one call per bucket.
+SPEC = Product("oss", regional=True, lists=(
+    ListCall("ListBuckets", scope="account", items="Buckets.Bucket", id="Name", into="buckets",
+             paging=Marker(max_size=1000, size_param="max-keys", marker_param="marker", marker_field="NextMarker"),
+             require=("Name", "Region", "Location")),
+), details=(
+    Detail("GetBucketInfo", per="Name", into="info", require="Bucket"),
+    Detail("GetBucketEncryption", per="Name", into="encryption", absent=("NoSuchServerSideEncryptionRule",)),
+    Detail("GetBucketPolicy", per="Name", into="policy", absent=("NoSuchBucketPolicy",)),
+    Detail("GetBucketVersioning", per="Name", into="versioning"),
+    Detail("GetBucketAcl", per="Name", into="acl"),
+    Detail("GetBucketPublicAccessBlock", per="Name", into="public_access_block"),
+    Detail("GetBucketLogging", per="Name", into="logging"),
+    Detail("GetBucketReplication", per="Name", into="replication", absent=("NoSuchReplicationConfiguration",)),
+    Detail("GetBucketHttpsConfig", per="Name", into="https", absent=("NoSuchHttpsConfig",)),
+))
+PRODUCT = SPEC.name
+CALLS = SPEC.actions
+PAGE_SIZE = SPEC.list("ListBuckets").page_size
 
 
 def as_api(model: Any) -> Any:
@@ -53,17 +70,13 @@ def collect_account(col: Collection) -> None:
     for region in col.regions:
         col.section(region, "oss").setdefault("buckets", [])
     client = col.clients.oss(col.regions[0] if col.regions else "cn-hongkong")
-    marker = ""
-    buckets: list[dict] = []
-    for page in range(1, 100_000):
-        result = col.call("oss", "ListBuckets", None,
-                          lambda: _list(client, oss, marker), page=page)
-        if result is None:
-            return
-        buckets.extend(as_api(result.buckets or []))
-        if not result.is_truncated:
-            break
-        marker = result.next_marker or (buckets[-1]["Name"] if buckets else "")
+    spec = SPEC.list("ListBuckets")
+    listing = pager.run(col, PRODUCT, spec, None,
+                        lambda page, marker: col.call(PRODUCT, "ListBuckets", None,
+                                                      lambda: _list(client, oss, spec, marker), page=page))
+    if not listing.complete:
+        return
+    buckets = listing.items
     placed = []
     for bucket in buckets:
         region = bucket.get("Region") or (bucket.get("Location") or "").removeprefix("oss-")
@@ -74,11 +87,38 @@ def collect_account(col: Collection) -> None:
         col.section(region, "oss")["buckets"].append(bucket)
 
 
-def _list(client, oss, marker: str):
-    result = client.list_buckets(oss.ListBucketsRequest(max_keys=PAGE_SIZE, marker=marker or None))
-    if result.owner is None:
+def _list(client, oss, spec: ListCall, marker: str | None) -> dict:
+    """One ListBuckets page as the XML says it (read before oss-v2's model, which would turn a missing
+    Buckets element into no buckets), checked against the spec."""
+    op = oss.serde.serialize_input(oss.ListBucketsRequest(max_keys=spec.page_size, marker=marker or None),
+                                   oss.OperationInput(op_name="ListBuckets", method="GET"))
+    root = _xml_root(client, op, "ListAllMyBucketsResult")
+    body = xml_dict(root, lists=("Bucket",))
+    if not isinstance(body.get("Owner"), dict):
         raise sdk.MalformedResponse("ListBuckets response has no ListAllMyBucketsResult/Owner")
-    return result
+    if body.get("Buckets") == "":  # <Buckets/>: no bucket at all
+        body["Buckets"] = {"Bucket": []}
+    if "IsTruncated" in body:
+        body["IsTruncated"] = {"true": True, "false": False}.get(body["IsTruncated"], body["IsTruncated"])
+    pager.check_page(spec, body)
+    return body
+
+
+def xml_dict(elem, lists: tuple[str, ...] = ()):
+    """An XML element as the API's JSON would have it: text for a leaf, an object for an element with
+    children; children named in `lists` are always a list (one Bucket is still a list of one)."""
+    children = list(elem)
+    if not children:
+        return (elem.text or "").strip()
+    out: dict = {}
+    for child in children:
+        tag = _local(child.tag)
+        value = xml_dict(child, lists)
+        if tag in lists:
+            out.setdefault(tag, []).append(value)
+        else:
+            out[tag] = value
+    return out
 
 
 def _detail(col: Collection, region: str, bucket: dict, key: str, action: str, fetch, convert,
@@ -140,22 +180,28 @@ def _logging(client, oss, name: str) -> dict:
     """GetBucketLogging, parsed here: the documented response carries an XML namespace
     (xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com") that oss-v2's parser does not match, so its
     model comes back empty for a bucket that does log; that would be a false "not logging"."""
-    from xml.etree import ElementTree
-
-    out = client.invoke_operation(oss.OperationInput(op_name="GetBucketLogging", method="GET", bucket=name,
-                                                     parameters={"logging": ""}))
-    body = out.http_response.content if out.http_response is not None else b""
-    try:
-        root = ElementTree.fromstring(body)
-    except ElementTree.ParseError as exc:
-        raise sdk.MalformedResponse(f"GetBucketLogging response is not XML: {exc}") from None
-    if _local(root.tag) != "BucketLoggingStatus":
-        raise sdk.MalformedResponse("response has no BucketLoggingStatus")
+    root = _xml_root(client, oss.OperationInput(op_name="GetBucketLogging", method="GET", bucket=name,
+                                                parameters={"logging": ""}), "BucketLoggingStatus")
     doc: dict = {}
     for section in root:
         if _local(section.tag) == "LoggingEnabled":
             doc["LoggingEnabled"] = {_local(e.tag): (e.text or "").strip() for e in section}
     return doc
+
+
+def _xml_root(client, op, root_tag: str):
+    """Run an oss-v2 operation and parse its raw XML body; MalformedResponse unless the root is root_tag."""
+    from xml.etree import ElementTree
+
+    out = client.invoke_operation(op)
+    body = out.http_response.content if out.http_response is not None else b""
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as exc:
+        raise sdk.MalformedResponse(f"{op.op_name} response is not XML: {exc}") from None
+    if _local(root.tag) != root_tag:
+        raise sdk.MalformedResponse(f"response has no {root_tag}")
+    return root
 
 
 def _versioning(result: Any) -> Any:

@@ -2,51 +2,52 @@
 
 from __future__ import annotations
 
-from .. import sdk
+from . import pager
 from .base import Collection
 from .cost import Cost, pages, region_section
+from .spec import Detail, ListCall, PageNumber, Product
 
-PRODUCT = "polardb"
-CALLS = ("DescribeDBClusters", "DescribeDBClusterAttribute", "DescribeDBClusterTDE", "DescribeDBClusterSSL",
-         "DescribeBackupPolicy", "DescribeDBClusterAccessWhitelist")
-PAGE_SIZE = 100  # documented values: 30, 50, 100
-
-# detail key -> (action, request class, the container the response must have)
-DETAILS = (
-    ("attribute", "DescribeDBClusterAttribute", "DescribeDBClusterAttributeRequest", "DBClusterId"),
-    ("tde", "DescribeDBClusterTDE", "DescribeDBClusterTDERequest", "TDEStatus"),
-    ("ssl", "DescribeDBClusterSSL", "DescribeDBClusterSSLRequest", "Items[]"),
-    ("backup_policy", "DescribeBackupPolicy", "DescribeBackupPolicyRequest", "DataLevel1BackupRetentionPeriod"),
-    ("whitelist", "DescribeDBClusterAccessWhitelist", "DescribeDBClusterAccessWhitelistRequest",
-     "Items.DBClusterIPArray[]"),
-)
+# DescribeDBClusters: PageSize 30, 50 or 100 with TotalRecordCount (tests/documented/NOTES-issue4.md).
+# The SSL endpoints and the whitelist are lists without paging; the whole body is stored on the cluster.
+SPEC = Product("polardb", lists=(
+    ListCall("DescribeDBClusters", items="Items.DBCluster", id="DBClusterId", into="clusters",
+             paging=PageNumber(max_size=100, total="TotalRecordCount"), require=("DBClusterId", "Engine")),
+    ListCall("DescribeDBClusterSSL", scope="resource", per="DBClusterId", items="Items", id="DBEndpointId",
+             into="ssl", require=("SSLEnabled",)),
+    ListCall("DescribeDBClusterAccessWhitelist", scope="resource", per="DBClusterId", items="Items.DBClusterIPArray",
+             id="DBClusterIPArrayName", into="whitelist", require=("SecurityIps", "DBClusterIPArrayAttribute")),
+), details=(
+    Detail("DescribeDBClusterAttribute", per="DBClusterId", into="attribute", require="DBClusterId"),
+    Detail("DescribeDBClusterTDE", per="DBClusterId", into="tde", require="TDEStatus"),
+    Detail("DescribeBackupPolicy", per="DBClusterId", into="backup_policy", require="DataLevel1BackupRetentionPeriod"),
+))
+PRODUCT = SPEC.name
+CALLS = SPEC.actions
+PAGE_SIZE = SPEC.list("DescribeDBClusters").page_size
 
 
 def collect_region(col: Collection, region: str) -> None:
-    m = sdk.models("polardb")
     out = col.section(region, "polardb")
-    clusters, _ = col.pages_by_number(
-        "polardb", "DescribeDBClusters", region,
-        lambda page: m.DescribeDBClustersRequest(region_id=region, page_size=PAGE_SIZE, page_number=page),
-        "Items.DBCluster[]", total_field="TotalRecordCount", page_size=PAGE_SIZE)
-    col.map(lambda cluster: _details(col, m, region, cluster), clusters)
+    clusters = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeDBClusters"), region, {"region_id": region}).items
+    col.map(lambda cluster: _details(col, region, cluster), clusters)
     out["clusters"] = clusters
 
 
-def _details(col: Collection, m, region: str, cluster: dict) -> None:
+def _details(col: Collection, region: str, cluster: dict) -> None:
     cid = cluster["DBClusterId"]
-    for key, action, request, require in DETAILS:
-        body = col.rpc("polardb", action, region, getattr(m, request)(dbcluster_id=cid), resource=cid,
-                       require=require)
-        if body is not None:
-            cluster[key] = body
+    for detail in SPEC.details:
+        pager.detail_rpc(col, PRODUCT, detail, region, cluster, {"dbcluster_id": cid})
+    for spec in SPEC.lists[1:]:
+        got = pager.list_rpc(col, PRODUCT, spec, region, {"dbcluster_id": cid}, resource=cid)
+        if got.complete:
+            cluster[spec.into] = got.body
 
 
 def min_calls(account: dict, region: str) -> Cost:
     """DescribeDBClusters 100 a page; five detail calls per cluster, each for one id."""
     n = len(region_section(account, region, "polardb").get("clusters") or [])
     cost = Cost().list("polardb:DescribeDBClusters", pages(n, PAGE_SIZE))
-    for _, action, _, _ in DETAILS:
+    for action in CALLS[1:]:
         cost.detail(f"polardb:{action}", n)
     cost.chain = pages(n, PAGE_SIZE) + (1 if n else 0)
     return cost

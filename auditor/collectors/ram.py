@@ -8,15 +8,30 @@ login) and EntityNotExist.User.MFADevice (no MFA device); they are stored as nul
 from __future__ import annotations
 
 from .. import sdk
+from . import pager
 from .base import ABSENT, Collection
 from .cost import Cost, pages
+from .spec import Detail, ListCall, Marker, Product
 
-PRODUCT = "ram"
-CALLS = ("GetPasswordPolicy", "ListUsers", "GetLoginProfile", "GetUserMFAInfo", "ListAccessKeys",
-         "GetAccessKeyLastUsed")
+# ListUsers: MaxItems 1-1000 with Marker/IsTruncated (tests/documented/SOURCES-issue4.md). ListAccessKeys
+# has no paging.
+SPEC = Product("ram", regional=False, lists=(
+    ListCall("ListUsers", scope="account", items="Users.User", id="UserName", into="users",
+             paging=Marker(max_size=1000), require=("UserName", "UserId")),
+    ListCall("ListAccessKeys", scope="resource", per="UserName", items="AccessKeys.AccessKey", id="AccessKeyId",
+             into="access_keys", require=("AccessKeyId", "Status", "CreateDate")),
+), details=(
+    Detail("GetPasswordPolicy", scope="account", into="password_policy", require="PasswordPolicy"),
+    Detail("GetLoginProfile", per="UserName", into="login_profile", require="LoginProfile",
+           absent=("EntityNotExist.User.LoginProfile",)),
+    Detail("GetUserMFAInfo", per="UserName", into="mfa_device", require="MFADevice",
+           absent=("EntityNotExist.User.MFADevice",)),
+    Detail("GetAccessKeyLastUsed", per="AccessKeyId", into="last_used", require="AccessKeyLastUsed"),
+))
+PRODUCT = SPEC.name
+CALLS = SPEC.actions
 REGIONAL_SECTIONS = False
-MAX_ITEMS = 1000
-MAX_PAGES = 10_000
+MAX_ITEMS = SPEC.list("ListUsers").page_size
 
 
 def collect_account(col: Collection) -> None:
@@ -26,30 +41,16 @@ def collect_account(col: Collection) -> None:
     body = col.rpc("ram", "GetPasswordPolicy", None, None, require="PasswordPolicy", client_region=region)
     if body is not None:
         out["password_policy"] = [body["PasswordPolicy"]]
-    users = _users(col, m, region)
+    users = _users(col, region)
     if users is None:
         return
     col.map(lambda user: _user_details(col, m, region, user), users)
     out["users"] = users
 
 
-def _users(col: Collection, m, region: str) -> list[dict] | None:
-    users: list[dict] = []
-    marker = None
-    for page in range(1, MAX_PAGES + 1):
-        body = col.rpc("ram", "ListUsers", None, m.ListUsersRequest(max_items=MAX_ITEMS, marker=marker),
-                       page=page, require="Users.User[]", client_region=region)
-        if body is None:
-            return None
-        users.extend(body["Users"]["User"])
-        if not body.get("IsTruncated"):
-            return users
-        marker = body.get("Marker")
-        if not marker:
-            col.record_error("ram", "ListUsers", None, None,
-                             {"code": "MalformedResponse", "message": "IsTruncated without Marker"}, page)
-            return None
-    return None
+def _users(col: Collection, region: str) -> list[dict] | None:
+    got = pager.list_rpc(col, PRODUCT, SPEC.list("ListUsers"), None, client_region=region)
+    return got.items if got.complete else None
 
 
 def _user_details(col: Collection, m, region: str, user: dict) -> None:
@@ -66,11 +67,11 @@ def _user_details(col: Collection, m, region: str, user: dict) -> None:
         user["mfa_device"] = None
     elif body is not None:
         user["mfa_device"] = body["MFADevice"]
-    body = col.rpc("ram", "ListAccessKeys", None, m.ListAccessKeysRequest(user_name=name), resource=name,
-                   require="AccessKeys.AccessKey[]", client_region=region)
-    if body is None:
+    got = pager.list_rpc(col, PRODUCT, SPEC.list("ListAccessKeys"), None, {"user_name": name}, resource=name,
+                         client_region=region)
+    if not got.complete:
         return
-    keys = body["AccessKeys"]["AccessKey"]
+    keys = got.items
     for key in keys:
         used = col.rpc("ram", "GetAccessKeyLastUsed", None,
                        m.GetAccessKeyLastUsedRequest(user_name=name, user_access_key_id=key["AccessKeyId"]),

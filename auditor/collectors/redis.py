@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 from .. import sdk
+from . import pager
 from .base import Collection
 from .cost import Cost, pages, region_section
+from .spec import Detail, ListCall, PageNumber, Product
 
-PRODUCT = "redis"
-CALLS = ("DescribeInstances", "DescribeInstanceAttribute", "DescribeInstanceSSL", "DescribeInstanceTDEStatus",
-         "DescribeBackupPolicy", "DescribeSecurityIps")
-PAGE_SIZE = 50  # documented maximum
+# DescribeInstances: PageSize at most 50 with TotalCount (tests/documented/NOTES-issue4.md). RAM names the
+# product "kvstore". DescribeSecurityIps is a list without paging; its whole body is stored.
+SPEC = Product("redis", ram_code="kvstore", lists=(
+    ListCall("DescribeInstances", items="Instances.KVStoreInstance", id="InstanceId", into="instances",
+             paging=PageNumber(max_size=50, total="TotalCount"), require=("InstanceId",)),
+    ListCall("DescribeSecurityIps", scope="resource", per="InstanceId", items="SecurityIpGroups.SecurityIpGroup",
+             id="SecurityIpGroupName", into="security_ips", require=("SecurityIpList",)),
+), details=(
+    Detail("DescribeInstanceAttribute", per="InstanceId", into="attribute", require="Instances.DBInstanceAttribute[]"),
+    Detail("DescribeInstanceSSL", per="InstanceId", into="ssl", require="SSLEnabled"),
+    Detail("DescribeInstanceTDEStatus", per="InstanceId", into="tde", require="TDEStatus"),
+    Detail("DescribeBackupPolicy", per="InstanceId", into="backup_policy", require="BackupRetentionPeriod"),
+))
+PRODUCT = SPEC.name
+CALLS = SPEC.actions
+PAGE_SIZE = SPEC.list("DescribeInstances").page_size
 
 
 def collect_region(col: Collection, region: str) -> None:
     m = sdk.models("redis")
     out = col.section(region, "redis")
-    instances, _ = col.pages_by_number(
-        "redis", "DescribeInstances", region,
-        lambda page: m.DescribeInstancesRequest(region_id=region, page_size=PAGE_SIZE, page_number=page),
-        "Instances.KVStoreInstance[]", total_field="TotalCount", page_size=PAGE_SIZE)
+    instances = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeInstances"), region, {"region_id": region}).items
     col.map(lambda inst: _details(col, m, region, inst), instances)
     out["instances"] = instances
 
@@ -29,13 +40,11 @@ def _details(col: Collection, m, region: str, inst: dict) -> None:
                    resource=iid, require="Instances.DBInstanceAttribute[]")
     if body is not None and body["Instances"]["DBInstanceAttribute"]:
         inst["attribute"] = body["Instances"]["DBInstanceAttribute"][0]
-    for key, action, request, require in (
-            ("ssl", "DescribeInstanceSSL", "DescribeInstanceSSLRequest", "SSLEnabled"),
-            ("backup_policy", "DescribeBackupPolicy", "DescribeBackupPolicyRequest", "BackupRetentionPeriod"),
-            ("security_ips", "DescribeSecurityIps", "DescribeSecurityIpsRequest", "SecurityIpGroups.SecurityIpGroup[]")):
-        body = col.rpc("redis", action, region, getattr(m, request)(instance_id=iid), resource=iid, require=require)
-        if body is not None:
-            inst[key] = body
+    for action in ("DescribeInstanceSSL", "DescribeBackupPolicy"):
+        pager.detail_rpc(col, PRODUCT, SPEC.call(action), region, inst, {"instance_id": iid})
+    got = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeSecurityIps"), region, {"instance_id": iid}, resource=iid)
+    if got.complete:
+        inst["security_ips"] = got.body
     # TDE exists only where the instance says it supports it (IsSupportTDE); the rule reads that flag.
     if (inst.get("attribute") or {}).get("IsSupportTDE") is not False:
         body = col.rpc("redis", "DescribeInstanceTDEStatus", region,

@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 from .. import sdk
+from . import pager
 from .base import Collection, chunks
 from .cost import Cost, pages, region_section
+from .spec import ListCall, NextToken, PageNumber, Product
 
-PRODUCT = "slb"
-CALLS = ("DescribeLoadBalancers", "DescribeLoadBalancerListeners")
-LISTENER_BATCH = 10
+# DescribeLoadBalancers: PageSize 1-100, TotalCount. DescribeLoadBalancerListeners: at most 10 LoadBalancerId,
+# MaxResults 1-100 with NextToken (tests/documented/NOTES.md); its TotalCount is documented as "the total
+# number of entries returned", not clearly the whole list's, so it is not used. A listener has no id of
+# its own: (balancer, port, protocol) names it.
+SPEC = Product("slb", lists=(
+    ListCall("DescribeLoadBalancers", items="LoadBalancers.LoadBalancer", id="LoadBalancerId", into="load_balancers",
+             paging=PageNumber(max_size=100, total="TotalCount"), require=("LoadBalancerId", "AddressType")),
+    ListCall("DescribeLoadBalancerListeners", scope="batch", per="LoadBalancerId", batch=10, items="Listeners",
+             id=("LoadBalancerId", "ListenerPort", "ListenerProtocol"), into="listeners",
+             paging=NextToken(max_size=100), require=("ListenerPort", "ListenerProtocol")),
+))
+PRODUCT = SPEC.name
+CALLS = SPEC.actions
+LISTENER_BATCH = SPEC.list("DescribeLoadBalancerListeners").batch
 
 
 def collect_region(col: Collection, region: str) -> None:
     m = sdk.models("slb")
     out = col.section(region, "slb")
-    lbs, _ = col.pages_by_number(
-        "slb", "DescribeLoadBalancers", region,
-        lambda page: m.DescribeLoadBalancersRequest(region_id=region, page_size=100, page_number=page),
-        "LoadBalancers.LoadBalancer[]")
+    lbs = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeLoadBalancers"), region, {"region_id": region}).items
     by_id = {lb["LoadBalancerId"]: lb for lb in lbs}
     col.map(lambda batch: _listeners(col, m, region, batch, by_id), chunks(list(by_id), LISTENER_BATCH))
     out["load_balancers"] = lbs
@@ -27,11 +37,10 @@ def _listeners(col: Collection, m, region: str, batch: list[str], by_id: dict) -
     # With more than one balancer, a failure is not attributed to the batch:
     # each balancer is then asked for on its own, so that one refusal marks one balancer.
     quiet = len(batch) > 1
-    listeners, complete = col.pages_by_token(
-        "slb", "DescribeLoadBalancerListeners", region,
-        lambda token: m.DescribeLoadBalancerListenersRequest(region_id=region, load_balancer_id=batch,
-                                                              max_results=100, next_token=token),
-        "Listeners[]", resource=None if quiet else batch[0], record=not quiet)
+    got = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeLoadBalancerListeners"), region,
+                         {"region_id": region, "load_balancer_id": batch},
+                         resource=None if quiet else batch[0], record=not quiet)
+    listeners, complete = got.items, got.complete
     if not complete and quiet:
         for lb_id in batch:
             _listeners(col, m, region, [lb_id], by_id)

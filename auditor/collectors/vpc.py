@@ -3,26 +3,28 @@ offered answers with an error, which is recorded: the flow-log rule then reports
 
 from __future__ import annotations
 
-from .. import sdk
+from . import pager
 from .base import Collection
 from .cost import Cost, pages, region_section
+from .spec import ListCall, PageNumber, Product
 
-PRODUCT = "vpc"
-CALLS = ("DescribeVpcs", "DescribeFlowLogs")
+# DescribeVpcs and DescribeFlowLogs: PageSize 1-50 with TotalCount (a string in DescribeFlowLogs;
+# tests/documented/SOURCES-issue4.md).
+SPEC = Product("vpc", lists=(
+    ListCall("DescribeVpcs", items="Vpcs.Vpc", id="VpcId", into="vpcs", paging=PageNumber(max_size=50),
+             require=("VpcId",)),
+    ListCall("DescribeFlowLogs", items="FlowLogs.FlowLog", id="FlowLogId", into="flow_logs",
+             paging=PageNumber(max_size=50), require=("ResourceId", "ResourceType", "Status")),
+))
+PRODUCT = SPEC.name
+CALLS = SPEC.actions
 PAGE_SIZE = 50  # the documented maximum of both calls
 
 
 def collect_region(col: Collection, region: str) -> None:
-    m = sdk.models("vpc")
     out = col.section(region, "vpc")
-    out["vpcs"], _ = col.pages_by_number(
-        "vpc", "DescribeVpcs", region,
-        lambda page: m.DescribeVpcsRequest(region_id=region, page_size=PAGE_SIZE, page_number=page),
-        "Vpcs.Vpc[]", page_size=PAGE_SIZE)
-    out["flow_logs"], _ = col.pages_by_number(
-        "vpc", "DescribeFlowLogs", region,
-        lambda page: m.DescribeFlowLogsRequest(region_id=region, page_size=PAGE_SIZE, page_number=page),
-        "FlowLogs.FlowLog[]", page_size=PAGE_SIZE)
+    for spec in SPEC.lists:
+        out[spec.into] = pager.list_rpc(col, PRODUCT, spec, region, {"region_id": region}).items
 
 
 def min_calls(account: dict, region: str) -> Cost:

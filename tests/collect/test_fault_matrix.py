@@ -23,7 +23,7 @@ import pytest
 
 from aliaudit import clauses, engine, scan as scanning
 from aliaudit.collect import collect_account
-from aliaudit.collectors import COLLECTORS, all_calls
+from aliaudit.collectors import COLLECTORS, all_calls, list_calls
 from aliaudit.collectors.base import RetryPolicy
 from aliaudit.fakes import FakeCloud, FakeState
 from aliaudit.fakes.server import FakeServer
@@ -207,6 +207,108 @@ def test_needs_declarations_match_what_the_collectors_call(matrix):
         assert changed == {r.id for r in RULES if call in r.needs}, call
 
 
+# --- list faults: every list call x every list fault the fake serves (fakes/faults.py) -------------------
+# The pager (collectors/pager.py) must turn each into an ERROR on that list, naming the call, the region and
+# the counts: the rules that need the list are ERROR (never PASS), nothing else changes, no resource the clean
+# collection judged disappears without an ERROR, and the run exits 3. Page faults apply to paged lists
+# (repeat_token to token and marker lists); the field faults hit the items list and, separately, the item id.
+# Not expressible: null_field on the OSS Buckets element (XML has no null; an empty element is no buckets).
+
+LIST_CALLS = list_calls()
+LIST_CODES = {"short_page": {"ShortPage", "CountMismatch"}, "empty_page": {"ShortPage", "CountMismatch"},
+              "repeat_token": {"RepeatedToken"}, "duplicate_item": {"DuplicateItem"},
+              **{k: {"MalformedResponse"} for k in ("missing_field", "null_field", "wrong_type")}}
+FIELD_KINDS = ("missing_field", "null_field", "wrong_type")
+
+
+def list_cases() -> list:
+    cases = []
+    for call, spec in sorted(LIST_CALLS.items()):
+        xml = call.startswith("oss:")
+        kinds = [("duplicate_item", None)] + [(k, None) for k in FIELD_KINDS if not (xml and k == "null_field")]
+        kinds += [(k, spec.ids[0]) for k in FIELD_KINDS]
+        if spec.paging is not None:
+            kinds += [("short_page", None), ("empty_page", None)]
+            if spec.paging.style != "page_number":
+                kinds.append(("repeat_token", None))
+        cases += [pytest.param(call, kind, field, id=f"{call}-{kind}" + (f"-{field}" if field else ""))
+                  for kind, field in kinds]
+    return cases
+
+
+def list_faults(call: str, kind: str, field: str | None) -> dict:
+    product, action = call.split(":")
+    rule = {"product": product, "action": action, "kind": kind}
+    if kind not in ("short_page", "empty_page", "repeat_token"):
+        items = LIST_CALLS[call].items
+        rule["path"] = items.rsplit(".", 1)[0] if product == "oss" else items  # XML: the element holding the items
+    if field:
+        rule["field"] = field
+    return {"faults": [rule]}
+
+
+def test_every_list_call_is_declared_with_its_paging_and_id():
+    assert set(LIST_CALLS) <= set(CALLS)
+    for call, spec in LIST_CALLS.items():
+        assert spec.ids, f"{call}: an item id makes duplicates and missing ids visible"
+        if spec.paging is not None:
+            assert spec.paging.max_size > 1, call
+    assert len(list_cases()) >= 7 * len(LIST_CALLS)
+
+
+@pytest.mark.parametrize("call,kind,field", list_cases())
+def test_list_fault(matrix, call, kind, field):
+    collector = COLLECTOR_OF[call]
+    key = StaticKey(*account_key(ACCOUNT))
+    with FakeCloud(faults=list_faults(call, kind, field)).load(DOC) as cloud:
+        got = collect_account(Clients(key), ACCOUNT, REGIONS, workers=1, detail_workers=2, retry=NO_SLEEP,
+                              collectors=[collector])
+        assert sum(cloud.router.faults.injected.values()), "the fault reached the call"
+    report = matrix.report(matrix.splice(got, collector))
+    recorded = [e for e in got["errors"]]
+    assert {f"{e['product']}:{e['action']}" for e in recorded} == {call}, recorded
+    assert {e["code"] for e in recorded} <= LIST_CODES[kind], recorded
+    for e in recorded:
+        if e["code"] != "MalformedResponse":
+            assert isinstance(e["items"], int) and e["pages"] >= 1, e
+            assert call in e["message"] and (e["region"] or "the account") in e["message"], e
+    if kind == "duplicate_item":
+        assert [d["action"] for d in got["duplicates"]] == [call.split(":")[1]] * len(got["duplicates"])
+        assert got["duplicates"], "the duplicate is recorded in the snapshot"
+
+    dependent = {r.id for r in RULES if call in r.needs}
+    before = verdicts(matrix.baseline)
+    after = verdicts(report)
+    # A per-resource list is faulted for every resource; one whose list is empty (a user without AccessKeys)
+    # has nothing to duplicate or spoil, so its verdict stands when no error names it.
+    per_resource = LIST_CALLS[call].scope in ("resource", "batch")
+    failed_for = {e["resource"] for e in recorded}
+    for f in report["findings"]:
+        where = (f["rule"], f["region"], f["resource_id"])
+        untouched = per_resource and not any(f["resource_id"] == r or f["resource_id"].startswith(f"{r}/")
+                                             for r in failed_for)
+        if f["rule"] in dependent and not (untouched and before.get(where) == f["status"]):
+            assert f["status"] not in ("PASS", "FAIL"), f"{f['status']} without the whole list of {call}: {where}"
+        else:
+            assert before.get(where) == f["status"], f"{f['rule']} changed without declaring {call}: {where}"
+    for rid in dependent:
+        errors = [f for f in report["findings"] if f["rule"] == rid and f["status"] == "ERROR"]
+        assert errors and all(f["evidence"]["error"]["call"] == call for f in errors), rid
+    # No resource the clean collection judged disappears without an ERROR that covers it.
+    errors_at = {(f["rule"], f["resource_id"]) for f in report["findings"] if f["status"] == "ERROR"}
+    for rule, region, resource in before:
+        if (rule, region, resource) not in after:
+            parents = {(rule, resource.rsplit("/", n)[0]) for n in range(resource.count("/") + 1)}
+            assert (parents | {(rule, region), (rule, "*")}) & errors_at, (rule, region, resource)
+    mapping = clauses.rule_clauses()
+    affected = {c for rid in dependent for c in mapping.get(rid, [])}
+    for c in report["clauses"]:
+        if f"{c['framework']}:{c['clause']}" in affected:
+            assert c["status"] == "INCOMPLETE", c
+    assert scanning.exit_code(report, "low") == 3
+    FAULT_MATRIX["pairs"].add((call, kind))
+
+
 # --- STS GetCallerIdentity and region discovery (before any collector), and the CLI end to end -----------
 
 STS_FAULTS = ("throttle", "unavailable", "timeout", "malformed", "truncated", "empty")  # never denied (RAM)
@@ -283,7 +385,8 @@ def test_sts_fault_through_the_cli_is_one_line_and_exit_3(tmp_path):
 
 
 @pytest.mark.parametrize("call,fault", [("ecs:DescribeDisks", "timeout"), ("ecs:DescribeInstances", "denied"),
-                                        ("oss:GetBucketPolicy", "denied")])
+                                        ("oss:GetBucketPolicy", "denied"), ("ecs:DescribeDisks", "repeat_token"),
+                                        ("ram:ListUsers", "short_page"), ("oss:ListBuckets", "missing_field")])
 def test_faults_end_to_end_through_the_cli(tmp_path, call, fault):
     code, report, stderr = cli_scan(tmp_path, _faults(call, fault), _deny(call) if fault == "denied" else None)
     assert code == 3, stderr

@@ -9,7 +9,7 @@ from aliaudit import engine
 from aliaudit.collect import collect_account
 from aliaudit.collectors.base import RetryPolicy
 from aliaudit.fakes import FakeCloud, FakeState
-from aliaudit.fakes.faults import KINDS, Faults, FaultSpecError
+from aliaudit.fakes.faults import BODY_KINDS, KINDS, PAGE_KINDS, Faults, FaultSpecError
 from aliaudit.fakes.server import FakeServer
 from aliaudit.fakes.state import account_key
 from aliaudit.rules import all_rules
@@ -45,7 +45,7 @@ def statuses(account: dict, call: str) -> set:
     return {f["status"] for f in findings if f["rule"] in needing}
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if k != "latency"])
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "latency" and k not in PAGE_KINDS + BODY_KINDS])
 @pytest.mark.parametrize("product,action", [("ecs", "DescribeDisks"), ("rds", "DescribeDBInstanceTDE"),
                                             ("oss", "GetBucketVersioning"), ("oss", "ListBuckets")])
 def test_each_fault_kind_becomes_a_recorded_error(kind, product, action):
@@ -54,6 +54,29 @@ def test_each_fault_kind_becomes_a_recorded_error(kind, product, action):
     style = "oss" if product == "oss" else "rpc"
     assert codes == {(product, action, EXPECTED_CODE[(style, kind)])}
     assert statuses(account, f"{product}:{action}") == {"ERROR"}
+
+
+def test_list_faults_from_the_pytest_plugin(alicloud_fake):
+    """The alicloud_fake fixture takes the list faults like any other; the pager turns them into errors."""
+    alicloud_fake.load(DOC)
+    alicloud_fake.set_faults({"faults": [{"product": "ecs", "action": "DescribeDisks", "kind": "short_page"},
+                                         {"product": "kms", "action": "ListKeys", "kind": "wrong_type",
+                                          "path": "Keys.Key", "field": "KeyId"}]})
+    account = collect_account(Clients(StaticKey(*account_key(ACCOUNT))), ACCOUNT, ["cn-hongkong"], workers=2,
+                              retry=NO_SLEEP)
+    assert {(e["action"], e["code"]) for e in account["errors"]} == {("DescribeDisks", "ShortPage"),
+                                                                     ("ListKeys", "MalformedResponse")}
+    assert statuses(account, "ecs:DescribeDisks") == {"ERROR"}
+
+
+@pytest.mark.parametrize("rule,problem", [
+    ({"kind": "short_page", "field": "KeyId"}, "field is a non-empty string"),
+    ({"kind": "missing_field", "path": ""}, "path is a non-empty string"),
+    ({"kind": "null_field", "field": 3}, "field is a non-empty string"),
+])
+def test_list_fault_keys_are_checked(rule, problem):
+    with pytest.raises(FaultSpecError, match=problem):
+        Faults({"faults": [rule]})
 
 
 def test_retryable_faults_are_retried_before_they_are_recorded():
