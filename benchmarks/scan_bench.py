@@ -52,25 +52,25 @@ def scanned_regions(account: dict) -> list[str]:
     return sorted(account.get("regions", {}))
 
 
-def model(doc: dict, latency_s: float, workers: int = 8, detail_workers: int = 8,
-          rate_limits: dict | None = None, burst: float = 5) -> dict:
-    """min_api_calls (with the count per call) and ideal_s for a discovering live scan of doc."""
-    from aliaudit.collectors import min_calls
+def model(doc: dict, latency_s: float, max_in_flight: int = 64, rate_limits: dict | None = None,
+          burst: float = 5) -> dict:
+    """min_api_calls (with the count per call) and ideal_s for a discovering live scan of doc, from the
+    documented minimum (aliaudit.collectors.cost.documented_minimum), not from what the collectors call."""
+    from aliaudit.collectors.cost import documented_minimum
     from aliaudit.ratelimit import AdaptiveLimiter
 
     by_call: dict[str, int] = {"sts:GetCallerIdentity": 0}
-    list_calls = detail_calls = chain = 0
+    calls = chain = 0
     for account in doc["accounts"]:
         by_call["sts:GetCallerIdentity"] += 1
-        for cost in min_calls(account, scanned_regions(account)):
+        for cost in documented_minimum(account, scanned_regions(account)):
             for call, n in cost.calls.items():
                 by_call[call] = by_call.get(call, 0) + n
-            list_calls += cost.list_calls
-            detail_calls += cost.detail_calls
+            calls += cost.total
             chain = max(chain, cost.chain)
-    # the setup calls are made before collection; DescribeRegions is counted in the ECS account task
-    list_calls -= sum(1 for _ in doc["accounts"])
-    bounds = {"chain": chain, "list": math.ceil(list_calls / workers), "detail": math.ceil(detail_calls / detail_workers)}
+    # the setup calls (identity, then DescribeRegions) run one after the other before collection
+    calls -= len(doc["accounts"])
+    bounds = {"chain": chain, "in_flight": math.ceil(calls / max_in_flight)}
     rate_s = 0.0
     if rate_limits:  # each API is capped at its most specific configured rate
         limiter = AdaptiveLimiter(rate_limits, burst)
@@ -108,17 +108,25 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def run_scan(size: int, latency_ms: int, workers: int, detail_workers: int, rate_limit: float | None,
-             timeout_s: float, keep: str | None = None) -> dict:
+def _cpu_s(pid: int) -> float:
+    """utime + stime of a live process (Linux /proc), seconds."""
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_scan(size: int, latency_ms: int, max_in_flight: int, rate_limit: float | None, timeout_s: float,
+             keep: str | None = None, throttle: float = 0.0) -> dict:
     from benchmarks.synthetic import generate, resource_count
 
     doc = generate(size)
     rate_limits = {"default": rate_limit} if rate_limit else {}
-    out = {"resources": resource_count(doc), "latency_ms": latency_ms, "workers": workers,
-           "detail_workers": detail_workers}
+    out = {"resources": resource_count(doc), "latency_ms": latency_ms, "max_in_flight": max_in_flight}
+    if throttle:
+        out["throttled_share"] = throttle
     if rate_limit:
         out["rate_limit"] = rate_limit
-    expected = model(doc, latency_ms / 1000, workers, detail_workers, rate_limits)
+    expected = model(doc, latency_ms / 1000, max_in_flight, rate_limits)
     with tempfile.TemporaryDirectory(prefix="aliaudit-bench-") as tmp:
         state = os.path.join(tmp, "state.json")
         with open(state, "w", encoding="utf-8") as fh:
@@ -126,11 +134,13 @@ def run_scan(size: int, latency_ms: int, workers: int, detail_workers: int, rate
         del doc
         faults = os.path.join(tmp, "faults.json")
         with open(faults, "w", encoding="utf-8") as fh:
-            json.dump({"seed": 1, "faults": [{"product": "*", "action": "*", "kind": "latency", "rate": 1.0,
-                                              "ms": latency_ms}]}, fh)
+            rules = [{"product": "*", "action": "*", "kind": "latency", "rate": 1.0, "ms": latency_ms}]
+            if throttle:
+                rules.append({"product": "*", "action": "*", "kind": "throttle", "rate": throttle})
+            json.dump({"seed": 1, "faults": rules}, fh)
         config = os.path.join(tmp, "aliaudit.json")  # JSON is YAML
         with open(config, "w", encoding="utf-8") as fh:
-            collection = {"workers": workers, "detail_workers": detail_workers}
+            collection = {"max_in_flight": max_in_flight, "workers": max_in_flight, "detail_workers": max_in_flight}
             if rate_limits:
                 collection["rate_limits"] = rate_limits
             json.dump({"collection": collection}, fh)
@@ -164,12 +174,20 @@ def run_scan(size: int, latency_ms: int, workers: int, detail_workers: int, rate
                 if code not in (0, 1, 3):
                     raise RuntimeError(f"the scan failed (exit {code}): {stderr.strip()[-2000:]}")
                 counted = _counts(url)
+                fake_cpu = _cpu_s(fake.pid)
             finally:
                 _stop(fake)
         with open(report, encoding="utf-8") as fh:
             rep = json.load(fh)
-    out.update(api_calls=counted["total"] - before, min_api_calls=expected["min_api_calls"],
-               ideal_s=expected["ideal_s"], wall_s=round(wall, 2), peak_rss_mb=round(usage.ru_maxrss / 1024, 1),
+    calls = counted["total"] - before
+    cpu = usage.ru_utime + usage.ru_stime
+    out.update(api_calls=calls, min_api_calls=expected["min_api_calls"],
+               calls_over_min=round(calls / expected["min_api_calls"], 3), ideal_s=expected["ideal_s"],
+               cpu_s=round(cpu, 2), cpu_ms_per_call=round(cpu / calls * 1000, 2),
+               cpu_floor_s=round(cpu / calls * expected["min_api_calls"], 2), fake_cpu_s=round(fake_cpu, 2),
+               wall_s=round(wall, 2), wall_over_ideal=round(wall / expected["ideal_s"], 2),
+               avg_in_flight=round(counted["busy_s"] / counted["span_s"], 1) if counted.get("span_s") else None,
+               peak_rss_mb=round(usage.ru_maxrss / 1024, 1),
                ideal_bound=expected["bound"], exit_code=code, findings=len(rep["findings"]),
                collection_errors=len(rep["collection_errors"]))
     extra = {k: counted["calls"].get(k, 0) - v for k, v in expected["by_call"].items() if counted["calls"].get(k, 0) != v}
@@ -190,8 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--size", type=int, default=10000, help="resources in the synthetic tenant (default 10000)")
     ap.add_argument("--latency-ms", type=int, default=50, help="latency the fake adds to every call (default 50)")
-    ap.add_argument("--workers", type=int, default=64, help="collection.workers (default 64)")
-    ap.add_argument("--detail-workers", type=int, default=64, help="collection.detail_workers (default 64)")
+    ap.add_argument("--max-in-flight", type=int, default=64, help="collection.max_in_flight (default 64)")
+    ap.add_argument("--throttle", type=float, default=0.0, help="share of calls the fake throttles (fault throttle)")
     ap.add_argument("--rate-limit", type=float, default=None, help="collection.rate_limits.default, calls/s")
     ap.add_argument("--eval-size", type=int, default=100000, help="resources of the offline evaluation (0: skip)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds before the scan is stopped (default 900)")
@@ -199,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     out = {}
     if args.size > 0:
-        out.update(run_scan(args.size, args.latency_ms, args.workers, args.detail_workers, args.rate_limit,
-                            args.timeout, args.keep_report))
+        out.update(run_scan(args.size, args.latency_ms, args.max_in_flight, args.rate_limit, args.timeout,
+                            args.keep_report, args.throttle))
     if args.eval_size > 0:
         out.update(run_eval(args.eval_size))
     print(json.dumps(out), flush=True)

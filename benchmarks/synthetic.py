@@ -132,7 +132,8 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
         sg.update(SecurityGroupId=gid, SecurityGroupName=gid,
                   VpcId="" if off(0.05) else rng.choice(vpcs_by_region[region] or ["vpc-syn-none"]))
         if off():
-            sg["permissions"].append(dict(sg["permissions"][0], SourceCidrIp="0.0.0.0/0", PortRange="22/22",
+            sg["permissions"].append(dict(sg["permissions"][0], SecurityGroupRuleId=f"sgr-{gid}-ssh",
+                                          SourceCidrIp="0.0.0.0/0", PortRange="22/22",
                                           Description=f"{gid}-ssh", Priority=1, Policy="Accept",
                                           Direction="ingress"))
         sec(region, "ecs")["security_groups"].append(sg)
@@ -214,8 +215,8 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
         for n, listener in enumerate(lb.get("listeners", [])):
             lsn = f"lsn-syn{i:06d}-{n}"
             listener.update(LoadBalancerId=lid, ListenerId=lsn)
-            for rule in listener.get("rules", []):
-                rule.update(LoadBalancerId=lid, ListenerId=lsn)
+            for k, rule in enumerate(listener.get("rules", [])):
+                rule.update(LoadBalancerId=lid, ListenerId=lsn, RuleId=f"rule-syn{i:06d}-{n}-{k}")
         sec(region, "alb")["load_balancers"].append(lb)
     for region in REGIONS:
         if sec(region, "alb")["load_balancers"]:
