@@ -7,22 +7,25 @@ Prints one JSON line:
   resources        resources in the synthetic tenant (benchmarks/synthetic.py)
   latency_ms       latency the fake adds to every call (fault kind latency, rate 1.0)
   api_calls        requests the fake served during the scan (its GET /_aliaudit/calls counter)
-  min_api_calls    the fewest calls that collect this tenant (sum of the collectors' min_calls)
-  ideal_s          the model's shortest collection time (below)
+  min_api_calls    the documented minimum (aliaudit.collectors.cost.documented_minimum; README
+                   "Performance"), not what the collectors call; calls_over_min = api_calls / it
+  ideal_s          the latency floor (below); wall_over_ideal = wall_s / ideal_s
+  cpu_s            CPU time of the scan process (user + system), cpu_ms_per_call = cpu_s / api_calls,
+                   cpu_floor_s = cpu_ms_per_call x min_api_calls; fake_cpu_s: the fake server's CPU
   wall_s           the scan process from start to exit (collect, evaluate, write the JSON report)
+  avg_in_flight    the fake's busy time over the span from its first request to its last
   peak_rss_mb      peak resident memory of the scan process
   eval_*           an offline evaluation (rules + roll-up) of --eval-size resources, in its own process
 
-The model behind ideal_s: every call takes latency L. Before collecting, two calls run one after the other
+The latency floor: every call takes latency L. Before collecting, two calls run one after the other
 (STS GetCallerIdentity, then ECS DescribeRegions for region discovery). Then no collection can be shorter
-than any of
-  - its longest chain of calls that depend on each other (a list's pages, then the detail calls behind
-    one resource), times L;
-  - its list calls spread over the `workers` collector threads: ceil(list_calls / workers) x L;
-  - its detail calls spread over the `detail_workers` pool: ceil(detail_calls / detail_workers) x L;
-  - with rate limits, each limited key's calls beyond its burst, at its rate.
+than the longer of
+  - its longest chain of calls that depend on each other (a list's pages, then the calls behind one
+    resource), times L;
+  - its calls spread over `max_in_flight` at a time: ceil(calls / max_in_flight) x L;
+  - with rate limits, each API's calls beyond its burst, at its rate.
 ideal_s = 2 L + the largest of these. It leaves out CPU time (the SDKs, the fake, evaluation, report):
-that is the gap wall_s / ideal_s measures, with the fake's own work on the same machine.
+cpu_floor_s shows that part.
 
 Loopback only; every child process is stopped when the run ends or exceeds --timeout.
 """

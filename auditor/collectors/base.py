@@ -231,8 +231,8 @@ def attempt(fn: Callable[[], Any], retry: RetryPolicy, *, before: Callable[[], A
     """Run one SDK call with retries: (result, None), or (None, the error as describe_error gives it).
 
     before() runs before each try (pacing), after(err or None) after it (feedback). The call's deadline is
-    retry.max_total_s from now, or `deadline` (monotonic) if sooner: each try's timeouts are cut to it
-    (sdk.set_deadline), and past it no try starts.
+    retry.max_total_s from now (plus the time before() waited for the API's turn), or `deadline`
+    (monotonic) if sooner: each try's timeouts are cut to it (sdk.set_deadline), and past it no try starts.
     """
     errors = sdk.sdk_errors()
     started = time.monotonic()
@@ -240,7 +240,11 @@ def attempt(fn: Callable[[], Any], retry: RetryPolicy, *, before: Callable[[], A
     tries = 0
     while True:
         if before is not None:
-            before()
+            waited = before()
+            if isinstance(waited, (int, float)) and waited > 0:
+                # the call's deadline counts its own time, not its wait for its API's turn; the
+                # collectors' deadline still bounds both
+                ends = ends + waited if deadline is None else min(ends + waited, deadline)
         if time.monotonic() >= ends:
             return None, _deadline_error(tries, deadline is not None and ends == deadline)
         tries += 1
