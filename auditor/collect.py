@@ -25,7 +25,8 @@ from .sdk import Clients
 
 def collect_account(clients: Clients, account_id: str, regions: list[str], *, workers: int = 64,
                     detail_workers: int = 64, max_in_flight: int = 64, retry: RetryPolicy | None = None,
-                    limiter=None, collector_deadline_s: float | None = None, collectors=COLLECTORS,
+                    limiter=None, collector_deadline_s: float | None = None, oss_bucket_info: bool = False,
+                    collectors=COLLECTORS,
                     progress: Callable[[str, int, int], None] | None = None,
                     prune_empty: bool = False, described_regions: list | None = None) -> dict:
     """Collect every product in every region; failed calls end up in the section's "errors".
@@ -42,7 +43,7 @@ def collect_account(clients: Clients, account_id: str, regions: list[str], *, wo
             ThreadPoolExecutor(max_workers=max(1, detail_workers), thread_name_prefix="nested") as nested:
         col = Collection(clients, account, list(regions), retry or RetryPolicy(), limiter=limiter, details=details,
                          nested=nested, in_flight=threading.BoundedSemaphore(max(1, max_in_flight)),
-                         deadline=deadline, described_regions=described_regions)
+                         deadline=deadline, described_regions=described_regions, oss_bucket_info=oss_bucket_info)
         for region in regions:
             for c in collectors:
                 if hasattr(c, "collect_region") or getattr(c, "REGIONAL_SECTIONS", True) and hasattr(c, "collect_account"):

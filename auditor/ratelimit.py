@@ -171,6 +171,9 @@ class CollectionConfig:
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 10.0
     collector_deadline_s: float = 90.0
+    # OSS: read the bucket fields GetBucketInfo carries from it instead of five sub-resource calls
+    # (off by default until the fault matrix and the rules' `needs` know GetBucketInfo stands for them)
+    oss_bucket_info: bool = False
 
     def client_kwargs(self) -> dict:
         """The SDK clients' timeouts (sdk.Clients takes milliseconds)."""
@@ -202,13 +205,17 @@ def parse(section: Any, path: str | None = None) -> CollectionConfig:
     if not isinstance(section, dict):
         raise UsageError("collection is a mapping", path, "collection")
     known = {"max_in_flight", "workers", "detail_workers", "account_workers", "retry", "rate_limits", "burst",
-             "connect_timeout_s", "read_timeout_s", "collector_deadline_s"}
+             "connect_timeout_s", "read_timeout_s", "collector_deadline_s", "oss_bucket_info"}
     values: dict = {}
     for key, value in section.items():
         where = f"collection.{key}"
         if key not in known:
             raise UsageError(f"unknown setting {key!r} (known: {', '.join(sorted(known))})", path, where)
-        if key in ("max_in_flight", "workers", "detail_workers", "account_workers"):
+        if key == "oss_bucket_info":
+            if not isinstance(value, bool):
+                raise UsageError("expected true or false", path, where)
+            values[key] = value
+        elif key in ("max_in_flight", "workers", "detail_workers", "account_workers"):
             values[key] = _positive(value, int, path, where)
         elif key in ("burst", "connect_timeout_s", "read_timeout_s", "collector_deadline_s"):
             values[key] = _positive(value, (int, float), path, where)

@@ -35,7 +35,8 @@ class ScanOptions:
         c = self.collection
         return {"workers": self.workers or c.workers, "detail_workers": c.detail_workers,
                 "max_in_flight": c.max_in_flight, "retry": c.retry_policy(), "limiter": c.limiter(),
-                "collector_deadline_s": c.collector_deadline_s, "progress": self.progress}
+                "collector_deadline_s": c.collector_deadline_s, "oss_bucket_info": c.oss_bucket_info,
+                "progress": self.progress}
     attestations: list[dict] | None = None  # checked entries from attestations.load
 
 

@@ -119,12 +119,13 @@ def _cpu_s(pid: int) -> float:
 
 
 def run_scan(size: int, latency_ms: int, max_in_flight: int, rate_limit: float | None, timeout_s: float,
-             keep: str | None = None, throttle: float = 0.0) -> dict:
+             keep: str | None = None, throttle: float = 0.0, bucket_info: bool = True) -> dict:
     from benchmarks.synthetic import generate, resource_count
 
     doc = generate(size)
     rate_limits = {"default": rate_limit} if rate_limit else {}
-    out = {"resources": resource_count(doc), "latency_ms": latency_ms, "max_in_flight": max_in_flight}
+    out = {"resources": resource_count(doc), "latency_ms": latency_ms, "max_in_flight": max_in_flight,
+           "oss_bucket_info": bucket_info}
     if throttle:
         out["throttled_share"] = throttle
     if rate_limit:
@@ -143,7 +144,8 @@ def run_scan(size: int, latency_ms: int, max_in_flight: int, rate_limit: float |
             json.dump({"seed": 1, "faults": rules}, fh)
         config = os.path.join(tmp, "aliaudit.json")  # JSON is YAML
         with open(config, "w", encoding="utf-8") as fh:
-            collection = {"max_in_flight": max_in_flight, "workers": max_in_flight, "detail_workers": max_in_flight}
+            collection = {"max_in_flight": max_in_flight, "workers": max_in_flight, "detail_workers": max_in_flight,
+                          "oss_bucket_info": bucket_info}
             if rate_limits:
                 collection["rate_limits"] = rate_limits
             json.dump({"collection": collection}, fh)
@@ -213,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--latency-ms", type=int, default=50, help="latency the fake adds to every call (default 50)")
     ap.add_argument("--max-in-flight", type=int, default=64, help="collection.max_in_flight (default 64)")
     ap.add_argument("--throttle", type=float, default=0.0, help="share of calls the fake throttles (fault throttle)")
+    ap.add_argument("--no-bucket-info", action="store_true",
+                    help="collection.oss_bucket_info false: every OSS sub-resource asked with its own call")
     ap.add_argument("--rate-limit", type=float, default=None, help="collection.rate_limits.default, calls/s")
     ap.add_argument("--eval-size", type=int, default=100000, help="resources of the offline evaluation (0: skip)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds before the scan is stopped (default 900)")
@@ -221,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     out = {}
     if args.size > 0:
         out.update(run_scan(args.size, args.latency_ms, args.max_in_flight, args.rate_limit, args.timeout,
-                            args.keep_report, args.throttle))
+                            args.keep_report, args.throttle, not args.no_bucket_info))
     if args.eval_size > 0:
         out.update(run_eval(args.eval_size))
     print(json.dumps(out), flush=True)

@@ -92,6 +92,7 @@ class Collection:
     nested: Any = None
     in_flight: Any = None
     deadline: float | None = None
+    oss_bucket_info: bool = False  # collection.oss_bucket_info (see collectors/oss.py)
     described_regions: list | None = None  # DescribeRegions' Regions.Region when discovery asked already
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

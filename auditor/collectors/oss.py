@@ -133,8 +133,8 @@ def _detail(col: Collection, region: str, bucket: dict, key: str, action: str, f
 
 
 def _details(col: Collection, oss, region: str, bucket: dict) -> None:
-    """GetBucketInfo first: it carries the ACL, default encryption and its key, versioning, Block Public
-    Access, redundancy, whether cross-region replication is on, and the logging target (documented
+    """GetBucketInfo first. With collection.oss_bucket_info it stands for the calls whose fields it
+    carries: the ACL, default encryption and its key, versioning, Block Public Access, redundancy, whether cross-region replication is on, and the logging target (documented
     elements, tests/documented/SOURCES-performance.md). Only what it does not carry, or leaves out, is asked
     with the sub-resource's own call: the policy and the HTTPS config always, the replication rules when
     CrossRegionReplication is not "Disabled", and every sub-resource when GetBucketInfo itself failed."""
@@ -143,7 +143,7 @@ def _details(col: Collection, oss, region: str, bucket: dict) -> None:
     _detail(col, region, bucket, "info", "GetBucketInfo",
             lambda: _require(client.get_bucket_info(oss.GetBucketInfoRequest(bucket=name)), "bucket_info"),
             lambda r: as_api(r.bucket_info))
-    carried = from_info(bucket.get("info"))
+    carried = from_info(bucket.get("info")) if col.oss_bucket_info else {}
     bucket.update(carried)
     if "encryption" not in carried:
         _detail(col, region, bucket, "encryption", "GetBucketEncryption",

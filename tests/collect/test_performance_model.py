@@ -12,6 +12,7 @@ from aliaudit import scan as scanning
 from aliaudit.collectors import COLLECTORS
 from aliaudit.fakes import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, FakeState
 from aliaudit.fakes.server import COUNTS_PATH, FakeServer
+from aliaudit.ratelimit import CollectionConfig
 from aliaudit.sdk import StaticKey
 from benchmarks import scan_bench, synthetic
 
@@ -27,7 +28,7 @@ def test_every_collector_states_its_fewest_calls():
 def test_a_discovering_scan_stays_within_the_documented_minimum():
     doc = synthetic.generate(300)
     with FakeServer(FakeState(doc), log=None) as server:
-        opts = scanning.ScanOptions(endpoint_override=server.url)
+        opts = scanning.ScanOptions(endpoint_override=server.url, collection=CollectionConfig(oss_bucket_info=True))
         collected = scanning.collect_live(StaticKey(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET), opts)
         with urllib.request.urlopen(server.url + COUNTS_PATH) as resp:
             counted = json.load(resp)
@@ -97,3 +98,16 @@ def test_state_index_follows_edits():
     assert state.find(account_id, "cn-hongkong", "kms", "keys", "KeyId", first) is None
     assert state.find(account_id, "cn-hongkong", "kms", "keys", "KeyId", "key-renamed") is keys[0]
     assert state.find_anywhere(account_id, "kms", "keys", "KeyId", "no-such-key") is None
+
+
+def test_bucket_info_gives_the_verdicts_of_the_sub_resource_calls():
+    from conftest import load_fixture
+
+    for name in ("hk-insurer-gaps.json", "hk-insurer-compliant.json"):
+        reports = []
+        for shortcut in (False, True):
+            opts = scanning.ScanOptions(collection=CollectionConfig(oss_bucket_info=shortcut))
+            report = scanning.evaluate(scanning.collect_fixture(load_fixture(name), opts), opts, {"kind": "fixture"})
+            reports.append(sorted((f["rule"], f["resource_id"], f["status"], f["region"] or "")
+                                  for f in report["findings"] if f["rule"].startswith("oss-")))
+        assert reports[0] == reports[1] and reports[0], name
