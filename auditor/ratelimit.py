@@ -42,8 +42,9 @@ from .errors import UsageError
 class AdaptiveBucket:
     """One API's pace: unlimited (or its configured ceiling) until throttled, then AIMD.
 
-    - `throttled(retry_after_s)`: once `min_throttles` throttling answers came within `window_s` (a few
-      refusals of an API that is barely used say nothing about its rate; they are retried), the rate
+    - `throttled(retry_after_s)`: once `min_throttles` throttling answers, and at least `min_share` of the
+      calls started, came within `window_s` (a few refusals, or a minority refused at random, say nothing
+      about the rate: they are retried; an API pushed well past its limit refuses most calls), the rate
       halves, at most once per `window_s` (the answers to one round of calls in flight count once), but
       never below the rate of successful calls over that window: the
       API has just shown it serves that much, so a throttling answer that is not about the rate (a share
@@ -53,13 +54,14 @@ class AdaptiveBucket:
     """
 
     def __init__(self, ceiling: float | None = None, burst: float = 5, min_rate: float = 1.0,
-                 increase: float = 1.0, window_s: float = 1.0, min_throttles: int = 5, clock: Callable[[], float] = time.monotonic,
+                 increase: float = 1.0, window_s: float = 1.0, min_throttles: int = 5, min_share: float = 0.5,
+                 clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep):
         self.ceiling = float(ceiling) if ceiling else None
         self.rate: float | None = self.ceiling
         self.burst, self.min_rate, self.increase, self.window_s = max(1.0, float(burst)), min_rate, increase, window_s
         self.throttles = 0
-        self.min_throttles = min_throttles
+        self.min_throttles, self.min_share = min_throttles, min_share
         self._refused: deque = deque()  # times of the throttling answers of the last window
         self._tokens = self.burst
         self._clock, self._sleep = clock, sleep
@@ -106,7 +108,9 @@ class AdaptiveBucket:
                 self._paused_until = max(self._paused_until, now + retry_after_s)
             self._refused.append(now)
             self._trim(self._refused, now)
-            if len(self._refused) < self.min_throttles or now - self._decreased_at < self.window_s:
+            self._trim(self._started, now)
+            if (len(self._refused) < max(self.min_throttles, self.min_share * len(self._started))
+                    or now - self._decreased_at < self.window_s):
                 return
             self._decreased_at = now
             self._trim(self._started, now)

@@ -31,7 +31,7 @@ class Clock:
 
 def test_a_throttled_api_halves_its_rate_once_a_window_then_grows_back():
     clock = Clock()
-    bucket = AdaptiveBucket(burst=1, min_throttles=1, clock=clock, sleep=clock.sleep)
+    bucket = AdaptiveBucket(burst=1, min_throttles=1, min_share=0, clock=clock, sleep=clock.sleep)
     for _ in range(40):  # unlimited: 40 calls over a second
         assert bucket.acquire() == 0
         clock.now += 0.025
@@ -54,7 +54,7 @@ def test_a_throttled_api_halves_its_rate_once_a_window_then_grows_back():
 
 def test_a_throttled_api_keeps_the_rate_it_was_just_served_at():
     clock = Clock()
-    bucket = AdaptiveBucket(ceiling=100, burst=1, min_throttles=1, clock=clock, sleep=clock.sleep)
+    bucket = AdaptiveBucket(ceiling=100, burst=1, min_throttles=1, min_share=0, clock=clock, sleep=clock.sleep)
     for _ in range(80):  # 80 served in the last second, then a refusal that is not about the rate
         bucket.acquire()
         bucket.succeeded()
@@ -70,7 +70,18 @@ def test_a_few_refusals_of_a_barely_used_api_do_not_slow_it():
         bucket.throttled()
     assert bucket.rate is None  # four refusals in a second: retried, not paced
     bucket.throttled()
-    assert bucket.rate is not None
+    assert bucket.rate is not None  # five, and most of the calls started: paced
+
+
+def test_a_minority_refused_at_random_does_not_slow_an_api():
+    clock = Clock()
+    bucket = AdaptiveBucket(clock=clock, sleep=clock.sleep)
+    for n in range(100):
+        bucket.acquire()
+        if n % 3 == 0:
+            bucket.throttled()
+        clock.now += 0.005
+    assert bucket.rate is None and bucket.throttles == 34
 
 
 def test_retry_after_pauses_that_api_only():
@@ -85,7 +96,7 @@ def test_retry_after_pauses_that_api_only():
 
 def test_the_configured_rate_is_a_ceiling_the_adaptive_rate_never_passes():
     clock = Clock()
-    bucket = AdaptiveLimiter({"ecs": 4}, min_throttles=1, clock=clock,
+    bucket = AdaptiveLimiter({"ecs": 4}, min_throttles=1, min_share=0, clock=clock,
                              sleep=clock.sleep).bucket("ecs:DescribeDisks:cn-hongkong")
     assert bucket.rate == 4
     bucket.throttled()
