@@ -97,6 +97,13 @@ def _buckets(rnd, region, n, prefix, detailed=True):
                                            copy.deepcopy(tpl["encryption"])])
         bucket["policy"] = rnd.choice([None, copy.deepcopy(tpl["policy"])])
         bucket["versioning"] = rnd.choice([{}, {"Status": "Enabled"}, {"Status": "Suspended"}])
+        # GetBucketInfo says the same (documented elements Versioning and ServerSideEncryptionRule)
+        bucket["info"].pop("Versioning", None)
+        if bucket["versioning"]:
+            bucket["info"]["Versioning"] = bucket["versioning"]["Status"]
+        default = (bucket["encryption"] or {}).get("ApplyServerSideEncryptionByDefault") or {}
+        bucket["info"]["ServerSideEncryptionRule"] = ({k: default[k] for k in ("SSEAlgorithm", "KMSMasterKeyID")
+                                                       if default.get(k)} or {"SSEAlgorithm": "None"})
         out.append(bucket)
     return sorted(out, key=lambda b: b["Name"])
 
