@@ -25,7 +25,7 @@ from .errors import UsageError
 FIELDS = ("clause", "statement", "evidence", "owner", "date", "expires")
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(inputs.strict_loader()):
     """Safe YAML, with dates left as text: a bad date is reported at its entry, not as a YAML crash."""
 
 

@@ -1,13 +1,18 @@
 """Run the collectors for one account and return its snapshot section.
 
-Two bounded pools per account: `workers` threads run one (product, region)
+Bounded pools per account: `workers` threads run one (product, region)
 collector each; `detail_workers` threads run the per-resource detail calls the
-collectors hand to `Collection.map`. Detail tasks never submit further work, so
-the pools cannot deadlock on each other.
+collectors hand to `Collection.map`; a detail task that maps again (a batch
+retried one resource at a time) uses a third pool, and deeper maps run inline,
+so the pools cannot deadlock on each other. Whatever the pools, at most
+`max_in_flight` calls are on the wire at once: collection waits on latency, not
+CPU, so the default (64) is sized for the calls, not for the cores.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Callable
 
@@ -18,20 +23,27 @@ from .collectors.base import Collection, RetryPolicy
 from .sdk import Clients
 
 
-def collect_account(clients: Clients, account_id: str, regions: list[str], *, workers: int = 8,
-                    detail_workers: int = 8, retry: RetryPolicy | None = None, limiter=None,
-                    collectors=COLLECTORS, progress: Callable[[str, int, int], None] | None = None,
+def collect_account(clients: Clients, account_id: str, regions: list[str], *, workers: int = 64,
+                    detail_workers: int = 64, max_in_flight: int = 64, retry: RetryPolicy | None = None,
+                    limiter=None, collector_deadline_s: float | None = None, oss_bucket_info: bool = False,
+                    collectors=COLLECTORS,
+                    progress: Callable[[str, int, int], None] | None = None,
                     prune_empty: bool = False, described_regions: list | None = None) -> dict:
     """Collect every product in every region; failed calls end up in the section's "errors".
 
     With prune_empty, regions where every call succeeded and found nothing are left out (see regions.py).
     progress(account_id, done, total) is called as (product, region) tasks finish.
     described_regions: DescribeRegions' region list when region discovery asked for it already (never twice).
+    collector_deadline_s: every collector ends this long after collection starts (calls left fail as
+    DeadlineExceeded); None: no deadline but each call's own.
     """
     account = snapshot.new_account(account_id)
-    with ThreadPoolExecutor(max_workers=max(1, detail_workers), thread_name_prefix="detail") as details:
+    deadline = time.monotonic() + collector_deadline_s if collector_deadline_s else None
+    with ThreadPoolExecutor(max_workers=max(1, detail_workers), thread_name_prefix="detail") as details, \
+            ThreadPoolExecutor(max_workers=max(1, detail_workers), thread_name_prefix="nested") as nested:
         col = Collection(clients, account, list(regions), retry or RetryPolicy(), limiter=limiter, details=details,
-                         described_regions=described_regions)
+                         nested=nested, in_flight=threading.BoundedSemaphore(max(1, max_in_flight)),
+                         deadline=deadline, described_regions=described_regions, oss_bucket_info=oss_bucket_info)
         for region in regions:
             for c in collectors:
                 if hasattr(c, "collect_region") or getattr(c, "REGIONAL_SECTIONS", True) and hasattr(c, "collect_account"):
@@ -50,13 +62,18 @@ def collect_account(clients: Clients, account_id: str, regions: list[str], *, wo
         account["unavailable"].sort(key=lambda u: (u["product"], u["region"]))
     if prune_empty:
         region_mod.prune_empty(account)
-    return account
+    return snapshot.clean_text(account)  # a lone surrogate in any API string: escaped, the scan goes on
 
 
 def collect_identity(clients: Clients, opts, who: dict) -> dict:
-    """One account's section: its regions discovered (or narrowed by --region, opts.regions), then collected."""
-    described = region_mod.describe(clients, opts.regions[0] if opts.regions else opts.home_region,
-                                    opts.collection.retry_policy())
+    """One account's section: its regions discovered (or narrowed by --region, opts.regions), then collected.
+    Regions that cannot be listed (DescribeRegions refused, unavailable, unparseable): the account's section
+    records the failure and nothing else, and the report says the run is incomplete (regions.unlisted)."""
+    via = opts.regions[0] if opts.regions else opts.home_region
+    try:
+        described = region_mod.describe(clients, via, opts.collection.retry_policy())
+    except region_mod.DiscoveryFailed as exc:
+        return region_mod.discovery_failed(who["account_id"], exc.err, via)
     available = region_mod.ids(described)
     regions = region_mod.narrow(available, list(opts.regions)) if opts.regions else available
     return collect_account(clients, who["account_id"], regions, prune_empty=not opts.regions,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import snapshot
 from .collectors.base import RetryPolicy, attempt, sdk_method
 from .credentials import chain_summary
 from .errors import CredentialsError, IncompleteScan
@@ -29,7 +30,8 @@ def identify(clients: Clients, region: str, retry=None) -> dict:
     if not isinstance(body, dict) or not body.get("AccountId"):
         raise IncompleteScan("could not confirm the identity: the sts:GetCallerIdentity answer has no AccountId "
                              "(MalformedResponse); nothing was checked")
-    return {"account_id": body["AccountId"], "principal": body.get("Arn"), "identity_type": body.get("IdentityType")}
+    return snapshot.clean_text({"account_id": body["AccountId"], "principal": body.get("Arn"),
+                                "identity_type": body.get("IdentityType")})  # lone surrogates escaped
 
 
 def call_failure(call: str, err: dict, refused: str) -> CredentialsError:

@@ -41,7 +41,9 @@ class ScanOptions:
     def collect_kwargs(self) -> dict:
         c = self.collection
         return {"workers": self.workers or c.workers, "detail_workers": c.detail_workers,
-                "retry": c.retry_policy(), "limiter": c.limiter(), "progress": self.progress}
+                "max_in_flight": c.max_in_flight, "retry": c.retry_policy(), "limiter": c.limiter(),
+                "collector_deadline_s": c.collector_deadline_s, "oss_bucket_info": c.oss_bucket_info,
+                "progress": self.progress}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import __version__, attestations as attesting, clauses, record
+from . import __version__, attestations as attesting, clauses, record, regions
 from .remediation import fill
 from .model import COMPLIANT, ERROR, FAIL, INCOMPLETE, MANUAL, NON_COMPLIANT, NOT_APPLICABLE, severity_rank
 
@@ -21,7 +21,10 @@ _ORDER = {NON_COMPLIANT: 0, INCOMPLETE: 1, COMPLIANT: 2, NOT_APPLICABLE: 3}
 def build(collected: dict, findings: list[dict], opts, source: dict, scope, cats: list[dict]) -> dict:
     """The report of a scan: clause statuses from the findings (and attestations) of the catalogues in scope
     (`cats`, from scope.catalogues), with what was read. --status keeps findings after the roll-up."""
+    unlisted = regions.unlisted(collected)  # accounts whose regions are unknown: no verdict stands for them
+    findings = [f for f in findings if f.get("account_id") not in unlisted]
     clause_results = clauses.roll_up(cats, findings)
+    incomplete = regions.mark_unlisted(unlisted, clause_results) if unlisted else None
     if opts.attestations is not None:
         attesting.apply(clause_results, list(opts.attestations))
     findings = [f for f in findings if scope.keep_finding(f)]
@@ -48,6 +51,8 @@ def build(collected: dict, findings: list[dict], opts, source: dict, scope, cats
         "snapshot_digest": record.digest(collected),
         **({"attestations": list(opts.attestations)} if opts.attestations is not None else {}),
     }
+    if incomplete:
+        report["incomplete"] = incomplete
     unavailable = [u for a in collected["accounts"] for u in a.get("unavailable", [])]
     if unavailable:
         report["unavailable"] = unavailable

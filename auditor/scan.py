@@ -1,12 +1,15 @@
 """One scan, top to bottom. `aliaudit scan` parses its options into a Request (cli.py) and calls `run`:
 
-    1. inputs     every file the scan reads from the user, read first: a bad one is exit 2 before any call
+    1. inputs     every file the scan reads from the user, read first, and the --store opened: a bad one is
+                  exit 2 before any call
     2. source     the snapshot: a fixture, the live tenant (one account or an organisation), a Terraform plan
     3. evaluate   the rules over the snapshot (engine.py)
     4. adjust     the plan's annotations (plan/annotate.py), then waivers
-    5. roll up    findings -> clause statuses, with attestations (report.py), and the one-page summary
+    5. roll up    findings -> clause statuses, with attestations (report.py), and the one-page summary; an
+                  account whose regions could not be listed has no verdict (INCOMPLETE, report["incomplete"])
     6. mark       the baseline's marks, the plan's summary, and the warnings to print
-    7. outputs    the recorded snapshot, per-account reports, the history store, the report files
+    7. outputs    the recorded snapshot, per-account reports, the history store (before the reports: they
+                  carry the trend), the report files; all staged, then put in place together or not at all
     8. exit code  0 / 1 (a FAIL at or above --fail-on; with a baseline, a new one) / 3 (incomplete)
 
 Each stage is a function of what the stages before it returned; none reaches back up.
@@ -88,6 +91,8 @@ def read_inputs(request: Request) -> Inputs:
         clauses.load(list(opts.frameworks))  # an unknown framework is exit 2 now, not after collecting
     if request.attestations_path:
         opts = dataclasses.replace(opts, attestations=attesting.load(request.attestations_path, clauses.load_all()))
+    if request.outputs.store_url:  # a store that cannot be opened is exit 2 now, not after collecting
+        history.open_store(request.outputs.store_url).close()
     return Inputs(opts, plan_doc, waivers, baseline)
 
 
@@ -160,23 +165,39 @@ def mark(report: dict, taken: Taken, inputs: Inputs, waiver_states: list[dict] |
 # 7. outputs
 
 def write_outputs(report: dict, taken: Taken, opts: ScanOptions, out: OutputOptions) -> str | None:
-    """--record, --per-account-dir, --store, then every report; returns the text for standard output."""
-    if out.record_path:
-        record.write(out.record_path, taken.snapshot, list(taken.secrets), redact_ids=out.redact)
-    if out.per_account_dir:
-        fmt = out.targets[0][0]
-        os.makedirs(out.per_account_dir, exist_ok=True)
-        for account_id, one in account_reports(taken.snapshot, opts, taken.source).items():
-            snapshot.write_atomic(os.path.join(out.per_account_dir, f"{account_id}.{EXTENSIONS[fmt]}"),
-                                  FORMATS[fmt](one, color=False))
-    if out.store_url:
-        store = history.open_store(out.store_url)
-        try:
-            store.save(report)
-            report["summary"]["trend"] = summary.trend(store, report)
-        finally:
-            store.close()
-    return cli_output.write(report, list(out.targets), isatty=out.isatty, output_dir=out.output_dir)
+    """--record and --per-account-dir staged, the result saved in the --store (before the reports are rendered:
+    they show the trend since the previous scan), every report staged, then all the files put in place
+    together (cli_output.Pending): a failure or an interruption leaves none. Returns the text for standard
+    output."""
+    pending = cli_output.Pending()
+    try:
+        if out.record_path:
+            recorded = record.prepare(taken.snapshot, list(taken.secrets), redact_ids=out.redact)
+            pending.stage(out.record_path, snapshot.dumps(recorded), "the recording")
+        if out.per_account_dir:
+            fmt = out.targets[0][0]
+            try:
+                os.makedirs(out.per_account_dir, exist_ok=True)
+            except OSError as exc:
+                raise UsageError(f"cannot create the --per-account-dir: {exc.strerror}", out.per_account_dir) from None
+            for account_id, one in account_reports(taken.snapshot, opts, taken.source).items():
+                one = record.scrub(one, list(taken.secrets))
+                pending.stage(os.path.join(out.per_account_dir, f"{account_id}.{EXTENSIONS[fmt]}"),
+                              FORMATS[fmt](one, color=False), f"the report of account {account_id}")
+        if out.store_url:
+            store = history.open_store(out.store_url)
+            try:
+                store.save(report)
+                report["summary"]["trend"] = summary.trend(store, report)
+            finally:
+                store.close()
+        stdout = cli_output.write(report, list(out.targets), isatty=out.isatty, output_dir=out.output_dir,
+                                  pending=pending)
+        pending.commit()
+    except BaseException:
+        pending.discard()
+        raise
+    return stdout
 
 
 # 8. exit code

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 import threading
+import time
 from xml.etree import ElementTree
 from dataclasses import dataclass
 from typing import Any
@@ -103,20 +105,34 @@ class Clients:
     """
 
     def __init__(self, credential: Any, endpoint_override: str | None = None,
-                 connect_timeout_ms: int = 5000, read_timeout_ms: int = 20000):
+                 connect_timeout_ms: int = 5000, read_timeout_ms: int = 10000, max_connections: int = 64):
         self.credential = credential
         self.endpoint_override = endpoint_override
         self.connect_timeout_ms = connect_timeout_ms
         self.read_timeout_ms = read_timeout_ms
+        # connections kept open per endpoint: as many as calls in flight, so none is reopened per call
+        self.max_connections = max_connections
         self._cache: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()  # guards the two dicts only; a client is built under its own key's lock
         self._building: dict[tuple[str, str], threading.Lock] = {}
 
     def runtime(self):
+        """Runtime options of one try: the configured timeouts, cut to what is left of the call's deadline."""
         from darabonba.runtime import RuntimeOptions
 
-        return RuntimeOptions(autoretry=False, connect_timeout=self.connect_timeout_ms,
-                              read_timeout=self.read_timeout_ms)
+        connect, read = self.connect_timeout_ms, self.read_timeout_ms
+        left = deadline_left_ms()
+        if left is not None:
+            connect, read = min(connect, left), min(read, left)
+        return RuntimeOptions(autoretry=False, connect_timeout=connect, read_timeout=read,
+                              max_idle_conns=self.max_connections)
+
+    def oss_timeouts(self) -> dict:
+        """oss-v2 operation options of one try (see runtime)."""
+        left = deadline_left_ms()
+        if left is None:
+            return {}
+        return {"readwrite_timeout": min(self.read_timeout_ms, left) / 1000}
 
     def _override(self) -> tuple[str, str] | None:
         if not self.endpoint_override:
@@ -186,6 +202,9 @@ class Clients:
         cfg.retryer = oss.retry.NopRetryer()
         cfg.connect_timeout = self.connect_timeout_ms / 1000
         cfg.readwrite_timeout = self.read_timeout_ms / 1000
+        cfg.http_client = oss.transport.RequestsHttpClient(
+            session=_oss_session(self.max_connections), connect_timeout=cfg.connect_timeout, readwrite_timeout=cfg.readwrite_timeout,
+            max_connections=self.max_connections)
         override = self._override()
         if override:
             scheme, netloc = override
@@ -193,6 +212,24 @@ class Clients:
             cfg.use_path_style = True
             cfg.disable_ssl = scheme == "http"
         return oss.Client(cfg)
+
+
+def _oss_session(max_connections: int):
+    """A requests session for oss-v2, as its own transport would make it (no retries, no redirects) but
+    with `max_connections` kept open, and, with no proxy in the environment, without reading the
+    environment (proxies, netrc) again on every request: that was a tenth of the CPU of an OSS call."""
+    import urllib.request
+
+    import requests
+    from urllib3.util.retry import Retry
+
+    session = requests.Session()
+    session.trust_env = bool(urllib.request.getproxies())
+    adapter = requests.adapters.HTTPAdapter(max_retries=Retry(total=False, redirect=False, raise_on_status=False),
+                                            pool_maxsize=max_connections, pool_connections=max_connections)
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, adapter)
+    return session
 
 
 class _OssCredentials:
@@ -209,6 +246,23 @@ class _OssCredentials:
             return oss.credentials.Credentials(cred.access_key_id, cred.access_key_secret, cred.security_token)
         c = cred.get_credential()
         return oss.credentials.Credentials(c.access_key_id, c.access_key_secret, c.security_token)
+
+
+# --- the deadline of the call being tried, per thread (set by collectors.base.attempt) ---------------
+
+_try = threading.local()
+
+
+def set_deadline(deadline: float | None) -> None:
+    """The monotonic time the current thread's call must end by (None: no deadline)."""
+    _try.deadline = deadline
+
+
+def deadline_left_ms() -> int | None:
+    deadline = getattr(_try, "deadline", None)
+    if deadline is None:
+        return None
+    return max(1, int((deadline - time.monotonic()) * 1000))
 
 
 # --- errors ---------------------------------------------------------------
@@ -243,6 +297,40 @@ def sdk_errors() -> tuple[type[BaseException], ...]:
     return out + (base,) if base is not None else out
 
 
+# What a request's credentials look like when an error message echoes the request back: query parameters,
+# headers (as "Name: value", "'name': 'value'" or JSON), XML elements. Only the values go.
+_SECRET_NAMES = (r"Signature|SignatureNonce|SecurityToken|AccessKeySecret|OSSAccessKeyId|x-acs-security-token|x-oss-security-token"
+                 r"|x-acs-signature-[a-z0-9-]+|x-oss-signature[a-z0-9-]*|x-oss-credential|X-Amz-Signature"
+                 r"|X-Amz-Security-Token|X-Amz-Credential|security[-_]token|access[-_]key[-_]secret")
+_SECRET_VALUE = re.compile(r"(?i)(?<![A-Za-z0-9-])((?:" + _SECRET_NAMES + r")(?:\\?[\"'])?\s*[=:]\s*(?:\\?[\"'])?)"
+                           r"(?!\[REDACTED\])[^\s&,;\"'}<>\\]+")
+_SECRET_ELEMENT = re.compile(r"(?i)(<(?:" + _SECRET_NAMES + r"|Authorization)>)[^<]*")
+_AUTHORIZATION = re.compile(r"(?i)(authorization(?:\\?[\"'])?\s*[=:]\s*(?:\\?[\"'])?)(?!\[REDACTED\])[^\"'\n}<\\]*")
+_SIGNED_SCHEME = re.compile(r"(?i)\b((?:ACS3|OSS4)-HMAC-SHA256|acs|OSS)\s+(?!\[REDACTED\])"
+                            r"[A-Za-z0-9._-]+:[A-Za-z0-9+/=]{16,}")
+REDACTED = "[REDACTED]"
+_known_secrets: set[str] = set()
+_known_lock = threading.Lock()
+
+
+def remember_secrets(*values: str | None) -> None:
+    """Secrets of the run's credentials (AccessKey secrets, STS tokens): redact() removes them from any text."""
+    with _known_lock:
+        _known_secrets.update(v for v in values if v and len(v) >= 8)
+
+
+def redact(text: str) -> str:
+    """The text without request signatures, Authorization headers, STS tokens and the run's known secrets."""
+    with _known_lock:
+        known = sorted(_known_secrets, key=len, reverse=True)
+    for secret in known:
+        text = text.replace(secret, REDACTED)
+    text = _AUTHORIZATION.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _SIGNED_SCHEME.sub(lambda m: m.group(1) + " " + REDACTED, text)
+    text = _SECRET_ELEMENT.sub(lambda m: m.group(1) + REDACTED, text)
+    return _SECRET_VALUE.sub(lambda m: m.group(1) + REDACTED, text)
+
+
 def describe_error(exc: BaseException) -> dict:
     """code, message, http_status and request_id of a failed call, for the snapshot."""
     inner = exc
@@ -265,11 +353,18 @@ def describe_error(exc: BaseException) -> dict:
             code = "RequestFailed"
     if isinstance(message, dict):
         message = message.get("message") or json.dumps(message)
-    message = " ".join(str(message).split())[:500]
+    # Redacted here, where every failed call is captured: the snapshot, every report, the recording, the
+    # history and the fatal one-line errors (identity, AssumeRole, DescribeRegions) all take it from here.
+    message = redact(" ".join(str(message).split()))[:500]
     out = {"code": str(code), "message": message,
            "http_status": int(status) if isinstance(status, int) and status else None,
            "request_id": request_id}
     retry_after = getattr(inner, "retry_after", None)  # x-acs-retry-after, milliseconds (tea-openapi)
     if isinstance(retry_after, int) and retry_after > 0:
         out["retry_after_ms"] = retry_after
+    headers = getattr(inner, "headers", None)  # oss-v2 ServiceError: HTTP Retry-After, seconds
+    if isinstance(headers, dict) and "retry_after_ms" not in out:
+        value = next((v for k, v in headers.items() if str(k).lower() == "retry-after"), None)
+        if isinstance(value, str) and value.strip().isdigit() and int(value) > 0:
+            out["retry_after_ms"] = int(value) * 1000
     return out

@@ -7,22 +7,25 @@ Prints one JSON line:
   resources        resources in the synthetic tenant (benchmarks/synthetic.py)
   latency_ms       latency the fake adds to every call (fault kind latency, rate 1.0)
   api_calls        requests the fake served during the scan (its GET /_aliaudit/calls counter)
-  min_api_calls    the fewest calls that collect this tenant (sum of the collectors' min_calls)
-  ideal_s          the model's shortest collection time (below)
+  min_api_calls    the documented minimum (aliaudit.collectors.cost.documented_minimum; README
+                   "Performance"), not what the collectors call; calls_over_min = api_calls / it
+  ideal_s          the latency floor (below); wall_over_ideal = wall_s / ideal_s
+  cpu_s            CPU time of the scan process (user + system), cpu_ms_per_call = cpu_s / api_calls,
+                   cpu_floor_s = cpu_ms_per_call x min_api_calls; fake_cpu_s: the fake server's CPU
   wall_s           the scan process from start to exit (collect, evaluate, write the JSON report)
+  avg_in_flight    the fake's busy time over the span from its first request to its last
   peak_rss_mb      peak resident memory of the scan process
   eval_*           an offline evaluation (rules + roll-up) of --eval-size resources, in its own process
 
-The model behind ideal_s: every call takes latency L. Before collecting, two calls run one after the other
+The latency floor: every call takes latency L. Before collecting, two calls run one after the other
 (STS GetCallerIdentity, then ECS DescribeRegions for region discovery). Then no collection can be shorter
-than any of
-  - its longest chain of calls that depend on each other (a list's pages, then the detail calls behind
-    one resource), times L;
-  - its list calls spread over the `workers` collector threads: ceil(list_calls / workers) x L;
-  - its detail calls spread over the `detail_workers` pool: ceil(detail_calls / detail_workers) x L;
-  - with rate limits, each limited key's calls beyond its burst, at its rate.
+than the longer of
+  - its longest chain of calls that depend on each other (a list's pages, then the calls behind one
+    resource), times L;
+  - its calls spread over `max_in_flight` at a time: ceil(calls / max_in_flight) x L;
+  - with rate limits, each API's calls beyond its burst, at its rate.
 ideal_s = 2 L + the largest of these. It leaves out CPU time (the SDKs, the fake, evaluation, report):
-that is the gap wall_s / ideal_s measures, with the fake's own work on the same machine.
+cpu_floor_s shows that part.
 
 Loopback only; every child process is stopped when the run ends or exceeds --timeout.
 """
@@ -52,35 +55,30 @@ def scanned_regions(account: dict) -> list[str]:
     return sorted(account.get("regions", {}))
 
 
-def model(doc: dict, latency_s: float, workers: int = 8, detail_workers: int = 8,
-          rate_limits: dict | None = None, burst: float = 5) -> dict:
-    """min_api_calls (with the count per call) and ideal_s for a discovering live scan of doc."""
-    from aliaudit.collectors import min_calls
-    from aliaudit.ratelimit import RateLimiter
+def model(doc: dict, latency_s: float, max_in_flight: int = 64, rate_limits: dict | None = None,
+          burst: float = 5) -> dict:
+    """min_api_calls (with the count per call) and ideal_s for a discovering live scan of doc, from the
+    documented minimum (aliaudit.collectors.cost.documented_minimum), not from what the collectors call."""
+    from aliaudit.collectors.cost import documented_minimum
+    from aliaudit.ratelimit import AdaptiveLimiter
 
     by_call: dict[str, int] = {"sts:GetCallerIdentity": 0}
-    list_calls = detail_calls = chain = 0
+    calls = chain = 0
     for account in doc["accounts"]:
         by_call["sts:GetCallerIdentity"] += 1
-        for cost in min_calls(account, scanned_regions(account)):
+        for cost in documented_minimum(account, scanned_regions(account)):
             for call, n in cost.calls.items():
                 by_call[call] = by_call.get(call, 0) + n
-            list_calls += cost.list_calls
-            detail_calls += cost.detail_calls
+            calls += cost.total
             chain = max(chain, cost.chain)
-    # the setup calls are made before collection; DescribeRegions is counted in the ECS account task
-    list_calls -= sum(1 for _ in doc["accounts"])
-    bounds = {"chain": chain, "list": math.ceil(list_calls / workers), "detail": math.ceil(detail_calls / detail_workers)}
+    # the setup calls (identity, then DescribeRegions) run one after the other before collection
+    calls -= len(doc["accounts"])
+    bounds = {"chain": chain, "in_flight": math.ceil(calls / max_in_flight)}
     rate_s = 0.0
-    if rate_limits:
-        limiter = RateLimiter(rate_limits, burst)
-        per_bucket: dict[int, tuple[float, int]] = {}
-        for call, n in by_call.items():
-            bucket = limiter.bucket_for(call)
-            if bucket is not None:
-                rate, count = per_bucket.get(id(bucket), (bucket.rate, 0))
-                per_bucket[id(bucket)] = (rate, count + n)
-        rate_s = max((max(0.0, count - burst) / rate for rate, count in per_bucket.values()), default=0.0)
+    if rate_limits:  # each API is capped at its most specific configured rate
+        limiter = AdaptiveLimiter(rate_limits, burst)
+        rate_s = max((max(0.0, n - burst) / limiter.ceiling(call) for call, n in by_call.items()
+                      if limiter.ceiling(call)), default=0.0)
     collect_s = max(max(bounds.values()) * latency_s, rate_s)
     return {"min_api_calls": sum(by_call.values()), "ideal_s": round(len(SETUP_CALLS) * latency_s + collect_s, 3),
             "bound": max(bounds, key=bounds.get) if max(bounds.values()) * latency_s >= rate_s else "rate",
@@ -113,17 +111,26 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def run_scan(size: int, latency_ms: int, workers: int, detail_workers: int, rate_limit: float | None,
-             timeout_s: float, keep: str | None = None) -> dict:
+def _cpu_s(pid: int) -> float:
+    """utime + stime of a live process (Linux /proc), seconds."""
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_scan(size: int, latency_ms: int, max_in_flight: int, rate_limit: float | None, timeout_s: float,
+             keep: str | None = None, throttle: float = 0.0, bucket_info: bool = True) -> dict:
     from benchmarks.synthetic import generate, resource_count
 
     doc = generate(size)
     rate_limits = {"default": rate_limit} if rate_limit else {}
-    out = {"resources": resource_count(doc), "latency_ms": latency_ms, "workers": workers,
-           "detail_workers": detail_workers}
+    out = {"resources": resource_count(doc), "latency_ms": latency_ms, "max_in_flight": max_in_flight,
+           "oss_bucket_info": bucket_info}
+    if throttle:
+        out["throttled_share"] = throttle
     if rate_limit:
         out["rate_limit"] = rate_limit
-    expected = model(doc, latency_ms / 1000, workers, detail_workers, rate_limits)
+    expected = model(doc, latency_ms / 1000, max_in_flight, rate_limits)
     with tempfile.TemporaryDirectory(prefix="aliaudit-bench-") as tmp:
         state = os.path.join(tmp, "state.json")
         with open(state, "w", encoding="utf-8") as fh:
@@ -131,11 +138,14 @@ def run_scan(size: int, latency_ms: int, workers: int, detail_workers: int, rate
         del doc
         faults = os.path.join(tmp, "faults.json")
         with open(faults, "w", encoding="utf-8") as fh:
-            json.dump({"seed": 1, "faults": [{"product": "*", "action": "*", "kind": "latency", "rate": 1.0,
-                                              "ms": latency_ms}]}, fh)
+            rules = [{"product": "*", "action": "*", "kind": "latency", "rate": 1.0, "ms": latency_ms}]
+            if throttle:
+                rules.append({"product": "*", "action": "*", "kind": "throttle", "rate": throttle})
+            json.dump({"seed": 1, "faults": rules}, fh)
         config = os.path.join(tmp, "aliaudit.json")  # JSON is YAML
         with open(config, "w", encoding="utf-8") as fh:
-            collection = {"workers": workers, "detail_workers": detail_workers}
+            collection = {"max_in_flight": max_in_flight, "workers": max_in_flight, "detail_workers": max_in_flight,
+                          "oss_bucket_info": bucket_info}
             if rate_limits:
                 collection["rate_limits"] = rate_limits
             json.dump({"collection": collection}, fh)
@@ -175,12 +185,20 @@ def run_scan(size: int, latency_ms: int, workers: int, detail_workers: int, rate
                 if code not in (0, 1, 3):
                     raise RuntimeError(f"the scan failed (exit {code}): {stderr.strip()[-2000:]}")
                 counted = _counts(url)
+                fake_cpu = _cpu_s(fake.pid)
             finally:
                 _stop(fake)
         with open(report, encoding="utf-8") as fh:
             rep = json.load(fh)
-    out.update(api_calls=counted["total"] - before, min_api_calls=expected["min_api_calls"],
-               ideal_s=expected["ideal_s"], wall_s=round(wall, 2), peak_rss_mb=round(hwm if hwm is not None else usage.ru_maxrss / 1024, 1),
+    calls = counted["total"] - before
+    cpu = usage.ru_utime + usage.ru_stime
+    out.update(api_calls=calls, min_api_calls=expected["min_api_calls"],
+               calls_over_min=round(calls / expected["min_api_calls"], 3), ideal_s=expected["ideal_s"],
+               cpu_s=round(cpu, 2), cpu_ms_per_call=round(cpu / calls * 1000, 2),
+               cpu_floor_s=round(cpu / calls * expected["min_api_calls"], 2), fake_cpu_s=round(fake_cpu, 2),
+               wall_s=round(wall, 2), wall_over_ideal=round(wall / expected["ideal_s"], 2),
+               avg_in_flight=round(counted["busy_s"] / counted["span_s"], 1) if counted.get("span_s") else None,
+               peak_rss_mb=round(hwm if hwm is not None else usage.ru_maxrss / 1024, 1),
                ideal_bound=expected["bound"], exit_code=code, findings=len(rep["findings"]),
                collection_errors=len(rep["collection_errors"]))
     extra = {k: counted["calls"].get(k, 0) - v for k, v in expected["by_call"].items() if counted["calls"].get(k, 0) != v}
@@ -201,8 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--size", type=int, default=10000, help="resources in the synthetic tenant (default 10000)")
     ap.add_argument("--latency-ms", type=int, default=50, help="latency the fake adds to every call (default 50)")
-    ap.add_argument("--workers", type=int, default=8, help="collection.workers (default 8)")
-    ap.add_argument("--detail-workers", type=int, default=8, help="collection.detail_workers (default 8)")
+    ap.add_argument("--max-in-flight", type=int, default=64, help="collection.max_in_flight (default 64)")
+    ap.add_argument("--throttle", type=float, default=0.0, help="share of calls the fake throttles (fault throttle)")
+    ap.add_argument("--no-bucket-info", action="store_true",
+                    help="collection.oss_bucket_info false: every OSS sub-resource asked with its own call")
     ap.add_argument("--rate-limit", type=float, default=None, help="collection.rate_limits.default, calls/s")
     ap.add_argument("--eval-size", type=int, default=100000, help="resources of the offline evaluation (0: skip)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds before the scan is stopped (default 900)")
@@ -210,8 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     out = {}
     if args.size > 0:
-        out.update(run_scan(args.size, args.latency_ms, args.workers, args.detail_workers, args.rate_limit,
-                            args.timeout, args.keep_report))
+        out.update(run_scan(args.size, args.latency_ms, args.max_in_flight, args.rate_limit, args.timeout,
+                            args.keep_report, args.throttle, not args.no_bucket_info))
     if args.eval_size > 0:
         out.update(run_eval(args.eval_size))
     print(json.dumps(out), flush=True)

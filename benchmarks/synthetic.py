@@ -217,8 +217,8 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
         for n, listener in enumerate(lb.get("listeners", [])):
             lsn = f"lsn-syn{i:06d}-{n}"
             listener.update(LoadBalancerId=lid, ListenerId=lsn)
-            for rule in listener.get("rules", []):
-                rule.update(LoadBalancerId=lid, ListenerId=lsn)
+            for k, rule in enumerate(listener.get("rules", [])):
+                rule.update(LoadBalancerId=lid, ListenerId=lsn, RuleId=f"rule-syn{i:06d}-{n}-{k}")
         sec(region, "alb")["load_balancers"].append(lb)
     for region in REGIONS:
         if sec(region, "alb")["load_balancers"]:

@@ -2,8 +2,10 @@
 
 Binds to loopback by default. Each request is logged in one line:
 ``<method> <product:Action> <status> <ms>ms``, and counted: ``GET /_aliaudit/calls`` answers
-``{"total": N, "calls": {"ecs:DescribeDisks": n, ...}}`` (every request the fake answered or dropped,
-whatever its status; the counts request itself is not counted). No bucket name can start with ``_``,
+``{"total": N, "calls": {"ecs:DescribeDisks": n, ...}, "busy_s": s, "span_s": s}`` (every request the fake
+answered or dropped, whatever its status; the counts request itself is not counted; busy_s sums the
+requests' times in the server, span_s runs from the first request's start to the last one's end, so
+busy_s / span_s is the average number of requests in flight). No bucket name can start with ``_``,
 so the path never shadows an OSS request.
 """
 
@@ -129,6 +131,9 @@ class FakeServer:
         self._log = log
         self._log_lock = threading.Lock()
         self.requests: Counter = Counter()  # label ("ecs:DescribeDisks") -> requests served
+        self._busy = 0.0
+        self._first: float | None = None
+        self._last = 0.0
         self.httpd = ThreadingHTTPServer((host, port), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.fake = self  # type: ignore[attr-defined]
@@ -142,11 +147,17 @@ class FakeServer:
 
     def counts(self) -> dict:
         with self._log_lock:
-            return {"total": sum(self.requests.values()), "calls": dict(sorted(self.requests.items()))}
+            span = self._last - self._first if self._first is not None else 0.0
+            return {"total": sum(self.requests.values()), "calls": dict(sorted(self.requests.items())),
+                    "busy_s": round(self._busy, 3), "span_s": round(span, 3)}
 
     def log(self, method: str, label: str, status, started: float) -> None:
+        ended = time.monotonic()
         with self._log_lock:
             self.requests[label] += 1
+            self._busy += ended - started
+            self._first = started if self._first is None else min(self._first, started)
+            self._last = max(self._last, ended)
         if self._log is None:
             return
         ms = (time.monotonic() - started) * 1000

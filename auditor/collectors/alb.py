@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import sdk
 from . import pager
-from .base import Collection
+from .base import Collection, chunks
 from .cost import Cost, pages, region_section
 from .spec import Detail, ListCall, NextToken, Product
 
@@ -17,11 +17,11 @@ from .spec import Detail, ListCall, NextToken, Product
 # documented only as "the number of entries returned" (SDK model), not as the whole list's: it is not used.
 SPEC = Product("alb", lists=(
     ListCall("ListLoadBalancers", items="LoadBalancers", id="LoadBalancerId", into="load_balancers",
-             paging=NextToken(max_size=100), require=("LoadBalancerId",)),
-    ListCall("ListListeners", scope="resource", per="LoadBalancerId", items="Listeners", id="ListenerId",
+             paging=NextToken(max_size=100), require=("LoadBalancerId", "AddressType")),
+    ListCall("ListListeners", scope="batch", per="LoadBalancerId", batch=20, items="Listeners", id="ListenerId",
              into="listeners", paging=NextToken(max_size=100),
-             require=("ListenerId", "ListenerProtocol", "ListenerPort", "SecurityPolicyId")),
-    ListCall("ListRules", scope="resource", per="LoadBalancerId", items="Rules", id="RuleId", into="rules",
+             require=("ListenerId", "ListenerProtocol", "ListenerPort", "SecurityPolicyId", "LoadBalancerId")),
+    ListCall("ListRules", scope="batch", per="LoadBalancerId", batch=20, items="Rules", id="RuleId", into="rules",
              paging=NextToken(max_size=100), require=("ListenerId", "Priority", "RuleActions", "RuleConditions")),
     ListCall("ListSecurityPolicies", items="SecurityPolicies", id="SecurityPolicyId", into="security_policies",
              paging=NextToken(max_size=100), require=("SecurityPolicyId", "TLSVersions")),
@@ -34,13 +34,15 @@ SPEC = Product("alb", lists=(
 PRODUCT = SPEC.name
 CALLS = SPEC.actions
 MAX_RESULTS = 100
+LISTENER_BATCH = SPEC.list("ListListeners").batch
 
 
 def collect_region(col: Collection, region: str) -> None:
     m = sdk.models("alb")
     out = col.section(region, "alb")
     lbs = pager.list_rpc(col, PRODUCT, SPEC.list("ListLoadBalancers"), region).items
-    col.map(lambda lb: _details(col, m, region, lb), lbs)
+    col.map(lambda lb: _attribute(col, m, region, lb), lbs)
+    col.map(lambda batch: _listeners(col, region, batch), chunks(lbs, LISTENER_BATCH))
     policies = pager.list_rpc(col, PRODUCT, SPEC.list("ListSecurityPolicies"), region)
     out["load_balancers"] = lbs
     if policies.complete:
@@ -50,23 +52,36 @@ def collect_region(col: Collection, region: str) -> None:
         out["system_security_policies"] = system.items
 
 
-def _details(col: Collection, m, region: str, lb: dict) -> None:
+def _attribute(col: Collection, m, region: str, lb: dict) -> None:
     lb_id = lb["LoadBalancerId"]
     body = col.rpc("alb", "GetLoadBalancerAttribute", region, m.GetLoadBalancerAttributeRequest(load_balancer_id=lb_id),
                    resource=lb_id, require="ZoneMappings[]")
     if body is not None:
         lb["attribute"] = body
-    got = pager.list_rpc(col, PRODUCT, SPEC.list("ListListeners"), region, {"load_balancer_ids": [lb_id]},
-                         resource=lb_id)
+
+
+def _listeners(col: Collection, region: str, batch: list[dict]) -> None:
+    """ListListeners, then ListRules, for up to 20 balancers a call (LoadBalancerIds takes 20). With more than
+    one balancer a failure is not attributed to the batch: each balancer is then asked for on its own, in
+    parallel, so that one refusal marks one balancer."""
+    ids = [lb["LoadBalancerId"] for lb in batch]
+    quiet = len(ids) > 1
+    where = {"resource": None if quiet else ids[0], "record": not quiet}
+    got = pager.list_rpc(col, PRODUCT, SPEC.list("ListListeners"), region, {"load_balancer_ids": ids}, **where)
+    rules = (pager.list_rpc(col, PRODUCT, SPEC.list("ListRules"), region, {"load_balancer_ids": ids}, **where)
+             if got.complete else None)
+    if quiet and not (got.complete and rules.complete):
+        col.map(lambda lb: _listeners(col, region, [lb]), batch)
+        return
     if not got.complete:
         return
-    listeners = got.items
-    rules = pager.list_rpc(col, PRODUCT, SPEC.list("ListRules"), region, {"load_balancer_ids": [lb_id]},
-                           resource=lb_id)
-    for listener in listeners:
+    by_id: dict = {lb_id: [] for lb_id in ids}
+    for listener in got.items:
+        by_id.setdefault(listener.get("LoadBalancerId") if quiet else ids[0], []).append(listener)
         if rules.complete:
             listener["rules"] = [r for r in rules.items if r.get("ListenerId") == listener.get("ListenerId")]
-    lb["listeners"] = listeners
+    for lb in batch:
+        lb["listeners"] = by_id[lb["LoadBalancerId"]]
 
 
 def min_calls(account: dict, region: str) -> Cost:

@@ -29,6 +29,13 @@ UNAVAILABLE_CODES = {
     "InvalidRegionId.NotFound",         # ECS DescribeZones (404), DescribeAutoSnapshotPolicyEx (400)
     "InvalidRegion.NotFound",           # ECS DescribeDisks (400)
 }
+# Codes (besides HTTP 429) that mean "too fast": they halve that API's rate (ratelimit.AdaptiveBucket).
+THROTTLING_CODES = {"SlowDown", "ConcurrentLimit", "MetaOperationQpsLimitExceeded", "TooManyRequests",
+                    "ServiceUnavailableTemporary"}
+
+
+def is_throttling(err: dict) -> bool:
+    return err["code"].startswith("Throttling") or err["code"] in THROTTLING_CODES or err.get("http_status") == 429
 
 
 @dataclass
@@ -37,12 +44,13 @@ class RetryPolicy:
 
     The n-th retry waits between half and all of min(max_delay_s, base_delay_s * 2^(n-1)) ("equal jitter"),
     or what the service asked for in x-acs-retry-after; no wait runs past max_total_s from the first try.
+    max_total_s is also the call's deadline: every try's timeouts are cut to what is left of it.
     """
 
     attempts: int = 10
     base_delay_s: float = 0.2
     max_delay_s: float = 5.0
-    max_total_s: float = 60.0
+    max_total_s: float = 20.0
     sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random, repr=False)
     # told before each wait: on_wait(error, tries so far, seconds to wait) (progress on a terminal)
@@ -71,7 +79,11 @@ class Collection:
     """The state of collecting one account: the snapshot section being filled, and its errors.
 
     `details` is a thread pool for per-resource detail calls (see `map`); it is not the pool that runs the
-    collectors, so a collector waiting on its detail calls never starves them.
+    collectors, so a collector waiting on its detail calls never starves them. `nested` runs what a detail
+    task maps in turn (a batch retried one resource at a time, in parallel).
+    `in_flight` caps the calls on the wire at once; `limiter` paces each API (ratelimit.AdaptiveLimiter);
+    `deadline` (monotonic) is when every collector must be done: a call not done by then fails as
+    DeadlineExceeded.
     """
 
     clients: sdk.Clients
@@ -80,6 +92,10 @@ class Collection:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     limiter: Any = None
     details: Any = None
+    nested: Any = None
+    in_flight: Any = None
+    deadline: float | None = None
+    oss_bucket_info: bool = False  # collection.oss_bucket_info (see collectors/oss.py)
     described_regions: list | None = None  # DescribeRegions' Regions.Region when discovery asked already
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -112,11 +128,22 @@ class Collection:
             return any(e["product"] == product and e["region"] == region for e in self.account.get("unavailable", []))
 
     def map(self, fn: Callable[[Any], Any], items: Iterable) -> list:
-        """fn over items on the detail pool (in order); fn must not call map itself."""
+        """fn over items on the detail pool (in order). A detail task that maps again uses the nested
+        pool; deeper than that runs in the calling thread."""
         items = list(items)
-        if self.details is None or len(items) < 2:
+        depth = getattr(_task, "depth", 0)
+        pool = self.details if depth == 0 else self.nested if depth == 1 else None
+        if pool is None or len(items) < 2:
             return [fn(i) for i in items]
-        return list(self.details.map(fn, items))
+
+        def run(item):
+            _task.depth = depth + 1
+            try:
+                return fn(item)
+            finally:
+                _task.depth = 0
+
+        return list(pool.map(run, items))
 
     # -- calling ------------------------------------------------------------
     def call(self, product: str, action: str, region: str | None, fn: Callable[[], Any], *,
@@ -128,12 +155,25 @@ class Collection:
         NoSuchBucketPolicy): for those the result is the `ABSENT` marker. With
         record=False the caller takes charge of the failure (it retries narrower).
         """
+        before = after = None
         if self.limiter is not None:
-            limiter, name = self.limiter, f"{product}:{action}"
-            before = lambda: limiter.acquire(name)  # noqa: E731
-        else:
-            before = None
-        result, err = attempt(fn, self.retry, before=before, stop=set(absent) | UNAVAILABLE_CODES)
+            bucket = self.limiter.bucket(f"{product}:{action}:{region or '-'}")
+            before = bucket.acquire
+
+            def after(err: dict | None) -> None:
+                if err is None:
+                    bucket.succeeded()
+                elif is_throttling(err):
+                    ms = err.get("retry_after_ms")
+                    bucket.throttled(ms / 1000 if ms else None)
+        if self.in_flight is not None:
+            gate, inner = self.in_flight, fn
+
+            def fn():
+                with gate:
+                    return inner()
+        result, err = attempt(fn, self.retry, before=before, after=after, stop=set(absent) | UNAVAILABLE_CODES,
+                              deadline=self.deadline)
         if err is None:
             return result
         if err["code"] in absent:
@@ -190,23 +230,47 @@ class Collection:
 
 
 def attempt(fn: Callable[[], Any], retry: RetryPolicy, *, before: Callable[[], Any] | None = None,
-            stop: Iterable[str] = ()) -> tuple[Any, dict | None]:
-    """Run one SDK call with retries: (result, None), or (None, the error as describe_error gives it)."""
+            after: Callable[[dict | None], Any] | None = None, stop: Iterable[str] = (),
+            deadline: float | None = None) -> tuple[Any, dict | None]:
+    """Run one SDK call with retries: (result, None), or (None, the error as describe_error gives it).
+
+    before() runs before each try (pacing), after(err or None) after it (feedback). The call's deadline is
+    retry.max_total_s from now (plus the time before() waited for the API's turn), or `deadline`
+    (monotonic) if sooner: each try's timeouts are cut to it (sdk.set_deadline), and past it no try starts.
+    """
     errors = sdk.sdk_errors()
     started = time.monotonic()
+    ends = started + retry.max_total_s if deadline is None else min(deadline, started + retry.max_total_s)
     tries = 0
     while True:
-        tries += 1
         if before is not None:
-            before()
+            waited = before()
+            if isinstance(waited, (int, float)) and waited > 0:
+                # the call's deadline counts its own time, not its wait for its API's turn; the
+                # collectors' deadline still bounds both
+                ends = ends + waited if deadline is None else min(ends + waited, deadline)
+        if time.monotonic() >= ends:
+            return None, _deadline_error(tries, deadline is not None and ends == deadline)
+        tries += 1
+        sdk.set_deadline(ends)
         try:
-            return fn(), None
+            result = fn()
         except errors as exc:
             err = sdk.describe_error(exc)
+        else:
+            if after is not None:
+                after(None)
+            return result, None
+        finally:
+            sdk.set_deadline(None)
+        if after is not None:
+            after(err)
         retry_after_ms = err.pop("retry_after_ms", None)
         wait = None
         if err["code"] not in stop and retry.retryable(err):
             wait = retry.delay(tries, time.monotonic() - started, retry_after_ms / 1000 if retry_after_ms else None)
+            if wait is not None and time.monotonic() + wait >= ends:
+                wait = None  # the next try could not start before the deadline: this error is the outcome
         if wait is None:
             if tries > 1:
                 err["message"] = f"{err['message']} (after {tries} attempts)"
@@ -214,6 +278,16 @@ def attempt(fn: Callable[[], Any], retry: RetryPolicy, *, before: Callable[[], A
         if retry.on_wait is not None:
             retry.on_wait(err, tries, wait)
         retry.sleep(wait)
+
+
+def _deadline_error(tries: int, collector: bool) -> dict:
+    what = "the collectors' deadline (collection.collector_deadline_s)" if collector else \
+        "the call's deadline (collection.retry.max_total_s)"
+    return {"code": "DeadlineExceeded", "http_status": None, "request_id": None,
+            "message": f"{what} passed" + (f" after {tries} attempts" if tries else " before the call could start")}
+
+
+_task = threading.local()  # depth of Collection.map in this thread
 
 
 def dig(doc: Any, path: str) -> Any:
@@ -227,12 +301,21 @@ def dig(doc: Any, path: str) -> Any:
 
 def sdk_method(client: Any, action: str) -> Callable:
     """The client's `<action>_with_options` method. SDK method names split words
-    inconsistently (describe_dbinstance_attribute), so match without underscores."""
-    wanted = (action + "WithOptions").lower()
-    for name in dir(type(client)):
-        if name.replace("_", "").lower() == wanted and not name.endswith("_async"):
-            return getattr(client, name)
-    raise AttributeError(f"{type(client).__module__} has no method for {action}")
+    inconsistently (describe_dbinstance_attribute), so match without underscores (looked up once per
+    client class and action: dir() of an SDK client is thousands of names)."""
+    key = (type(client), action)
+    name = _METHOD_NAMES.get(key)
+    if name is None:
+        wanted = (action + "WithOptions").lower()
+        name = next((n for n in dir(type(client)) if n.replace("_", "").lower() == wanted
+                     and not n.endswith("_async")), None)
+        if name is None:
+            raise AttributeError(f"{type(client).__module__} has no method for {action}")
+        _METHOD_NAMES[key] = name
+    return getattr(client, name)
+
+
+_METHOD_NAMES: dict[tuple[type, str], str] = {}
 
 
 def chunks(seq: list, size: int) -> list[list]:

@@ -50,3 +50,180 @@ class Cost:
 
 def region_section(account: dict, region: str, product: str) -> dict:
     return (account.get("regions", {}).get(region) or {}).get(product) or {}
+
+
+# --- The documented minimum ---------------------------------------------------------------------------
+#
+# The fewest calls ANY client needs to read the fields the rules read, from the APIs' documentation: each
+# list at its documented maximum page size, each batch API at its documented batch, OSS GetBucketInfo for
+# every bucket field it carries. Written from the documentation (tests/documented/NOTES*.md,
+# SOURCES-performance.md), not from the collectors' code or specs, so that what the collectors call is
+# measured against it rather than defining it. README "Performance" states the same model.
+DOC_PAGE = {  # list call -> documented maximum page size
+    "ecs:DescribeInstances": 100, "ecs:DescribeDisks": 500, "ecs:DescribeSecurityGroups": 100,
+    "ecs:DescribeAutoSnapshotPolicyEx": 100, "kms:ListKeys": 100, "rds:DescribeDBInstances": 100,
+    "slb:DescribeLoadBalancers": 100, "polardb:DescribeDBClusters": 100, "redis:DescribeInstances": 50,
+    "alb:ListLoadBalancers": 100, "alb:ListSecurityPolicies": 100, "hbr:DescribeBackupPlans": 99,
+    "vpc:DescribeVpcs": 50, "vpc:DescribeFlowLogs": 50, "oss:ListBuckets": 1000, "ram:ListUsers": 1000,
+}
+DOC_RULES_PAGE = 1000      # ecs:DescribeSecurityGroupAttribute rules a page (MaxResults), per NicType
+DOC_SLB_BATCH = 10         # slb:DescribeLoadBalancerListeners: LoadBalancerId takes up to 10 ids
+DOC_ALB_BATCH = 20         # alb:ListListeners / ListRules: LoadBalancerIds takes up to 20 ids
+DOC_CHILD_PAGE = 100       # listeners / rules a page (MaxResults) of those batched calls
+# HBR DescribeBackupPlans: once per source type the rules read (the older page makes SourceType required).
+DOC_HBR_SOURCE_TYPES = 4
+# One id a call, no batch form documented (RDS DescribeDBInstanceAttribute's page warns against several ids).
+DOC_PER_ITEM = {
+    "kms": ("keys", ("DescribeKey",)),
+    "rds": ("instances", ("DescribeDBInstanceAttribute", "DescribeBackupPolicy", "DescribeDBInstanceTDE",
+                          "DescribeDBInstanceSSL", "DescribeDBInstanceIPArrayList",
+                          "DescribeInstanceCrossBackupPolicy")),
+    "polardb": ("clusters", ("DescribeDBClusterAttribute", "DescribeBackupPolicy", "DescribeDBClusterTDE",
+                             "DescribeDBClusterSSL", "DescribeDBClusterAccessWhitelist")),
+    "redis": ("instances", ("DescribeInstanceAttribute", "DescribeInstanceSSL", "DescribeBackupPolicy",
+                            "DescribeSecurityIps")),
+    "alb": ("load_balancers", ("GetLoadBalancerAttribute",)),
+    "actiontrail": ("trails", ("GetTrailStatus",)),
+}
+# OSS: GetBucketInfo carries ACL, default encryption and key, versioning, Block Public Access, redundancy,
+# whether cross-region replication is on and the logging target; not the policy nor the HTTPS config.
+DOC_OSS_PER_BUCKET = ("GetBucketInfo", "GetBucketPolicy", "GetBucketHttpsConfig")
+
+
+def _count(n: int, call: str) -> int:
+    return pages(n, DOC_PAGE[call])
+
+
+def documented_minimum(account: dict, regions: list[str]) -> list[Cost]:
+    """One Cost per (product[, region]) task of a discovering scan of this account (a snapshot section):
+    the documented minimum, its calls per API and the longest chain of calls that must follow each other.
+    The identity call (sts:GetCallerIdentity) is not included."""
+    tasks = [_regions(), _ram(account), _ims(), _oss(account, regions)]
+    for region in regions:
+        tasks += [_ecs(account, region), _per_item(account, region), _balancers(account, region),
+                  _hbr(account, region), _vpc(account, region), _trails(account, region)]
+    return tasks
+
+
+def _regions() -> Cost:
+    cost = Cost().list("ecs:DescribeRegions", 1)
+    cost.chain = 1
+    return cost
+
+
+def _ims() -> Cost:
+    cost = Cost().list("ims:GetAccountSecurityPracticeReport", 1)
+    cost.chain = 1
+    return cost
+
+
+def _ram(account: dict) -> Cost:
+    users = ((account.get("global") or {}).get("ram") or {}).get("users") or []
+    keys = sum(len(u.get("access_keys") or []) for u in users)
+    listing = _count(len(users), "ram:ListUsers")
+    cost = Cost().list("ram:GetPasswordPolicy", 1).list("ram:ListUsers", listing)
+    for action in ("GetLoginProfile", "GetUserMFAInfo", "ListAccessKeys"):
+        cost.detail(f"ram:{action}", len(users))
+    cost.detail("ram:GetAccessKeyLastUsed", keys)
+    cost.chain = listing + (2 if keys else 1 if users else 0)
+    return cost
+
+
+def _oss(account: dict, regions: list[str]) -> Cost:
+    every = [b for r in account.get("regions", {}).values() for b in ((r.get("oss") or {}).get("buckets") or [])]
+    scanned = [b for r in regions for b in region_section(account, r, "oss").get("buckets") or []]
+    listing = _count(len(every), "oss:ListBuckets")
+    cost = Cost().list("oss:ListBuckets", listing)
+    for action in DOC_OSS_PER_BUCKET:
+        cost.detail(f"oss:{action}", len(scanned))
+    # the replication rules (destination, status) only where GetBucketInfo says replication is on
+    replicating = sum(1 for b in scanned if (b.get("replication") or {}).get("Rule"))
+    cost.detail("oss:GetBucketReplication", replicating)
+    cost.chain = listing + (2 if replicating else 1 if scanned else 0)
+    return cost
+
+
+def _ecs(account: dict, region: str) -> Cost:
+    s = region_section(account, region, "ecs")
+    cost = Cost().list("ecs:DescribeZones", 1)
+    lists = {call: _count(len(s.get(kind) or []), call) for call, kind in (
+        ("ecs:DescribeInstances", "instances"), ("ecs:DescribeDisks", "disks"),
+        ("ecs:DescribeSecurityGroups", "security_groups"), ("ecs:DescribeAutoSnapshotPolicyEx", "auto_snapshot_policies"))}
+    for call, n in lists.items():
+        cost.list(call, n)
+    deepest = 0
+    for group in s.get("security_groups") or []:
+        rules = group.get("permissions") or []
+        nics = ("intranet",) if group.get("VpcId") else ("intranet", "internet")
+        n = sum(pages(sum(1 for r in rules if (r.get("NicType") or "intranet") == nic), DOC_RULES_PAGE) for nic in nics)
+        cost.detail("ecs:DescribeSecurityGroupAttribute", n)
+        deepest = max(deepest, n)
+    cost.chain = max(*lists.values(), lists["ecs:DescribeSecurityGroups"] + deepest)
+    return cost
+
+
+def _per_item(account: dict, region: str) -> Cost:
+    cost = Cost()
+    for product, (kind, actions) in DOC_PER_ITEM.items():
+        if product in ("alb", "actiontrail"):
+            continue
+        items = region_section(account, region, product).get(kind) or []
+        listing = {"kms": "kms:ListKeys", "rds": "rds:DescribeDBInstances", "polardb": "polardb:DescribeDBClusters",
+                   "redis": "redis:DescribeInstances"}[product]
+        n = _count(len(items), listing)
+        cost.list(listing, n)
+        for action in actions:
+            cost.detail(f"{product}:{action}", len(items))
+        extra = 0
+        if product == "redis":  # TDE status only where the attribute does not say IsSupportTDE false
+            tde = sum(1 for i in items if (i.get("attribute") or i).get("IsSupportTDE") is not False)
+            cost.detail("redis:DescribeInstanceTDEStatus", tde)
+            extra = 1 if tde else 0
+        cost.chain = max(cost.chain, n + (1 + extra if items else 0))
+    return cost
+
+
+def _balancers(account: dict, region: str) -> Cost:
+    clb = region_section(account, region, "slb").get("load_balancers") or []
+    alb_s = region_section(account, region, "alb")
+    alb = alb_s.get("load_balancers") or []
+    cost = Cost().list("slb:DescribeLoadBalancers", _count(len(clb), "slb:DescribeLoadBalancers"))
+    cost.list("alb:ListLoadBalancers", _count(len(alb), "alb:ListLoadBalancers"))
+    cost.list("alb:ListSecurityPolicies", _count(len(alb_s.get("security_policies") or []), "alb:ListSecurityPolicies"))
+    deepest = 0
+    for i in range(0, len(clb), DOC_SLB_BATCH):
+        n = pages(sum(len(lb.get("listeners") or []) for lb in clb[i:i + DOC_SLB_BATCH]), DOC_CHILD_PAGE)
+        cost.detail("slb:DescribeLoadBalancerListeners", n)
+        deepest = max(deepest, n)
+    cost.detail("alb:GetLoadBalancerAttribute", len(alb))
+    for i in range(0, len(alb), DOC_ALB_BATCH):
+        batch = alb[i:i + DOC_ALB_BATCH]
+        listeners = [x for lb in batch for x in lb.get("listeners") or []]
+        rules = sum(1 for x in listeners for r in x.get("rules") or [] if (r.get("Direction") or "Request") == "Request")
+        n_l, n_r = pages(len(listeners), DOC_CHILD_PAGE), pages(rules, DOC_CHILD_PAGE)
+        cost.detail("alb:ListListeners", n_l).detail("alb:ListRules", n_r)
+        deepest = max(deepest, n_l + n_r)
+    cost.chain = max(_count(len(clb), "slb:DescribeLoadBalancers"), _count(len(alb), "alb:ListLoadBalancers")) + deepest
+    return cost
+
+
+def _hbr(account: dict, region: str) -> Cost:
+    plans = region_section(account, region, "hbr").get("backup_plans") or []
+    cost = Cost().list("hbr:DescribeBackupPlans", max(DOC_HBR_SOURCE_TYPES, _count(len(plans), "hbr:DescribeBackupPlans")))
+    cost.chain = cost.list_calls
+    return cost
+
+
+def _vpc(account: dict, region: str) -> Cost:
+    s = region_section(account, region, "vpc")
+    vpcs, logs = _count(len(s.get("vpcs") or []), "vpc:DescribeVpcs"), _count(len(s.get("flow_logs") or []), "vpc:DescribeFlowLogs")
+    cost = Cost().list("vpc:DescribeVpcs", vpcs).list("vpc:DescribeFlowLogs", logs)
+    cost.chain = max(vpcs, logs)
+    return cost
+
+
+def _trails(account: dict, region: str) -> Cost:
+    n = len(region_section(account, region, "actiontrail").get("trails") or [])
+    cost = Cost().list("actiontrail:DescribeTrails", 1).detail("actiontrail:GetTrailStatus", n)
+    cost.chain = 2 if n else 1
+    return cost

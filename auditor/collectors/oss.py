@@ -134,39 +134,87 @@ def _detail(col: Collection, region: str, bucket: dict, key: str, action: str, f
 
 
 def _details(col: Collection, oss, region: str, bucket: dict) -> None:
+    """GetBucketInfo first. With collection.oss_bucket_info it stands for the calls whose fields it
+    carries: the ACL, default encryption and its key, versioning, Block Public Access, redundancy, whether cross-region replication is on, and the logging target (documented
+    elements, tests/documented/SOURCES-performance.md). Only what it does not carry, or leaves out, is asked
+    with the sub-resource's own call: the policy and the HTTPS config always, the replication rules when
+    CrossRegionReplication is not "Disabled", and every sub-resource when GetBucketInfo itself failed."""
     client = col.clients.oss(region)
     name = bucket["Name"]
     _detail(col, region, bucket, "info", "GetBucketInfo",
             lambda: _require(client.get_bucket_info(oss.GetBucketInfoRequest(bucket=name)), "bucket_info"),
             lambda r: as_api(r.bucket_info))
-    _detail(col, region, bucket, "encryption", "GetBucketEncryption",
-            lambda: _require(client.get_bucket_encryption(oss.GetBucketEncryptionRequest(bucket=name)),
-                             "server_side_encryption_rule"),
-            lambda r: as_api(r.server_side_encryption_rule), absent=("NoSuchServerSideEncryptionRule",))
+    carried = from_info(bucket.get("info")) if col.oss_bucket_info else {}
+    bucket.update(carried)
+    if "encryption" not in carried:
+        _detail(col, region, bucket, "encryption", "GetBucketEncryption",
+                lambda: _require(client.get_bucket_encryption(oss.GetBucketEncryptionRequest(bucket=name)),
+                                 "server_side_encryption_rule"),
+                lambda r: as_api(r.server_side_encryption_rule), absent=("NoSuchServerSideEncryptionRule",))
     _detail(col, region, bucket, "policy", "GetBucketPolicy",
             lambda: _policy(client.get_bucket_policy(oss.GetBucketPolicyRequest(bucket=name))),
             lambda doc: doc, absent=("NoSuchBucketPolicy",))
-    _detail(col, region, bucket, "versioning", "GetBucketVersioning",
-            lambda: _versioning(client.get_bucket_versioning(oss.GetBucketVersioningRequest(bucket=name))),
-            lambda r: {"Status": r.version_status} if r.version_status else {})
-    _access_and_resilience(col, oss, client, region, bucket)
+    if "versioning" not in carried:
+        _detail(col, region, bucket, "versioning", "GetBucketVersioning",
+                lambda: _versioning(client.get_bucket_versioning(oss.GetBucketVersioningRequest(bucket=name))),
+                lambda r: {"Status": r.version_status} if r.version_status else {})
+    _access_and_resilience(col, oss, client, region, bucket, carried)
 
 
-def _access_and_resilience(col: Collection, oss, client, region: str, bucket: dict) -> None:
+def from_info(info: Any) -> dict:
+    """The sub-resources GetBucketInfo's Bucket element answers, in their own calls' shapes; a field it
+    leaves out is left out here (its own call is made instead)."""
+    if not isinstance(info, dict):
+        return {}
+    out: dict = {}
+    grant = (info.get("AccessControlList") or {}).get("Grant") if isinstance(info.get("AccessControlList"), dict) else None
+    if isinstance(grant, str) and grant:
+        out["acl"] = {"AccessControlList": {"Grant": grant}}
+        if isinstance(info.get("Owner"), dict):
+            out["acl"]["Owner"] = info["Owner"]
+    sse = info.get("ServerSideEncryptionRule")
+    if isinstance(sse, dict) and isinstance(sse.get("SSEAlgorithm"), str):
+        algorithm = sse["SSEAlgorithm"]
+        if algorithm in ("", "None"):  # documented: None when no default encryption is set
+            out["encryption"] = None
+        else:
+            rule = {k: sse[k] for k in ("SSEAlgorithm", "KMSMasterKeyID", "KMSDataEncryption") if sse.get(k)}
+            out["encryption"] = {"ApplyServerSideEncryptionByDefault": rule}
+    # Versioning: Enabled or Suspended, left out while never enabled (the documented example has none).
+    versioning = info.get("Versioning")
+    out["versioning"] = {"Status": versioning} if isinstance(versioning, str) and versioning else {}
+    if isinstance(info.get("BlockPublicAccess"), bool):
+        out["public_access_block"] = {"BlockPublicAccess": info["BlockPublicAccess"]}
+    policy = info.get("BucketPolicy")  # <BucketPolicy><LogBucket/><LogPrefix/></BucketPolicy> when not logging
+    if isinstance(policy, dict):
+        target = policy.get("LogBucket") or ""
+        out["logging"] = ({"LoggingEnabled": {"TargetBucket": target, "TargetPrefix": policy.get("LogPrefix") or ""}}
+                          if target else {})
+    if info.get("CrossRegionReplication") == "Disabled":
+        out["replication"] = None  # as GetBucketReplication's NoSuchReplicationConfiguration says it
+    return out
+
+
+def _access_and_resilience(col: Collection, oss, client, region: str, bucket: dict, carried: dict) -> None:
     name = bucket["Name"]
-    _detail(col, region, bucket, "acl", "GetBucketAcl",
-            lambda: _require(client.get_bucket_acl(oss.GetBucketAclRequest(bucket=name)), "acl"),
-            as_api)
-    _detail(col, region, bucket, "public_access_block", "GetBucketPublicAccessBlock",
-            lambda: _require(client.get_bucket_public_access_block(
-                oss.GetBucketPublicAccessBlockRequest(bucket=name)), "public_access_block_configuration"),
-            lambda r: as_api(r.public_access_block_configuration))
-    # Not configured is a 200 with an empty BucketLoggingStatus (documented), not an error.
-    _detail(col, region, bucket, "logging", "GetBucketLogging", lambda: _logging(client, oss, name), lambda doc: doc)
-    _detail(col, region, bucket, "replication", "GetBucketReplication",
-            lambda: _require(client.get_bucket_replication(oss.GetBucketReplicationRequest(bucket=name)),
-                             "replication_configuration"),
-            lambda r: as_api(r.replication_configuration), absent=("NoSuchReplicationConfiguration",))
+    if "acl" not in carried:
+        _detail(col, region, bucket, "acl", "GetBucketAcl",
+                lambda: _require(client.get_bucket_acl(oss.GetBucketAclRequest(bucket=name)), "acl"),
+                as_api)
+    if "public_access_block" not in carried:
+        _detail(col, region, bucket, "public_access_block", "GetBucketPublicAccessBlock",
+                lambda: _require(client.get_bucket_public_access_block(
+                    oss.GetBucketPublicAccessBlockRequest(bucket=name)), "public_access_block_configuration"),
+                lambda r: as_api(r.public_access_block_configuration))
+    if "logging" not in carried:
+        # Not configured is a 200 with an empty BucketLoggingStatus (documented), not an error.
+        _detail(col, region, bucket, "logging", "GetBucketLogging", lambda: _logging(client, oss, name),
+                lambda doc: doc)
+    if "replication" not in carried:
+        _detail(col, region, bucket, "replication", "GetBucketReplication",
+                lambda: _require(client.get_bucket_replication(oss.GetBucketReplicationRequest(bucket=name)),
+                                 "replication_configuration"),
+                lambda r: as_api(r.replication_configuration), absent=("NoSuchReplicationConfiguration",))
     _detail(col, region, bucket, "https", "GetBucketHttpsConfig",
             lambda: _require(client.get_bucket_https_config(oss.GetBucketHttpsConfigRequest(bucket=name)),
                              "https_configuration"),

@@ -42,8 +42,7 @@ def _listeners(col: Collection, m, region: str, batch: list[str], by_id: dict) -
                          resource=None if quiet else batch[0], record=not quiet)
     listeners, complete = got.items, got.complete
     if not complete and quiet:
-        for lb_id in batch:
-            _listeners(col, m, region, [lb_id], by_id)
+        col.map(lambda lb_id: _listeners(col, m, region, [lb_id], by_id), batch)  # in parallel
         return
     if not complete:
         return

@@ -14,7 +14,7 @@ from aliaudit.errors import CredentialsError, UsageError
 from aliaudit.fakes import FakeCloud
 from aliaudit.fakes.state import account_key
 from aliaudit.fakes.wire import json_response
-from aliaudit.ratelimit import CollectionConfig, RateLimiter, TokenBucket, parse
+from aliaudit.ratelimit import AdaptiveBucket, AdaptiveLimiter, CollectionConfig, parse
 from aliaudit.sdk import Clients, StaticKey
 
 from conftest import fixture_path, load_fixture
@@ -213,16 +213,17 @@ def test_retry_policy_backoff_is_bounded_in_count_and_time():
     assert p.delay(1, 0, retry_after_s=3) == 3
 
 
-def test_token_bucket_limits_the_rate():
+def test_configured_rate_limits_cap_each_api():
     now = [0.0]
-    bucket = TokenBucket(rate=2, burst=1, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    bucket = AdaptiveBucket(ceiling=2, burst=1, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
     for _ in range(5):
         bucket.acquire()
     assert now[0] == pytest.approx(2.0)  # 1 at once, then 4 at 2 per second
-    limiter = RateLimiter({"default": 1, "ecs": 5, "ecs:DescribeDisks": 7})
-    assert limiter.bucket_for("ecs:DescribeDisks").rate == 7
-    assert limiter.bucket_for("ecs:DescribeZones").rate == 5
-    assert limiter.bucket_for("kms:ListKeys").rate == 1
+    limiter = AdaptiveLimiter({"default": 1, "ecs": 5, "ecs:DescribeDisks": 7})
+    assert limiter.bucket("ecs:DescribeDisks:cn-hongkong").rate == 7
+    assert limiter.bucket("ecs:DescribeZones:cn-hongkong").rate == 5
+    assert limiter.bucket("kms:ListKeys:cn-hongkong").rate == 1
+    assert AdaptiveLimiter().bucket("kms:ListKeys:cn-hongkong").rate is None  # unlimited until throttled
 
 
 def test_collection_config_is_validated():

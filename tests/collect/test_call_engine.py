@@ -1,0 +1,170 @@
+"""The call engine: calls in flight, one adaptive (AIMD) bucket per API, retry-after, deadlines.
+Behaviour through the real SDKs against the fake; the bucket arithmetic on a fake clock."""
+
+import threading
+import time
+
+import pytest
+
+from aliaudit import scan as scanning
+from aliaudit.collect import collect_account
+from aliaudit.collectors.base import Collection, RetryPolicy
+from aliaudit.fakes import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, FakeCloud, FakeState
+from aliaudit.fakes.server import FakeServer
+from aliaudit.ratelimit import AdaptiveBucket, AdaptiveLimiter, CollectionConfig
+from aliaudit.sdk import Clients, StaticKey
+from benchmarks import synthetic
+
+KEY = StaticKey(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET)
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, s):
+        self.now += s
+
+
+def test_a_throttled_api_halves_its_rate_once_a_window_then_grows_back():
+    clock = Clock()
+    bucket = AdaptiveBucket(burst=1, min_throttles=1, min_share=0, clock=clock, sleep=clock.sleep)
+    for _ in range(40):  # unlimited: 40 calls over a second
+        assert bucket.acquire() == 0
+        clock.now += 0.025
+    assert bucket.rate is None
+    bucket.throttled()
+    assert bucket.rate == pytest.approx(20, abs=0.5)  # half of what started in the last second
+    bucket.throttled()  # the same round of calls in flight: no second halving
+    assert bucket.rate == pytest.approx(20, abs=0.5)
+    clock.now += 1.0
+    bucket.throttled()
+    assert bucket.rate == pytest.approx(10, abs=0.5)
+    for _ in range(5):
+        bucket.succeeded()
+    assert bucket.rate == pytest.approx(15, abs=0.5)  # additive increase: one call per second per success
+    start = clock.now
+    for _ in range(16):
+        bucket.acquire()
+    assert clock.now - start == pytest.approx(1.0, abs=0.05)  # 1 token at once, then 15 at about 15/s
+
+
+def test_a_throttled_api_keeps_the_rate_it_was_just_served_at():
+    clock = Clock()
+    bucket = AdaptiveBucket(ceiling=100, burst=1, min_throttles=1, min_share=0, clock=clock, sleep=clock.sleep)
+    for _ in range(80):  # 80 served in the last second, then a refusal that is not about the rate
+        bucket.acquire()
+        bucket.succeeded()
+    bucket.throttled()
+    assert bucket.rate >= 80
+
+
+def test_a_few_refusals_of_a_barely_used_api_do_not_slow_it():
+    clock = Clock()
+    bucket = AdaptiveBucket(clock=clock, sleep=clock.sleep)
+    for _ in range(4):
+        bucket.acquire()
+        bucket.throttled()
+    assert bucket.rate is None  # four refusals in a second: retried, not paced
+    bucket.throttled()
+    assert bucket.rate is not None  # five, and most of the calls started: paced
+
+
+def test_a_minority_refused_at_random_does_not_slow_an_api():
+    clock = Clock()
+    bucket = AdaptiveBucket(clock=clock, sleep=clock.sleep)
+    for n in range(100):
+        bucket.acquire()
+        if n % 3 == 0:
+            bucket.throttled()
+        clock.now += 0.005
+    assert bucket.rate is None and bucket.throttles == 34
+
+
+def test_retry_after_pauses_that_api_only():
+    clock = Clock()
+    limiter = AdaptiveLimiter(clock=clock, sleep=clock.sleep)
+    slow, other = limiter.bucket("ecs:DescribeDisks:cn-hongkong"), limiter.bucket("kms:ListKeys:cn-hongkong")
+    slow.throttled(retry_after_s=2.5)
+    assert other.acquire() == 0 and clock.now == 0  # other APIs keep going
+    assert slow.acquire() == pytest.approx(2.5)
+    assert limiter.throttled() == {"ecs:DescribeDisks:cn-hongkong": 1}
+
+
+def test_the_configured_rate_is_a_ceiling_the_adaptive_rate_never_passes():
+    clock = Clock()
+    bucket = AdaptiveLimiter({"ecs": 4}, min_throttles=1, min_share=0, clock=clock,
+                             sleep=clock.sleep).bucket("ecs:DescribeDisks:cn-hongkong")
+    assert bucket.rate == 4
+    bucket.throttled()
+    assert bucket.rate == 2
+    for _ in range(10):
+        bucket.succeeded()
+    assert bucket.rate == 4
+
+
+def test_defaults_are_sized_for_latency_not_cores():
+    c = CollectionConfig()
+    assert c.max_in_flight == 64 and c.workers >= 32 and c.detail_workers >= 32
+    # a hung scan ends: a call's tries, then the collectors' deadline, within two minutes
+    assert RetryPolicy().max_total_s + c.collector_deadline_s <= 120
+
+
+def test_calls_in_flight_never_exceed_the_cap():
+    doc = synthetic.generate(300)
+    peak, now, lock = [0], [0], threading.Lock()
+    with FakeServer(FakeState(doc), log=None) as server:
+        handle = server.router.handle
+
+        def counting(req):
+            with lock:
+                now[0] += 1
+                peak[0] = max(peak[0], now[0])
+            try:
+                time.sleep(0.01)
+                return handle(req)
+            finally:
+                with lock:
+                    now[0] -= 1
+
+        server.router.handle = counting
+        account = collect_account(Clients(KEY, server.url), doc["accounts"][0]["account_id"], ["cn-hongkong"],
+                                  workers=16, detail_workers=16, max_in_flight=6)
+    assert account["errors"] == []
+    assert 2 <= peak[0] <= 6
+
+
+def _verdicts(report):
+    return sorted((f["rule"], f["region"] or "", f["resource_id"], f["status"]) for f in report["findings"])
+
+
+def test_thirty_percent_throttling_of_every_api_gives_identical_verdicts():
+    doc = synthetic.generate(300)
+    fast = CollectionConfig(retry={"base_delay_s": 0.001, "max_delay_s": 0.01, "attempts": 20})
+    opts = scanning.ScanOptions(collection=fast)
+    with FakeCloud().load(doc):
+        clean = scanning.evaluate(scanning.collect_live(KEY, opts), opts, {"kind": "live"})
+    faults = {"seed": 3, "faults": [{"product": "*", "action": "*", "kind": "throttle", "rate": 0.3}]}
+    with FakeCloud(faults=faults).load(doc) as cloud:
+        throttled = scanning.evaluate(scanning.collect_live(KEY, opts), opts, {"kind": "live"})
+        injected = sum(n for (_, _, kind), n in cloud.router.faults.injected.items() if kind == "throttle")
+    assert injected > 100  # RPC Throttling.User and OSS 503 MetaOperationQpsLimitExceeded both
+    assert throttled["collection_errors"] == [] == clean["collection_errors"]
+    assert _verdicts(throttled) == _verdicts(clean)
+    assert throttled["summary"] == clean["summary"]
+
+
+def test_a_collector_past_its_deadline_records_deadline_exceeded():
+    doc = synthetic.generate(100)
+    with FakeCloud().load(doc):
+        col = Collection(Clients(KEY), {"account_id": "x", "regions": {}, "errors": []}, ["cn-hongkong"],
+                         deadline=time.monotonic() - 1)
+        from aliaudit import sdk
+
+        assert col.rpc("ecs", "DescribeZones", "cn-hongkong",
+                       sdk.models("ecs").DescribeZonesRequest(region_id="cn-hongkong")) is None
+    [err] = col.account["errors"]
+    assert err["code"] == "DeadlineExceeded" and "collector_deadline_s" in err["message"]
