@@ -190,6 +190,8 @@ def _balancers(account: dict, region: str) -> Cost:
     cost = Cost().list("slb:DescribeLoadBalancers", _count(len(clb), "slb:DescribeLoadBalancers"))
     cost.list("alb:ListLoadBalancers", _count(len(alb), "alb:ListLoadBalancers"))
     cost.list("alb:ListSecurityPolicies", _count(len(alb_s.get("security_policies") or []), "alb:ListSecurityPolicies"))
+    # The system policies' TLS versions: one unpaged call (ListSystemSecurityPolicies takes no parameters).
+    cost.list("alb:ListSystemSecurityPolicies", 1)
     deepest = 0
     for i in range(0, len(clb), DOC_SLB_BATCH):
         n = pages(sum(len(lb.get("listeners") or []) for lb in clb[i:i + DOC_SLB_BATCH]), DOC_CHILD_PAGE)
