@@ -48,7 +48,8 @@ def min_calls(account: dict, region: str) -> Cost:
     groups = section.get("access_groups") or []
     cost = Cost().list("nas:DescribeFileSystems", pages(n_fs, 100))
     cost.list("nas:DescribeAccessGroups", pages(len(groups), 100))
-    cost.detail("nas:DescribeAccessRules", sum(pages(len(g.get("rules") or []), 100) for g in groups))
+    if groups:  # one call per group at least
+        cost.detail("nas:DescribeAccessRules", sum(pages(len(g.get("rules") or []), 100) for g in groups))
     deepest = max((pages(len(g.get("rules") or []), 100) for g in groups), default=0)
     cost.chain = max(pages(n_fs, 100), pages(len(groups), 100) + deepest)
     return cost
