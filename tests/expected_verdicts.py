@@ -122,6 +122,11 @@ GAPS_VERDICTS = {
     ('kms-key-rotation', 'key-hk-legacy-6a7b8c9d0e1f'): 'FAIL',
     ('kms-key-rotation', 'key-hk-retired-2a3b4c5d6e7f'): 'NOT_APPLICABLE',
     ('kms-key-rotation', 'key-sg-analytics-3c4d5e6f7a8b'): 'PASS',
+    ('nas-access-rule-not-open', 'DEFAULT_VPC_GROUP_NAME'): 'FAIL',
+    ('nas-access-rule-not-open', 'hk-app-vpc'): 'PASS',
+    ('nas-encrypted-kms', '31a8e4j6c1'): 'PASS',
+    ('nas-encrypted-kms', '31a8e4j6c2'): 'FAIL',
+    ('nas-encrypted-kms', 'extreme-0015j6c3'): 'FAIL',
     ('oss-bucket-acl-not-public', 'hkins-app-logs'): 'PASS',
     ('oss-bucket-acl-not-public', 'hkins-claims-docs'): 'PASS',
     ('oss-bucket-acl-not-public', 'hkins-marketing-assets'): 'FAIL',
@@ -252,4 +257,4 @@ GAPS_VERDICTS = {
     ('vpc-flow-logs-enabled', 'vpc-t4nanalytics'): 'FAIL',
 }
 
-EXPECTED_RULES = 85
+EXPECTED_RULES = 87
