@@ -75,7 +75,8 @@ EVIDENCE_ONLY_IN = {
       for f in ("Action", "Resource", "Condition", "Principal")},
     # a trail is named and de-duplicated by these; they do not decide whether it logs
     *{(r, f) for r in ("actiontrail-multi-region-trail", "actiontrail-trail-logging", "actiontrail-trail-delivery",
-                       "actiontrail-trail-read-write") for f in ("Name", "TrailArn", "HomeRegion")},
+                       "actiontrail-trail-read-write", "actiontrail-oss-bucket-not-public")
+      for f in ("Name", "TrailArn", "HomeRegion")},
     ("actiontrail-multi-region-trail", "EventRW"),
     # shown with each trail's verdict; each decides another rule
     *{("actiontrail-trail-delivery", f) for f in ("Status", "TrailRegion", "EventRW", "IsLogging")},
