@@ -182,6 +182,12 @@ def trail_bucket_not_public(acct, settings):
                 yield unknown(name, region, f"bucket {bucket_name} is not among the scanned buckets (another account, "
                               "a region not scanned, or deleted): its access cannot be judged", evidence)
                 continue
+            failed = _bucket_call_failed(acct, bucket, bucket_name)
+            if failed is not None:
+                call = f"oss:{failed['action']}"
+                yield unknown(name, region, f"{call} failed for {bucket_name}: {failed.get('code')}",
+                              {**evidence, "error": {"call": call, "code": failed.get("code")}})
+                continue
             grant = read(bucket, "acl.AccessControlList.Grant", "str", name="GetBucketAcl.AccessControlList.Grant",
                          optional=False, values=("private", "public-read", "public-read-write"))
             stmt = _public_allow(_policy(bucket))
@@ -194,3 +200,16 @@ def trail_bucket_not_public(acct, settings):
         if stmt:
             why.append("its policy allows Principal * without a source restriction")
         yield check(name, region, not why, evidence, "; ".join(why))
+
+
+def _bucket_call_failed(acct, bucket, bucket_name: str):
+    """The recorded failure of the bucket's GetBucketAcl or GetBucketPolicy when its data is absent: the
+    engine ties per-resource errors to the finding's resource (here the trail), so the rule names it."""
+    for action, key in (("GetBucketAcl", "acl"), ("GetBucketPolicy", "policy")):
+        if key in bucket:
+            continue
+        for err in acct.errors:
+            if err.get("product") == "oss" and err.get("action") == action and \
+                    err.get("resource") in (bucket_name, None):
+                return err
+    return None
