@@ -75,7 +75,8 @@ EVIDENCE_ONLY_IN = {
       for f in ("Action", "Resource", "Condition", "Principal")},
     # a trail is named and de-duplicated by these; they do not decide whether it logs
     *{(r, f) for r in ("actiontrail-multi-region-trail", "actiontrail-trail-logging", "actiontrail-trail-delivery",
-                       "actiontrail-trail-read-write") for f in ("Name", "TrailArn", "HomeRegion")},
+                       "actiontrail-trail-read-write", "actiontrail-oss-bucket-not-public")
+      for f in ("Name", "TrailArn", "HomeRegion")},
     ("actiontrail-multi-region-trail", "EventRW"),
     # NAS: the file system type and the group's mount-target count are shown, not deciding; a rule's id names it;
     # every rule counts whatever its RWAccess (read access to every address is already open)
