@@ -37,7 +37,7 @@ def test_markdown_opens_with_the_summary_then_a_details_block_per_severity(gaps_
     for row in s["frameworks"]:
         assert text.index(f"| {row['name']} | {row['COMPLIANT']} | {row['NON_COMPLIANT']} |") < first_finding
     assert "❌ Fail 119 (critical 3, high 48, medium 54, low 14)" in text
-    assert text.index("**Top risks** (critical and high FAILs by rule, 10 of 35)") < first_finding
+    assert text.index("**Top risks** (critical and high FAILs by rule, 10 of 37)") < first_finding
     assert "<sub>ecs-sg-no-public-all-ports</sub> | 1 |" in text
     for c in gaps_report["clauses"]:
         assert f"| {markdown.md(c['clause'])} " in text
