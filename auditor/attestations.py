@@ -19,12 +19,13 @@ from typing import Any
 
 import yaml
 
+from . import inputs
 from .errors import UsageError
 
 FIELDS = ("clause", "statement", "evidence", "owner", "date", "expires")
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(inputs.strict_loader()):
     """Safe YAML, with dates left as text: a bad date is reported at its entry, not as a YAML crash."""
 
 
@@ -60,7 +61,6 @@ def _lines(text: str) -> dict[int, int]:
 def load(path: str, catalogues: list[dict], today: dt.date | None = None) -> list[dict]:
     """Read and check the file against the catalogues; each entry gets state valid or expired."""
     today = today or dt.datetime.now(dt.timezone.utc).date()
-    from . import inputs
 
     text = inputs.read_text(path, "an attestations file", inputs.MAX_YAML_BYTES)
     doc = inputs.parse_yaml(text, path, _Loader)

@@ -15,7 +15,9 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"aliaudit: error: {message}", err=True)
+    from .errors import one_line
+
+    click.echo(f"aliaudit: error: {one_line(message)}", err=True)
     sys.exit(code)
 
 
@@ -26,27 +28,27 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--fixture", type=click.Path(dir_okay=False), help="Scan a recorded snapshot offline (evaluated as it is; with --replay, served by the fake cloud and collected back through the SDKs).")
+@click.option("--fixture", type=click.Path(), help="Scan a recorded snapshot offline (evaluated as it is; with --replay, served by the fake cloud and collected back through the SDKs).")
 @click.option("--region", "regions", multiple=True, metavar="REGION",
               help="Region to scan (repeatable). Default: live, the regions where the tenant has resources; "
                    "offline, every region in the fixture.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
               help="Report format (repeatable): " + ", ".join(FORMAT_NAMES) + ". Default: table; with --output-dir, "
                    "json, html and markdown.")
-@click.option("--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
+@click.option("--output", "outputs", multiple=True, type=click.Path(),
               help="Write the report to FILE instead of standard output; once per --format, in the same order.")
-@click.option("--output-dir", type=click.Path(file_okay=False),
+@click.option("--output-dir", type=click.Path(),
               help="Write each --format to DIR/aliaudit-report.<ext> (no --format: json, html and markdown).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="low", show_default=True,
               help="Exit 1 when a FAIL of this severity or higher exists.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="YAML file of rule thresholds.")
+@click.option("--config", "config_path", type=click.Path(), help="YAML file of rule thresholds.")
 @click.option("--endpoint-override", metavar="URL", help="Send every product's API calls to this address.")
-@click.option("--terraform-plan", "plan_path", type=click.Path(dir_okay=False),
+@click.option("--terraform-plan", "plan_path", type=click.Path(),
               help="Check a plan before apply: the output of `terraform show -json PLAN`.")
-@click.option("--waivers", "waivers_path", type=click.Path(dir_okay=False), help="YAML list of waivers (accepted FAILs).")
-@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+@click.option("--waivers", "waivers_path", type=click.Path(), help="YAML list of waivers (accepted FAILs).")
+@click.option("--baseline", "baseline_path", type=click.Path(),
               help="A JSON report: exit 1 only for FAILs that are not in it.")
-@click.option("--attestations", "attestations_path", type=click.Path(dir_okay=False),
+@click.option("--attestations", "attestations_path", type=click.Path(),
               help="YAML list of attestations for manual clauses (clause, statement, evidence, owner, date, expires).")
 @cli_scope.scan_options
 @cli_live.options
@@ -55,25 +57,30 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
     """Collect account state, evaluate the rules and report per clause.
 
     Exit codes: 0 no FAIL at or above --fail-on; 1 such a FAIL; 2 bad usage or input;
-    3 no such FAIL but some check could not read its data (incomplete).
+    3 no such FAIL but some check could not read its data (incomplete); 130/143 interrupted (SIGINT/SIGTERM).
+    Every file is written at the end, all together or none.
     """
-    from . import progress
+    from . import cli_output, progress
 
-    status = progress.OfflineLine(enabled=bool(fixture))  # offline: a status line on a terminal after 1 s
-    try:
-        _scan(status, fixture, regions, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
-              plan_path, waivers_path, baseline_path, attestations_path, allow_different_scope, live)
-    finally:
-        status.close()
+    with cli_output.interruptible():
+        status = progress.OfflineLine(enabled=bool(fixture))  # offline: a status line on a terminal after 1 s
+        try:
+            code = _scan(status, fixture, regions, formats, outputs, output_dir, fail_on, config_path,
+                         endpoint_override, plan_path, waivers_path, baseline_path, attestations_path,
+                         allow_different_scope, live)
+        finally:
+            status.close()
+    sys.exit(code)
 
 
 def _scan(status, fixture, regions, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
-          plan_path, waivers_path, baseline_path, attestations_path, allow_different_scope, live):
+          plan_path, waivers_path, baseline_path, attestations_path, allow_different_scope, live) -> int:
     from . import clauses, cli_output, ratelimit, record, scan as scanning, settings
     from .gate import Gate
 
+    pending = cli_output.Pending()
     try:
-        targets = cli_output.plan(formats, outputs, output_dir)
+        targets = cli_output.plan(formats, outputs, output_dir, live.get("record_path"))
         if fixture and plan_path:
             raise UsageError("--fixture and --terraform-plan cannot be used together")
         scope = cli_scope.from_options(live, regions)  # takes the scope options out of `live`
@@ -90,6 +97,7 @@ def _scan(status, fixture, regions, formats, outputs, output_dir, fail_on, confi
             from . import attestations
 
             opts.attestations = attestations.load(attestations_path, clauses.load_all())
+        cli_live.check_store(live)
         if plan_path:
             collected, source = gate.collect(list(regions))
             secrets: list[str] = []
@@ -99,28 +107,41 @@ def _scan(status, fixture, regions, formats, outputs, output_dir, fail_on, confi
         status.step("evaluating the rules")
         report = record.scrub_in_place(gate.finish(scanning.evaluate(collected, opts, source, adjust=gate.adjust)),
                                        secrets)
-        cli_live.after(report, collected, opts, source, secrets, live, targets[0][0])
+        cli_live.after(report, collected, opts, source, secrets, live, targets[0][0], pending)
+        status.clear()
+        for line in gate.messages:
+            click.echo(f"aliaudit: warning: {line}", err=True)
+        cli_live.store(report, live)  # before rendering: the reports show the trend since the previous scan
+        status.step("writing the report")
+        text = cli_output.write(report, targets, isatty=sys.stdout.isatty(), output_dir=output_dir, pending=pending)
+        pending.commit()
+        status.close()
     except UsageError as exc:
+        pending.discard()
         _fail(str(exc))
     except IncompleteScan as exc:
+        pending.discard()
         _fail(f"{exc}.", EXIT_INCOMPLETE)
     except CredentialsError as exc:
+        pending.discard()
         hint = (". Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile, "
                 "or use --fixture FILE for an offline run") if str(exc).startswith("no usable credentials") else ""
         _fail(f"{exc}{hint}.")
-    status.clear()
-    for line in gate.messages:
-        click.echo(f"aliaudit: warning: {line}", err=True)
-    status.step("writing the report")
-    try:
-        text = cli_output.write(report, targets, isatty=sys.stdout.isatty(), output_dir=output_dir)
-    except UsageError as exc:
-        _fail(str(exc))
-    status.close()
+    except BaseException:
+        pending.discard()
+        raise
     if text is not None:
         click.echo(text, nl=False)
     _say_where(report, targets, sys.stderr.isatty() or bool(live.get("verbose")))
-    sys.exit(gate.exit_code(report, fail_on))
+    if report.get("incomplete"):
+        from .errors import one_line
+
+        listed = [e for e in report.get("collection_errors", []) if (e.get("product"), e.get("action"), e.get("region"))
+                  == ("ecs", "DescribeRegions", None)]
+        detail = f" ({listed[0]['code']}: {listed[0].get('message')})" if listed else ""
+        click.echo(f"aliaudit: error: {one_line(report['incomplete'] + detail)}; the report says the run is "
+                   "incomplete.", err=True)
+    return gate.exit_code(report, fail_on)
 
 
 def _say_where(report: dict, targets, terminal: bool) -> None:

@@ -87,7 +87,7 @@ def show_rule(rule_id: str, fmt: str) -> None:
 
 
 @click.command("explain")
-@click.option("--report", "report_path", required=True, type=click.Path(dir_okay=False),
+@click.option("--report", "report_path", required=True, type=click.Path(),
               help="A JSON report (aliaudit scan --format json).")
 @click.argument("rule_id", metavar="RULE")
 @click.argument("resource", metavar="RESOURCE")

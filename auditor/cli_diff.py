@@ -12,8 +12,8 @@ from .errors import UsageError
 
 
 @click.command()
-@click.argument("old", type=click.Path(dir_okay=False))
-@click.argument("new", type=click.Path(dir_okay=False))
+@click.argument("old", type=click.Path())
+@click.argument("new", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--allow-different-scope", is_flag=True,
               help="Compare even when the two reports' scopes or accounts differ.")

@@ -21,15 +21,9 @@ def _fail(message: str) -> None:
 
 def read_document(path: str):
     """A JSON or YAML file (JSON is YAML)."""
-    import yaml
+    from aliaudit import inputs
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise UsageError("no such file", path) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise UsageError(f"not valid JSON or YAML: {str(exc).splitlines()[0]}", path) from None
+    return inputs.parse_yaml(inputs.read_text(path, "a JSON or YAML document", inputs.MAX_YAML_BYTES), path)
 
 
 def load_policy(path: str) -> dict:
@@ -51,13 +45,13 @@ def load_faults(path: str):
 
 
 @fake.command("serve")
-@click.option("--state", "state_path", type=click.Path(dir_okay=False), help="Snapshot to serve (default: empty).")
+@click.option("--state", "state_path", type=click.Path(), help="Snapshot to serve (default: empty).")
 @click.option("--port", type=int, default=18080, show_default=True, help="Port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback only, unless --allow-remote).")
 @click.option("--allow-remote", is_flag=True, help="Allow binding a non-loopback address. The fake has no real security.")
-@click.option("--policy", "policy_path", type=click.Path(dir_okay=False),
+@click.option("--policy", "policy_path", type=click.Path(),
               help="RAM policy document (JSON or YAML) to attach to the default key.")
-@click.option("--faults", "faults_path", type=click.Path(dir_okay=False),
+@click.option("--faults", "faults_path", type=click.Path(),
               help="Fault file (YAML): {seed: 7, faults: [{product: ecs, action: DescribeDisks, kind: throttle, rate: 0.3}]}.")
 @click.option("--quiet", is_flag=True, help="Do not log each request on stderr (they are still counted).")
 def serve(state_path, port, host, allow_remote, policy_path, faults_path, quiet):

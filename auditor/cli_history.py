@@ -20,7 +20,7 @@ def _fail(message: str) -> None:
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 def verify(file):
     """Check a recording's SHA-256 digest. Exit 0: it matches; 1: it does not; 2: the file cannot be read."""
     from . import record

@@ -24,9 +24,9 @@ _OPTIONS = [
                  help="Scan every member account of the resource directory (ListAccounts + AssumeRole)."),
     click.option("--member-role-name", default=DEFAULT_MEMBER_ROLE, show_default=True,
                  help="Role assumed in each member account with --resource-directory."),
-    click.option("--per-account-dir", type=click.Path(file_okay=False),
+    click.option("--per-account-dir", type=click.Path(),
                  help="Also write one report per account into this folder (ACCOUNT.json or .txt)."),
-    click.option("--record", "record_path", type=click.Path(dir_okay=False),
+    click.option("--record", "record_path", type=click.Path(),
                  help="Save the collected snapshot as a fixture (no secrets; with a SHA-256 digest)."),
     click.option("--redact", is_flag=True, help="With --record: mask account ids and IP addresses."),
     click.option("--store", "store_url", metavar="URL", default=None,
@@ -81,33 +81,51 @@ def collect(fixture: str | None, opts, live: dict) -> tuple[dict, dict, list[str
     return collected, source, credentials.secrets_of(credential)
 
 
-def after(report: dict, collected: dict, opts, source: dict, secrets: list[str], live: dict, fmt: str) -> None:
-    """--record, --per-account-dir, --store."""
+def check_store(live: dict) -> None:
+    """Open (and close) the --store before collecting: a store that cannot be opened is exit 2 at once."""
+    if live.get("store_url"):
+        from . import history
+
+        history.open_store(live["store_url"]).close()
+
+
+def after(report: dict, collected: dict, opts, source: dict, secrets: list[str], live: dict, fmt: str,
+          pending) -> None:
+    """--record and --per-account-dir (staged in `pending`, committed with the reports)."""
     from . import record, snapshot
     from .errors import UsageError
 
     if live.get("record_path"):
-        record.write(live["record_path"], collected, secrets, redact_ids=live.get("redact", False))
+        out = record.prepare(collected, secrets, redact_ids=live.get("redact", False))
+        pending.stage(live["record_path"], snapshot.dumps(out), "the recording")
     elif live.get("redact"):
         raise UsageError("--redact applies to --record FILE")
     if live.get("per_account_dir"):
+        from .cli_output import EXTENSIONS
         from .org import account_reports
         from .reporters import FORMATS
 
         folder = live["per_account_dir"]
-        os.makedirs(folder, exist_ok=True)
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot create the --per-account-dir: {exc.strerror}", folder) from None
         for account_id, one in account_reports(collected, opts, source).items():
-            from .cli_output import EXTENSIONS
+            one = record.scrub(one, secrets)
+            pending.stage(os.path.join(folder, f"{account_id}.{EXTENSIONS[fmt]}"), FORMATS[fmt](one, color=False),
+                          f"the report of account {account_id}")
 
-            ext = EXTENSIONS[fmt]
-            snapshot.write_atomic(os.path.join(folder, f"{account_id}.{ext}"), FORMATS[fmt](one, color=False))
+
+def store(report: dict, live: dict) -> None:
+    """--store: the result saved in the history, and the trend since the previous scan added to the report's
+    summary (so this runs before the reports are rendered)."""
     if live.get("store_url"):
         from . import history
         from .reporters import summary
 
-        store = history.open_store(live["store_url"])
+        db = history.open_store(live["store_url"])
         try:
-            store.save(report)
-            report["summary"]["trend"] = summary.trend(store, report)
+            db.save(report)
+            report["summary"]["trend"] = summary.trend(db, report)
         finally:
-            store.close()
+            db.close()

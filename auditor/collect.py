@@ -50,4 +50,4 @@ def collect_account(clients: Clients, account_id: str, regions: list[str], *, wo
         account["unavailable"].sort(key=lambda u: (u["product"], u["region"]))
     if prune_empty:
         region_mod.prune_empty(account)
-    return account
+    return snapshot.clean_text(account)  # a lone surrogate in any API string: escaped, the scan goes on

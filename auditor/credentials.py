@@ -118,6 +118,7 @@ class AssumedRole:
                 tzinfo=dt.timezone.utc).timestamp()
         except (TypeError, ValueError):
             expires = time.time() + 900
+        sdk.remember_secrets(creds.access_key_secret, creds.security_token)
         model = CredentialModel(access_key_id=creds.access_key_id, access_key_secret=creds.access_key_secret,
                                 security_token=creds.security_token, type="sts", provider_name="aliaudit/assume_role")
         return model, expires
@@ -142,6 +143,7 @@ def secrets_of(credential) -> list[str]:
 def resolve(opts: CredentialOptions, region: str, endpoint_override: str | None = None):
     """The credential a scan uses: the base identity, or the role it assumes."""
     base = base_credential(opts.profile)
+    sdk.remember_secrets(*secrets_of(base))  # an error that echoes the request is redacted where it is captured
     if not opts.role_arn:
         return base
     return AssumedRole(base, opts.role_arn, sts_region=opts.sts_region or region,

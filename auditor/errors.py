@@ -1,5 +1,19 @@
 """Errors that the CLI turns into exit codes and one-line messages."""
 
+import re
+
+# C0/C1 controls, line and paragraph separators, bidi controls, lone surrogates: never raw in a one-line message.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """The text on one line: a newline, a tab or any other control character shown escaped (\\n, \\u202e)."""
+    def esc(m: re.Match) -> str:
+        c = m.group(0)
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(c) or f"\\u{ord(c):04x}"
+
+    return _UNSAFE.sub(esc, str(text))
+
 
 class UsageError(Exception):
     """Bad input from the user: a file, an option, a config. Exit code 2."""
@@ -15,7 +29,7 @@ class UsageError(Exception):
             msg = f"at {self.where}: {msg}"
         if self.path:
             msg = f"{self.path}: {msg}"
-        return msg
+        return one_line(msg)
 
 
 class CredentialsError(Exception):

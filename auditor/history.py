@@ -39,7 +39,8 @@ def default_path() -> str:
 
 
 def open_store(url: str | None) -> "Store":
-    if not url or url == "default":
+    default = not url or url == "default"
+    if default:
         url = default_path()
     if url.startswith(("postgresql://", "postgres://")):
         try:
@@ -54,7 +55,16 @@ def open_store(url: str | None) -> "Store":
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
     if "://" in path:
         raise UsageError(f"unknown store {url!r}: use a path, sqlite:///PATH or postgresql://...")
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        if default:  # the default place is made on first use; a path the user gives must be in a folder that exists
+            os.makedirs(folder, exist_ok=True)
+        elif not os.path.isdir(folder):
+            raise UsageError(f"cannot open the history database: the folder {folder} does not exist", path)
+        if os.path.isdir(path):
+            raise UsageError("cannot open the history database: is a directory", path)
+    except OSError as exc:
+        raise UsageError(f"cannot create the history folder: {exc.strerror}", folder) from None
     try:
         conn = sqlite3.connect(path)
         conn.execute("PRAGMA foreign_keys = ON")

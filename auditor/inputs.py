@@ -8,8 +8,11 @@ RecursionError in the parser or in whatever walks the document later).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
+import stat
 from typing import Any
 
 from .errors import UsageError
@@ -17,16 +20,14 @@ from .errors import UsageError
 MAX_YAML_BYTES = 16 * 1024 * 1024    # config, waivers, attestations: a few KB in practice
 MAX_JSON_BYTES = 512 * 1024 * 1024   # plans and reports (a snapshot has its own cap, the same)
 MAX_DEPTH = 100                      # nested lists/mappings; real documents stay under 30
+MAX_INT_DIGITS = 4300                # Python's own int-from-text limit (sys.get_int_max_str_digits)
 
 
-def read_text(path: str, what: str, max_bytes: int, empty_ok: bool = False, syntax: str = "YAML") -> str:
-    """The file's text; `what` names the kind of file in messages ("a waiver file"), `syntax` its language."""
+def read_bytes(path: str, what: str, max_bytes: int) -> bytes:
+    """The bytes of a regular file, at most max_bytes: a FIFO, a device (/dev/zero), a directory, a socket or a
+    symlink loop is refused before anything is read (opened non-blocking, so a FIFO cannot hang the run)."""
     try:
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            raise UsageError(f"file is {size} bytes, over the {max_bytes}-byte limit for {what}", path)
-        with open(path, "rb") as fh:
-            raw = fh.read(max_bytes + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise UsageError("no such file", path) from None
     except IsADirectoryError:
@@ -34,9 +35,43 @@ def read_text(path: str, what: str, max_bytes: int, empty_ok: bool = False, synt
     except PermissionError:
         raise UsageError("permission denied", path) from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UsageError("a symbolic link loop, not a file", path) from None
         raise UsageError(f"cannot read: {exc.strerror or exc}", path) from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise UsageError(f"is a directory, not {what}", path)
+        if not stat.S_ISREG(st.st_mode):
+            raise UsageError(f"is {_kind(st.st_mode)}, not a regular file: not {what}", path)
+        if st.st_size > max_bytes:
+            raise UsageError(f"file is {st.st_size} bytes, over the {max_bytes}-byte limit for {what}", path)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read: {exc.strerror or exc}", path) from None
+    finally:
+        os.close(fd)
     if len(raw) > max_bytes:
         raise UsageError(f"file is over the {max_bytes}-byte limit for {what}", path)
+    return raw
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def read_text(path: str, what: str, max_bytes: int, empty_ok: bool = False, syntax: str = "YAML") -> str:
+    """The file's text; `what` names the kind of file in messages ("a waiver file"), `syntax` its language."""
+    raw = read_bytes(path, what, max_bytes)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -49,22 +84,164 @@ def read_text(path: str, what: str, max_bytes: int, empty_ok: bool = False, synt
     return text
 
 
+def _line_col(text: str, index: int) -> str:
+    line = text.count("\n", 0, index) + 1
+    return f"line {line} column {index - (text.rfind(chr(10), 0, index) + 1) + 1}"
+
+
+class _Duplicate(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _pairs(pairs: list) -> dict:
+    out = dict(pairs)  # at C speed; a repeated key shows as a shorter dict
+    if len(out) != len(pairs):
+        seen: set = set()
+        raise _Duplicate(next(k for k, _ in pairs if k in seen or seen.add(k)))
+    return out
+
+
 def parse_json(text: str, path: str) -> Any:
+    """JSON, strictly: a duplicate key (naming both places), an integer over MAX_INT_DIGITS digits, NaN and
+    Infinity are refused; so is nesting deeper than MAX_DEPTH."""
     try:
-        doc = json.loads(text)
+        # Python (3.11+) itself refuses an integer of more than 4,300 digits (sys.get_int_max_str_digits)
+        doc = json.loads(text, parse_constant=_constant, object_pairs_hook=_pairs)
     except json.JSONDecodeError as exc:
         raise UsageError(f"not valid JSON: {exc.msg}", path, f"line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise UsageError(f"JSON nested deeper than {MAX_DEPTH} levels", path) from None
+    except ValueError as exc:
+        if not isinstance(exc, _Duplicate) and "digits" not in str(exc):
+            raise UsageError(f"not valid JSON: {exc}", path) from None  # NaN / Infinity (parse_constant)
+        if isinstance(exc, _Duplicate):
+            raise UsageError(f"duplicate key {exc.key!r} ({_json_duplicate_places(text, exc.key)})", path) from None
+        m = re.search(r"\d{%d,}" % (MAX_INT_DIGITS + 1), text)
+        raise UsageError(f"an integer of more than {MAX_INT_DIGITS} digits", path,
+                         _line_col(text, m.start()) if m else None) from None
     check_depth(doc, path)
     return doc
+
+
+def _constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _json_duplicate_places(text: str, key: str) -> str:
+    """'at line A column B and line C column D': the two places of the first repeated key, found again with the
+    pure-Python scanner, which tells where each object starts and ends."""
+    from json import decoder, scanner
+
+    spans: list[tuple[int, int]] = []
+    found: list[int] = []
+
+    class Finder(json.JSONDecoder):
+        def __init__(self):
+            super().__init__(object_pairs_hook=self._hook)
+            original = self.parse_object
+
+            def parse_object(s_and_end, *args):
+                s, start = s_and_end
+                result, end = original(s_and_end, *args)
+                children = [sp for sp in spans if start <= sp[0] and sp[1] <= end]
+                if not found and isinstance(result, list):
+                    keys = [k for k, _ in result]
+                    if len(keys) != len(set(keys)):
+                        dup = next(k for n, k in enumerate(keys) if k in keys[:n])
+                        pattern = re.compile(re.escape(json.dumps(dup)[1:-1]).join(['"', r'"\s*:']))
+                        hits = [m.start() for m in pattern.finditer(s, start, end)
+                                if not any(a <= m.start() < b for a, b in children)]
+                        found.extend(hits[:2] or [start - 1])
+                spans.append((start - 1, end))
+                return _pairs_plain(result), end
+
+            self.parse_object = parse_object
+            self.scan_once = scanner.py_make_scanner(self)
+
+        @staticmethod
+        def _hook(pairs):
+            return pairs
+
+    try:
+        Finder().decode(text)
+    except (ValueError, RecursionError):
+        pass
+    if len(found) >= 2:
+        return f"at {_line_col(text, found[0])} and {_line_col(text, found[1])}"
+    return "given twice in one object"
+
+
+def _pairs_plain(pairs):
+    return dict(pairs) if isinstance(pairs, list) else pairs
+
+
+def _strict_loader():
+    import yaml
+    from yaml.constructor import ConstructorError
+
+    class StrictLoader(yaml.SafeLoader):
+        """Safe YAML that refuses duplicate keys (naming both places), integers over MAX_INT_DIGITS digits
+        and impossible dates (2027-02-30), each as a YAML error with its place, never a crash."""
+
+        def construct_mapping(self, node, deep=False):
+            if isinstance(node, yaml.MappingNode):
+                seen: dict = {}
+                for key_node, _ in node.value:
+                    if key_node.tag == "tag:yaml.org,2002:merge":
+                        continue
+                    key = self.construct_object(key_node, deep=True)
+                    try:
+                        first = seen.get(key)
+                    except TypeError:
+                        continue  # unhashable: the base constructor says so
+                    if first is not None:
+                        m = first.start_mark
+                        raise ConstructorError(None, None, f"duplicate key {key!r} (first at line {m.line + 1} "
+                                               f"column {m.column + 1}, again here)", key_node.start_mark)
+                    seen[key] = key_node
+            return super().construct_mapping(node, deep=deep)
+
+        def construct_yaml_int(self, node):
+            value = self.construct_scalar(node)
+            if len(re.sub(r"[^0-9a-fA-F]", "", str(value))) > MAX_INT_DIGITS:
+                raise ConstructorError(None, None, f"an integer of more than {MAX_INT_DIGITS} digits",
+                                       node.start_mark)
+            return super().construct_yaml_int(node)
+
+        def construct_yaml_timestamp(self, node):
+            try:
+                return super().construct_yaml_timestamp(node)
+            except (ValueError, OverflowError) as exc:
+                raise ConstructorError(None, None, f"{self.construct_scalar(node)!r} is not a date: {exc}",
+                                       node.start_mark) from None
+
+    StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
+    StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_timestamp)
+    StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map)
+    return StrictLoader
+
+
+_LOADER = None
+
+
+def strict_loader():
+    """The YAML loader every input file goes through (subclass it to change resolvers, as attestations do)."""
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = _strict_loader()
+    return _LOADER
 
 
 def parse_yaml(text: str, path: str, loader=None) -> Any:
     import yaml
 
+    loader = loader or strict_loader()
+    if not issubclass(loader, strict_loader()):
+        raise TypeError("input YAML goes through inputs.strict_loader()")
     try:
-        doc = yaml.load(text, Loader=loader or yaml.SafeLoader)  # noqa: S506 (a safe loader, always)
+        doc = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader, always)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1} column {mark.column + 1}" if mark else None
@@ -72,6 +249,8 @@ def parse_yaml(text: str, path: str, loader=None) -> Any:
         raise UsageError(f"not valid YAML: {problem}", path, where) from None
     except RecursionError:
         raise UsageError(f"YAML nested deeper than {MAX_DEPTH} levels", path) from None
+    except ValueError as exc:  # a value the safe constructors could not build (kept out of tracebacks)
+        raise UsageError(f"not valid YAML: {exc}", path) from None
     check_depth(doc, path)
     return doc
 

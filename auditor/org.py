@@ -91,8 +91,8 @@ def collect_organisation(credential, opts, role_name: str = DEFAULT_MEMBER_ROLE)
             out["accounts"].append(section)
             if member_who is not who:
                 out["identities"].append(member_who)
-    out["organisation"] = {"management_account_id": who["account_id"], "member_role": role_name,
-                           "accounts": entries}
+    out["organisation"] = snapshot.clean_text({"management_account_id": who["account_id"], "member_role": role_name,
+                                               "accounts": entries})
     return out
 
 

@@ -22,6 +22,7 @@ Read from the ``collection`` section of the ``--config`` YAML file::
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -99,7 +100,7 @@ _RETRY_KEYS = {"attempts": int, "base_delay_s": (int, float), "max_delay_s": (in
 
 
 def _positive(value: Any, types, path: str | None, where: str):
-    if isinstance(value, bool) or not isinstance(value, types) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, types) or not math.isfinite(value) or value <= 0:
         raise UsageError("expected a positive number", path, where)
     return value
 

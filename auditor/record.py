@@ -223,15 +223,9 @@ def write(path: str, doc: dict, secrets: list[str], redact_ids: bool = False) ->
 
 def verify(path: str) -> tuple[bool, str, str]:
     """(matches, recorded digest, computed digest); UsageError if the file cannot be read as a recording."""
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except OSError as exc:
-        raise UsageError(f"cannot read: {exc.strerror}", path) from None
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"not valid JSON: {exc}", path) from None
+    from . import inputs
+
+    doc = inputs.parse_json(inputs.read_text(path, "a recording", snapshot.MAX_BYTES, syntax="JSON"), path)
     if not isinstance(doc, dict) or not isinstance(doc.get("digest"), dict) or \
             not isinstance(doc["digest"].get("value"), str):
         raise UsageError("has no digest (not an aliaudit recording)", path)

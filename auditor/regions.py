@@ -21,6 +21,14 @@ from . import sdk
 from .collectors.base import RetryPolicy, attempt, sdk_method
 from .errors import IncompleteScan, UsageError
 
+class DiscoveryFailed(IncompleteScan):
+    """ECS DescribeRegions failed (refused, unavailable, unparseable): the scan cannot know its regions."""
+
+    def __init__(self, err: dict):
+        self.err = err
+        super().__init__(f"cannot list regions: ecs:DescribeRegions failed: {err['code']}: {err['message']}")
+
+
 # Lists that describe a region rather than resources in it.
 METADATA_KINDS = {("ecs", "zones")}
 
@@ -41,15 +49,55 @@ def describe(clients: sdk.Clients, via_region: str, retry: RetryPolicy | None = 
     resp, err = attempt(lambda: sdk_method(client, "DescribeRegions")(
         m.DescribeRegionsRequest(accept_language="en-US"), clients.runtime()), retry or RetryPolicy())
     if err is not None:
-        from .scan import call_failure
-
-        raise call_failure("ecs:DescribeRegions", err, "cannot list regions (ecs:DescribeRegions)")
+        raise DiscoveryFailed(err)
     body = resp.body.to_map() if resp is not None and resp.body is not None else {}
     regions = (body.get("Regions") or {}).get("Region") if isinstance(body, dict) else None
     if not isinstance(regions, list):
-        raise IncompleteScan("cannot list regions: the ecs:DescribeRegions answer has no Regions.Region "
-                             "(MalformedResponse); nothing was checked")
+        raise DiscoveryFailed({"code": "MalformedResponse", "message": "the answer has no Regions.Region",
+                               "http_status": resp.status_code if resp is not None else None, "request_id": None})
     return regions
+
+
+DISCOVERY = ("ecs", "DescribeRegions")
+
+
+def discovery_failed(account_id: str, err: dict, via_region: str) -> dict:
+    """The section of an account whose regions could not be listed: nothing else is collected (the scan does
+    not know where to look), and the failure is recorded as an account-level error of ecs:DescribeRegions."""
+    from . import snapshot
+
+    account = snapshot.new_account(account_id)
+    account["errors"].append({"product": DISCOVERY[0], "action": DISCOVERY[1], "region": None, "resource": None,
+                              "code": err["code"], "message": f"{err['message']} (through {via_region}): the "
+                              "regions could not be listed, so nothing was checked in this account",
+                              "http_status": err.get("http_status"), "request_id": err.get("request_id")})
+    return account
+
+
+def unlisted(collected: dict) -> dict[str, dict]:
+    """account id -> the DescribeRegions error, for the accounts whose regions could not be listed."""
+    out = {}
+    for account in collected.get("accounts", []):
+        if account.get("regions"):
+            continue
+        for e in account.get("errors", []):
+            if (e.get("product"), e.get("action")) == DISCOVERY and e.get("region") is None:
+                out[account["account_id"]] = e
+    return out
+
+
+def mark_unlisted(failed: dict[str, dict], clause_results: list[dict]) -> str:
+    """No verdict stands for an account whose regions are unknown (its findings are left out by the caller):
+    every checked clause that would read COMPLIANT or NOT_APPLICABLE is INCOMPLETE. Returns the reason."""
+    from .model import COMPLIANT, INCOMPLETE, NOT_APPLICABLE
+
+    reason = "; ".join(f"account {a}: cannot list regions (ecs:DescribeRegions failed: {e['code']})"
+                       for a, e in sorted(failed.items()))
+    for c in clause_results:
+        if c.get("kind") != "manual" and c["status"] in (COMPLIANT, NOT_APPLICABLE):
+            c["status"] = INCOMPLETE
+            c["reason"] = f"nothing was checked: {reason}"
+    return reason
 
 
 def narrow(available: list[str], wanted: list[str]) -> list[str]:

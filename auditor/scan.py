@@ -59,7 +59,8 @@ def identify(clients: Clients, region: str, retry=None) -> dict:
     if not isinstance(body, dict) or not body.get("AccountId"):
         raise IncompleteScan("could not confirm the identity: the sts:GetCallerIdentity answer has no AccountId "
                              "(MalformedResponse); nothing was checked")
-    return {"account_id": body["AccountId"], "principal": body.get("Arn"), "identity_type": body.get("IdentityType")}
+    return snapshot.clean_text({"account_id": body["AccountId"], "principal": body.get("Arn"),
+                                "identity_type": body.get("IdentityType")})
 
 
 def call_failure(call: str, err: dict, refused: str) -> CredentialsError:
@@ -115,8 +116,11 @@ def collect_identity(clients: Clients, opts: ScanOptions, who: dict) -> dict:
     """One account's section: its regions discovered (or narrowed by --region), then collected."""
     from . import regions as region_mod
 
-    described = region_mod.describe(clients, opts.regions[0] if opts.regions else opts.home_region,
-                                    opts.collection.retry_policy())
+    via = opts.regions[0] if opts.regions else opts.home_region
+    try:
+        described = region_mod.describe(clients, via, opts.collection.retry_policy())
+    except region_mod.DiscoveryFailed as exc:
+        return region_mod.discovery_failed(who["account_id"], exc.err, via)
     available = region_mod.ids(described)
     regions = region_mod.narrow(available, opts.regions) if opts.regions else available
     return collect_account(clients, who["account_id"], regions, prune_empty=not opts.regions,
@@ -150,7 +154,12 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
     findings = engine.evaluate(collected, rules, opts.settings)
     if adjust is not None:
         findings = adjust(findings)
+    from . import regions as region_mod
+
+    unlisted = region_mod.unlisted(collected)  # accounts whose regions are unknown: no verdict stands
+    findings = [f for f in findings if f.get("account_id") not in unlisted]
     clause_results = clauses.roll_up(cats, findings)
+    incomplete = region_mod.mark_unlisted(unlisted, clause_results) if unlisted else None
     if opts.attestations is not None:
         from . import attestations
 
@@ -181,6 +190,8 @@ def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> d
         "snapshot_digest": record.digest(collected),
         **({"attestations": opts.attestations} if opts.attestations is not None else {}),
     }
+    if incomplete:
+        report["incomplete"] = incomplete
     unavailable = [u for a in collected["accounts"] for u in a.get("unavailable", [])]
     if unavailable:
         report["unavailable"] = unavailable

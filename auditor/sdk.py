@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 import threading
 from xml.etree import ElementTree
@@ -252,6 +253,40 @@ def sdk_errors() -> tuple[type[BaseException], ...]:
     return out + (oss_errors.BaseError,) if oss_errors is not None else out
 
 
+# What a request's credentials look like when an error message echoes the request back: query parameters,
+# headers (as "Name: value", "'name': 'value'" or JSON), XML elements. Only the values go.
+_SECRET_NAMES = (r"Signature|SignatureNonce|SecurityToken|AccessKeySecret|OSSAccessKeyId|x-acs-security-token|x-oss-security-token"
+                 r"|x-acs-signature-[a-z0-9-]+|x-oss-signature[a-z0-9-]*|x-oss-credential|X-Amz-Signature"
+                 r"|X-Amz-Security-Token|X-Amz-Credential|security[-_]token|access[-_]key[-_]secret")
+_SECRET_VALUE = re.compile(r"(?i)(?<![A-Za-z0-9-])((?:" + _SECRET_NAMES + r")(?:\\?[\"'])?\s*[=:]\s*(?:\\?[\"'])?)"
+                           r"(?!\[REDACTED\])[^\s&,;\"'}<>\\]+")
+_SECRET_ELEMENT = re.compile(r"(?i)(<(?:" + _SECRET_NAMES + r"|Authorization)>)[^<]*")
+_AUTHORIZATION = re.compile(r"(?i)(authorization(?:\\?[\"'])?\s*[=:]\s*(?:\\?[\"'])?)(?!\[REDACTED\])[^\"'\n}<\\]*")
+_SIGNED_SCHEME = re.compile(r"(?i)\b((?:ACS3|OSS4)-HMAC-SHA256|acs|OSS)\s+(?!\[REDACTED\])"
+                            r"[A-Za-z0-9._-]+:[A-Za-z0-9+/=]{16,}")
+REDACTED = "[REDACTED]"
+_known_secrets: set[str] = set()
+_known_lock = threading.Lock()
+
+
+def remember_secrets(*values: str | None) -> None:
+    """Secrets of the run's credentials (AccessKey secrets, STS tokens): redact() removes them from any text."""
+    with _known_lock:
+        _known_secrets.update(v for v in values if v and len(v) >= 8)
+
+
+def redact(text: str) -> str:
+    """The text without request signatures, Authorization headers, STS tokens and the run's known secrets."""
+    with _known_lock:
+        known = sorted(_known_secrets, key=len, reverse=True)
+    for secret in known:
+        text = text.replace(secret, REDACTED)
+    text = _AUTHORIZATION.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _SIGNED_SCHEME.sub(lambda m: m.group(1) + " " + REDACTED, text)
+    text = _SECRET_ELEMENT.sub(lambda m: m.group(1) + REDACTED, text)
+    return _SECRET_VALUE.sub(lambda m: m.group(1) + REDACTED, text)
+
+
 def describe_error(exc: BaseException) -> dict:
     """code, message, http_status and request_id of a failed call, for the snapshot."""
     inner = exc
@@ -274,7 +309,9 @@ def describe_error(exc: BaseException) -> dict:
             code = "RequestFailed"
     if isinstance(message, dict):
         message = message.get("message") or json.dumps(message)
-    message = " ".join(str(message).split())[:500]
+    # Redacted here, where every failed call is captured: the snapshot, every report, the recording, the
+    # history and the fatal one-line errors (identity, AssumeRole, DescribeRegions) all take it from here.
+    message = redact(" ".join(str(message).split()))[:500]
     out = {"code": str(code), "message": message,
            "http_status": int(status) if isinstance(status, int) and status else None,
            "request_id": request_id}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from .errors import UsageError
@@ -37,6 +38,33 @@ class Settings:
     password_max_login_attempts: int = 5
 
 
+# The domain of each setting, checked at load time: (smallest, largest) for numbers; the choices for text.
+TLS_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
+RANGES = {
+    "rds_backup_retention_days": (1, 7300), "snapshot_retention_days": (1, 65536), "min_zones": (1, 32),
+    "polardb_backup_retention_days": (1, 7300), "redis_backup_retention_days": (1, 7300),
+    "hbr_retention_days": (1, 36500), "access_key_max_age_days": (1, 36500),
+    "access_key_max_unused_days": (1, 36500), "password_min_length": (1, 32), "password_max_age_days": (1, 1095),
+    "password_reuse_prevention": (0, 24), "password_max_login_attempts": (1, 32),
+}
+REGION_ID = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
+
+
+def _check_domain(key: str, value, path: str):
+    if key in RANGES:
+        low, high = RANGES[key]
+        if not low <= value <= high:
+            raise UsageError(f"{value} is out of range: {key} is between {low} and {high}", path, key)
+    elif key == "min_tls_version" and value not in TLS_VERSIONS:
+        raise UsageError(f"{value!r} is not a TLS version (one of {', '.join(TLS_VERSIONS)})", path, key)
+    elif key == "allowed_regions":
+        if not value:
+            raise UsageError("an empty list: name at least one region", path, key)
+        bad = [v for v in value if not REGION_ID.match(v)]
+        if bad:
+            raise UsageError(f"{bad[0]!r} is not a region id (like cn-hongkong)", path, key)
+
+
 def read_config(path: str):
     """The parsed --config file (None when it holds only comments); a bad file is a one-line UsageError."""
     from . import inputs
@@ -66,5 +94,6 @@ def load(path: str | None) -> Settings:
             value = tuple(value)
         elif isinstance(default, bool) or not isinstance(value, type(default)) or isinstance(value, bool):
             raise UsageError(f"expected {type(default).__name__}, got {type(value).__name__}", path, key)
+        _check_domain(key, value, path)
         values[key] = value
     return Settings(**values)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -80,22 +81,12 @@ def validate(doc: Any, path: str | None = None) -> dict:
 
 
 def load(path: str) -> dict:
-    """Load and validate a snapshot file; every failure is a one-line UsageError."""
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise UsageError(f"file is {size} bytes, over the {MAX_BYTES}-byte limit", path)
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except FileNotFoundError:
-        raise UsageError("no such file", path) from None
-    except IsADirectoryError:
-        raise UsageError("is a directory, not a snapshot file", path) from None
-    except PermissionError:
-        raise UsageError("permission denied", path) from None
-    text = _decode(raw, path)
-    del raw  # the bytes are not kept while the text is parsed (a 100k-resource file is 300 MB)
-    return loads(text, path)
+    """Load and validate a snapshot file; every failure is a one-line UsageError (read through aliaudit.inputs:
+    a regular file only, at most MAX_BYTES, strict JSON)."""
+    from . import inputs
+
+    text = _decode(inputs.read_bytes(path, "a snapshot file", MAX_BYTES), path)
+    return loads(text, path)  # the bytes are not kept while the text is parsed (a 100k-resource file is 300 MB)
 
 
 def _decode(raw: bytes, path: str | None) -> str:
@@ -106,20 +97,47 @@ def _decode(raw: bytes, path: str | None) -> str:
 
 
 def loads(raw: bytes | str, path: str | None = "<snapshot>") -> dict:
+    from . import inputs
+
     if isinstance(raw, bytes):
         raw = _decode(raw, path)
     if not raw.strip():
         raise UsageError("file is empty", path)
-    try:
-        doc = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"not valid JSON: {exc.msg}", path, f"line {exc.lineno} column {exc.colno}") from None
-    except RecursionError:
-        raise UsageError("JSON nested too deeply", path) from None
-    from .inputs import check_depth
+    return validate(inputs.parse_json(raw, path), path)
 
-    check_depth(doc, path)
-    return validate(doc, path)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogates(text: str) -> str:
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def clean_text(doc: Any) -> Any:
+    """Replace every lone surrogate (U+D800..U+DFFF: JSON can carry one, UTF-8 cannot) in the document's strings
+    and keys by its escaped form, the six characters "\\ud800": the raw value stays readable in the evidence,
+    and the snapshot can be hashed and written. In place (iterative, no copy); returns the document."""
+    if isinstance(doc, str):
+        return _escape_surrogates(doc) if _SURROGATE.search(doc) else doc
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            bad_keys = [k for k in node if isinstance(k, str) and _SURROGATE.search(k)]
+            for k in bad_keys:
+                node[_escape_surrogates(k)] = node.pop(k)
+            items = node.items()
+        elif isinstance(node, list):
+            items = enumerate(node)
+        else:
+            continue
+        for k, v in list(items):
+            if isinstance(v, str):
+                if _SURROGATE.search(v):
+                    node[k] = _escape_surrogates(v)
+            elif isinstance(v, (dict, list)):
+                stack.append(v)
+    return doc
 
 
 def dumps(doc: dict) -> str:

@@ -3,6 +3,7 @@ import json
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from aliaudit import scan as scanning
 from aliaudit.settings import Settings
@@ -10,6 +11,20 @@ from aliaudit.settings import Settings
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "examples", "fixtures")
 DOCUMENTED = os.path.join(ROOT, "tests", "documented")
+# Hypothesis profiles. "ci" (chosen when CI is set): derandomized, no example database, so a run always means the
+# same. "nightly" (ALIAUDIT_HYPOTHESIS_PROFILE=nightly): random and many more examples. "dev" otherwise: random.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("nightly", max_examples=2000, derandomize=False, database=None, deadline=None)
+hypothesis_settings.register_profile("dev", deadline=None, database=None)
+HYPOTHESIS_PROFILE = os.environ.get("ALIAUDIT_HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def examples(n: int) -> int:
+    """A property test's example count: n, or the nightly profile's (larger) count."""
+    return max(n, hypothesis_settings.default.max_examples) if HYPOTHESIS_PROFILE == "nightly" else n
+
+
 # (API, fault) pairs the fault matrix (test_fault_matrix.py) proved in this run; printed at the end.
 FAULT_MATRIX: dict = {"pairs": set()}
 

@@ -22,14 +22,45 @@ LABELS = {
 FRAMEWORK_NAMES = {"hkia-gl8": "HKIA GL8", "hkia-gl14": "HKIA GL14", "hkia-gl20": "HKIA GL20",
                    "cis-alibaba-2.0": "CIS Alibaba 2.0"}
 
-# C0 and C1 control characters (ANSI escapes start with ESC), except tab and newline.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Characters no report shows raw, except tab and newline: C0 and C1 controls (ANSI escapes start with ESC);
+# the line and paragraph separators U+2028/U+2029; the bidi controls (LRM, RLM, U+202A-U+202E embeddings and
+# overrides, U+2066-U+2069 isolates), which can make a name read backwards ("Trojan Source"); U+FEFF; the
+# non-characters U+FFFE/U+FFFF and U+FDD0-U+FDEF, which XML 1.0 cannot carry; lone surrogates.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                      "\ufeff\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
+
+
+def _escaped(m: re.Match) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def visible(value) -> str:
-    """Text with every control character shown as \\xNN, so a terminal escape in a name is inert."""
+    """Text with every control, bidi and non-character shown escaped (\\x1b, \\u202e), so it is inert."""
     text = "" if value is None else str(value)
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_escaped, text)
+
+
+_CELL_WHITESPACE = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def visible_cell(value) -> str:
+    """A CSV cell: every character `visible` escapes, and tab and newline too, written as JSON-style escapes
+    (\\n, \\t, \\u001b, \\u202e), so a cell is one line and a JSON cell (evidence) still parses back."""
+    text = "" if value is None else str(value)
+    return _CONTROL.sub(lambda m: _CELL_WHITESPACE.get(m.group()) or f"\\u{ord(m.group()):04x}",
+                        text.replace("\n", "\\n").replace("\t", "\\t"))
+
+
+_AUTOLINK = re.compile(r"(?i)(://|www\.)")
+
+
+def markdown_inert(text: str) -> str:
+    """Markdown text already escaped, made inert where a renderer acts on plain text: an @mention (or an
+    e-mail address) gets a zero-width joiner after its @, so it pings nobody; a URL or www. gets a zero-width
+    space, so it is not auto-linked. Both are HTML entities (visible in the source as such)."""
+    text = text.replace("@", "@&#8205;")
+    return _AUTOLINK.sub(lambda m: {"://": ":&#8203;//"}.get(m.group(1), m.group(1)[:3] + "&#8203;."), text)
 
 
 def one_line(value) -> str:

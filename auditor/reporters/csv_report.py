@@ -20,7 +20,7 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe(value) -> str:
-    text = "" if value is None else str(value)
+    text = common.visible_cell(value)  # control, bidi and line-break characters escaped
     return "'" + text if text.startswith(_FORMULA) else text
 
 

@@ -31,7 +31,7 @@ def md(value, limit: int | None = None) -> str:
     if limit and len(text) > limit:
         text = text[: limit - 1] + "…"
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _SPECIAL.sub(r"\\\1", text)
+    return common.markdown_inert(_SPECIAL.sub(r"\\\1", text))
 
 
 def _status(status: str) -> str:

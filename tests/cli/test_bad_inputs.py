@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 import tempfile
 
 import pytest
@@ -21,7 +23,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from aliaudit import attestations, baseline, clauses, inputs, ratelimit, settings, snapshot, terraform, waivers
 from aliaudit.cli import main
 from aliaudit.errors import UsageError
-from conftest import ROOT, fixture_path
+from conftest import ROOT, examples, fixture_path
 
 GOOD_FIXTURE = fixture_path("hk-insurer-compliant.json")
 HUGE = {"json": snapshot.MAX_BYTES + 1, "plan": inputs.MAX_JSON_BYTES + 1, "yaml": inputs.MAX_YAML_BYTES + 1}
@@ -156,7 +158,8 @@ def _load(name: str, raw: bytes):
         os.unlink(path)
 
 
-FUZZ = hsettings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomized in CI through the profile conftest.py loads; more examples with the nightly profile
+FUZZ = hsettings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.mark.parametrize("name", LOADERS)
@@ -181,3 +184,133 @@ def test_fuzz_spoiled_valid_files(name, cut, junk):
     kind = {"collection": "config"}.get(name, name)
     valid = KINDS[kind][1].encode()
     _load(name, valid[: cut % (len(valid) + 1)] + junk)
+
+
+# --- special files, strict parsing, checked values ----------------------------------------------------------------
+
+BIG = "9" * 5000  # over Python's 4,300-digit limit for int("...")
+
+
+def _special(kind: str, tmp_path) -> str:
+    """A path that is not a regular file: a FIFO (opening it would block), a device that never ends, a
+    symbolic link loop, a directory."""
+    if kind == "fifo":
+        path = tmp_path / "input.fifo"
+        os.mkfifo(path)
+    elif kind == "dev-zero":
+        return "/dev/zero"
+    elif kind == "symlink-loop":
+        path = tmp_path / "loop-a"
+        os.symlink(tmp_path / "loop-b", path)
+        os.symlink(path, tmp_path / "loop-b")
+    else:
+        path = tmp_path / "a-directory"
+        path.mkdir()
+    return str(path)
+
+
+SPECIAL = ("fifo", "dev-zero", "symlink-loop", "directory")
+# (kind, name, content, what the message must say)
+STRICT = [
+    *[(kind, "huge-integer", text, "4300 digits") for kind, text in (
+        ("fixture", '{"format": "aliaudit-snapshot/1", "accounts": [], "n": ' + BIG + "}"),
+        ("plan", '{"format_version": "1.2", "resource_changes": [], "n": ' + BIG + "}"),
+        ("baseline", '{"report_format": "aliaudit-report/1", "findings": [], "n": ' + BIG + "}"),
+        ("config", f"min_zones: {BIG}\n"),
+        ("waivers", f"- rule: {BIG}\n"),
+        ("attestations", f"- clause: {BIG}\n"))],
+    *[(kind, "duplicate-key", text, "duplicate key") for kind, text in (
+        ("fixture", '{"format": "aliaudit-snapshot/1",\n "accounts": [],\n "format": "aliaudit-snapshot/1"}'),
+        ("plan", '{"format_version": "1.2",\n "resource_changes": [],\n "resource_changes": []}'),
+        ("baseline", '{"report_format": "aliaudit-report/1",\n "findings": [],\n "findings": []}'),
+        ("config", "min_zones: 2\nallowed_regions: [cn-hongkong]\nmin_zones: 3\n"),
+        # the same waiver re-dated further down: the later date must not win silently
+        ("waivers", _read("examples", "ci", "waivers.example.yaml").replace(
+            "  expires: 2027-09-30\n", "  expires: 2027-09-30\n  expires: 2099-12-31\n", 1)),
+        ("attestations", _read("examples", "attestations", "hk-insurer.yaml").replace(
+            "  expires: 2027-07-14\n", "  expires: 2027-07-14\n  expires: 2099-12-31\n", 1)))],
+    ("waivers", "impossible-date", _read("examples", "ci", "waivers.example.yaml").replace(
+        "expires: 2027-09-30", "expires: 2027-02-30", 1), "2027-02-30"),
+    ("attestations", "impossible-date", _read("examples", "attestations", "hk-insurer.yaml").replace(
+        "expires: 2027-07-14", "expires: 2027-02-30", 1), "2027-02-30"),
+    # config values outside their domain, refused at load time
+    ("config", "tls-banana", "min_tls_version: banana\n", "not a TLS version"),
+    ("config", "negative-threshold", "rds_backup_retention_days: -7\n", "out of range"),
+    ("config", "zero-zones", "min_zones: 0\n", "out of range"),
+    ("config", "no-regions", "allowed_regions: []\n", "at least one region"),
+    ("config", "nan-timeout", "collection:\n  read_timeout_s: .nan\n", "positive number"),
+    ("config", "infinite-timeout", "collection:\n  connect_timeout_s: .inf\n", "positive number"),
+    ("config", "infinite-retry", "collection:\n  retry:\n    max_total_s: .inf\n", "positive number"),
+    # a newline in an unknown key (found by hypothesis): still one line
+    ("config", "newline-in-key", '"unknown\\nkey": 1\n', "unknown setting"),
+    ("attestations", "newline-in-key", '- {clause: "hkia-gl8:5.1(a)", "bad\\nfield": 1}\n', "unknown field"),
+    ("waivers", "newline-in-key", '- {rule: ecs-disk-encrypted, "bad\\nkey": 1}\n', "unknown key"),
+]
+
+
+def _run_bad(tmp_path, args: list[str]):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir(exist_ok=True)
+    out = out_dir / "report.json"
+    result = CliRunner().invoke(main, [*args, "--format", "json", "--output", str(out), "--record",
+                                       str(out_dir / "rec.json")])
+    assert result.exit_code == 2, (result.exit_code, result.stderr, result.exception)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("aliaudit: error: "), result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert os.listdir(out_dir) == [] and not [n for n in os.listdir(tmp_path) if n.startswith(".aliaudit-")]
+    return lines[0]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("special", SPECIAL)
+def test_a_special_file_is_refused_before_it_is_read(tmp_path, kind, special):
+    path = _special(special, tmp_path)
+    line = _run_bad(tmp_path, ["scan", *KINDS[kind][4](path)])
+    assert path in line and ("regular file" in line or "directory" in line or "link loop" in line), line
+
+
+@pytest.mark.parametrize("command", ["verify", "diff-old", "diff-new"])
+@pytest.mark.parametrize("special", SPECIAL)
+def test_verify_and_diff_refuse_special_files(tmp_path, command, special):
+    path = _special(special, tmp_path)
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"report_format": "aliaudit-report/1", "findings": []}))
+    args = {"verify": ["verify", path], "diff-old": ["diff", path, str(good)], "diff-new": ["diff", str(good), path]}
+    result = CliRunner().invoke(main, args[command])
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert path in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("kind,name,content,says", STRICT, ids=[f"{k}-{n}" for k, n, _, _ in STRICT])
+def test_strict_inputs_are_one_line_exit_2(tmp_path, kind, name, content, says):
+    path = tmp_path / f"{kind}-{name}"
+    path.write_text(content)
+    line = _run_bad(tmp_path, ["scan", *KINDS[kind][4](str(path))])
+    assert str(path) in line and says in line, line
+    if name == "duplicate-key":
+        assert len(re.findall(r"line \d+", line)) == 2, line  # both places
+
+
+def test_a_store_in_a_missing_folder_is_refused_before_collecting(tmp_path):
+    line = _run_bad(tmp_path, ["scan", "--fixture", GOOD_FIXTURE, "--store", str(tmp_path / "missing" / "h.db")])
+    assert "does not exist" in line and not (tmp_path / "missing").exists()
+
+
+def test_the_whole_corpus_counts():
+    special = len(KINDS) * len(SPECIAL) + 3 * len(SPECIAL)
+    print(f"strict-input corpus: {special} special files, {len(STRICT)} strict-parsing cases")
+    assert special + len(STRICT) >= 50
+
+
+def test_hypothesis_is_derandomized_in_ci_and_has_a_nightly_profile():
+    probe = ("import conftest; from hypothesis import settings as s; d = s.default; "
+             "print(d.derandomize, d.database, d.max_examples)")
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "ALIAUDIT_HYPOTHESIS_PROFILE")}
+    ci = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=os.path.join(ROOT, "tests"),
+                        env={**env, "CI": "true"}, check=True).stdout.split()
+    assert ci[:2] == ["True", "None"], ci
+    nightly = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                             cwd=os.path.join(ROOT, "tests"), env={**env, "ALIAUDIT_HYPOTHESIS_PROFILE": "nightly"},
+                             check=True).stdout.split()
+    assert nightly[0] == "False" and int(nightly[2]) > 100, nightly

@@ -236,11 +236,15 @@ def test_sts_get_caller_identity_fault_stops_the_scan_as_incomplete(fault):
 
 
 def test_region_discovery_fault_is_incomplete_not_a_credentials_error():
-    """Without --region, DescribeRegions decides what is scanned: if it fails, nothing is checked."""
-    from aliaudit.errors import IncompleteScan
-
-    with pytest.raises(IncompleteScan, match="ecs:DescribeRegions failed: ServiceUnavailable"):
-        live_collect(_faults("ecs:DescribeRegions", "unavailable"), regions=())
+    """Without --region, DescribeRegions decides what is scanned: if it fails, nothing is checked, and the
+    report says so (its clauses INCOMPLETE, the call's error recorded; tests/collect/test_region_discovery.py)."""
+    collected = live_collect(_faults("ecs:DescribeRegions", "unavailable"), regions=())
+    account = collected["accounts"][0]
+    assert account["regions"] == {} and [(e["action"], e["code"]) for e in account["errors"]] == \
+        [("DescribeRegions", "ServiceUnavailable")]
+    report = scanning.evaluate(collected, scanning.ScanOptions(), {"kind": "live"})
+    assert "cannot list regions" in report["incomplete"] and scanning.exit_code(report, "low") == 3
+    assert {c["status"] for c in report["clauses"]} <= {"INCOMPLETE", "MANUAL"}
 
 
 def cli_scan(tmp_path, faults=None, policy=None):

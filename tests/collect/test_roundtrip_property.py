@@ -14,7 +14,7 @@ from aliaudit.collect import collect_account
 from aliaudit.fakes import FakeCloud
 from aliaudit.fakes.state import account_key
 from aliaudit.sdk import Clients, StaticKey
-from conftest import load_fixture
+from conftest import examples, load_fixture
 
 _DOC = load_fixture("hk-insurer-compliant.json")
 T = _DOC["accounts"][0]["regions"]["cn-hongkong"]
@@ -131,7 +131,7 @@ def states(draw):
 
 
 # No shrink phase: a state is thousands of items, shrinking one takes minutes; the seed reproduces a failure.
-@settings(max_examples=8, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+@settings(max_examples=examples(8), deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(states())
 def test_any_state_round_trips_through_the_sdks(case):

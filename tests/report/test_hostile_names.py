@@ -1,7 +1,9 @@
 """Hostile resource ids: HTML/script, Markdown, CSV formula injection, ANSI escapes, rich markup, newlines and a
 very long id, served by the fake and collected through the SDKs, then rendered in every report format. Each
 format keeps them inert: escaped (html, markdown), formula-neutralised (csv, otherwise intact: it is data),
-control characters made visible (table, markdown, html), and the machine formats (json, sarif, junit, ocsf, ocsf-ndjson) stay well-formed
+control characters made visible (table, markdown, html), bidi controls, U+2028/U+2029 and XML non-characters
+shown escaped (table, markdown, html, junit: so the JUnit XML stays well-formed), CSV cells with control
+characters escaped, Markdown @mentions and auto-links neutralised, and the machine formats (json, sarif, junit, ocsf, ocsf-ndjson) stay well-formed
 and give the value back intact as data (XML cannot carry ESC: junit shows it as \\x1b, like the text formats).
 """
 
@@ -29,7 +31,16 @@ HOSTILE = {
     "rich": "[bold red]rich[/bold red][link=http://evil.example]x[/link]",
     "newline": "line1\nline2\r\n| injected | row |",
     "long": "d-" + "x" * 5000,
+    # Trojan-Source style: a right-to-left override and isolates make the name read differently
+    "bidi": "d-\u202eexe.txt\u2066isolated\u2069\u200f",
+    "separator": "d-line\u2028para\u2029end",
+    "nonchar": "d-\ufffe-\uffff-\ufdd0",  # not characters in XML 1.0
+    "mention": "@octocat and @hk-insurer/security-team, see www.evil.example or https://evil.example",
 }
+# shown escaped in table, Markdown, HTML and JUnit
+INVISIBLE = {"\u202e": "\\u202e", "\u2066": "\\u2066", "\u2069": "\\u2069", "\u200f": "\\u200f",
+             "\u2028": "\\u2028", "\u2029": "\\u2029", "\ufffe": "\\ufffe", "\uffff": "\\uffff",
+             "\ufdd0": "\\ufdd0"}
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +73,33 @@ def test_no_raw_control_character_in_any_text_output(rendered):
             assert "\x1b[31mRED" not in text and "\x1b]0;title" not in text
             continue
         assert "\x1b" not in text and "\x07" not in text, fmt
+
+
+def test_bidi_separators_and_non_characters_are_shown_escaped(rendered, report):
+    names = {HOSTILE[k] for k in ("bidi", "separator", "nonchar")}
+    few = dict(report, findings=[f for f in report["findings"] if f["resource_id"] in names])
+    wide = {"table": FORMATS["table"](few, color=False, width=1000),
+            "table-color": FORMATS["table"](few, color=True, width=1000)}
+    for fmt in ("table", "table-color", "markdown", "html", "junit"):
+        for raw, shown in INVISIBLE.items():
+            assert raw not in rendered[fmt], (fmt, shown)
+            assert shown in wide.get(fmt, rendered[fmt]), (fmt, shown)
+
+
+def test_markdown_neither_mentions_nor_links(rendered):
+    md = rendered["markdown"]
+    assert "@octocat" not in md and "@hk-insurer/security-team" not in md
+    assert "@&#8205;octocat" in md  # a zero-width joiner after the @
+    assert "www.evil" not in md and "https://evil" not in md
+
+
+def test_csv_escapes_control_and_bidi_characters(rendered):
+    rows = list(csv.DictReader(io.StringIO(rendered["csv"], newline="")))
+    ids = {r["resource_id"] for r in rows if r["rule"] == "ecs-disk-encrypted"}
+    assert "line1\\nline2\\r\\n| injected | row |" in ids and "\\u001b[31mRED\\u001b[0m\\u001b]0;title\\u0007" in ids
+    assert "d-\\u202eexe.txt\\u2066isolated\\u2069\\u200f" in ids
+    for cell in (c for r in rows for c in r.values()):
+        assert not any(ch in cell for ch in ("\x1b", "\r", "\n", "\t", *INVISIBLE)), cell
 
 
 def test_table_shows_markup_and_escapes_as_text(report):
@@ -101,7 +139,7 @@ def test_csv_neutralises_formulas_and_keeps_one_row_per_finding(rendered, report
             assert not cell or cell[0] not in "=+-@\t\r", cell
     ids = {r["resource_id"] for r in rows if r["rule"] == "ecs-disk-encrypted"}
     assert "'=cmd|' /C calc'!A0" in ids and "'+SUM(1,2)" in ids and "'@HYPERLINK(\"http://evil.example\")" in ids
-    assert {HOSTILE[k] for k in ("html", "markdown", "ansi", "rich", "newline", "long")} <= ids  # intact
+    assert {HOSTILE[k] for k in ("html", "markdown", "rich", "long")} <= ids  # intact
 
 
 def _ids_in(doc) -> set[str]:
@@ -125,7 +163,7 @@ def test_machine_formats_parse_back_with_the_value_intact(rendered):
     wanted = set(HOSTILE.values())
     assert wanted <= _ids_in(json.loads(rendered["json"]))
     assert wanted <= _ids_in(json.loads(rendered["ocsf"]))
-    events = [json.loads(line) for line in rendered["ocsf-ndjson"].splitlines()]
+    events = [json.loads(line) for line in rendered["ocsf-ndjson"].split("\n") if line]  # not U+2028
     assert wanted <= _ids_in(events)
     sarif = json.loads(rendered["sarif"])
     assert all(any(v in s for s in _ids_in(sarif)) for v in wanted)
@@ -134,6 +172,8 @@ def test_machine_formats_parse_back_with_the_value_intact(rendered):
     blob = "\n".join(texts)
     for name, value in HOSTILE.items():
         expected = value.replace("\x1b", "\\x1b").replace("\x07", "\\x07") if name == "ansi" else value
+        for raw, shown in INVISIBLE.items():
+            expected = expected.replace(raw, shown)
         if name == "newline":
             expected = "line1"  # XML attributes normalise line ends; the text survives
         assert expected in blob, name

@@ -147,10 +147,11 @@ def test_csv_neutralises_formulas_and_keeps_hostile_text(gaps_report):
     f["region"] = "+1"
     f["account_id"] = "-2"
     rows = list(csv.DictReader(io.StringIO(csv_report.render(report), newline="")))
-    r = next(r for r in rows if r["resource_id"] == HOSTILE)
-    assert r["rule"] == "'=HYPERLINK(\"x\")" and r["title"] == "'@SUM(A1)" and r["resource_type"] == "'\tx"
+    # control characters (ESC, CR, LF, tab) are escaped in every cell, JSON-style
+    r = next(r for r in rows if r["resource_id"] == HOSTILE.replace("\x1b", "\\u001b"))
+    assert r["rule"] == "'=HYPERLINK(\"x\")" and r["title"] == "'@SUM(A1)" and r["resource_type"] == "\\tx"
     assert r["region"] == "'+1" and r["account_id"] == "'-2"
-    assert r["reason"] == "line one\r\nline two, \"quoted\""
+    assert r["reason"] == "line one\\r\\nline two, \"quoted\""
     assert json.loads(r["evidence"])["GetBucketInfo.Name"] == HOSTILE
     for row in rows:
         for value in row.values():
