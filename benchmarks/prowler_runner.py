@@ -20,6 +20,9 @@ Prowler's findings) and checks.
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import hmac
 import glob
 import json
 import os
@@ -69,6 +72,83 @@ def _error_code(resp) -> str:
     return ""
 
 
+def _v1_valid(req, secret: str) -> bool:
+    """The RPC signature V1 (HMAC-SHA1 over the sorted, percent-encoded parameters, key secret + "&"), as
+    Alibaba Cloud's "Request signatures" page for RPC APIs documents it."""
+    from urllib.parse import parse_qsl, quote
+
+    params = dict(req.query)
+    if req.body and "x-www-form-urlencoded" in req.headers.get("content-type", ""):
+        params.update(parse_qsl(req.body.decode(), keep_blank_values=True))
+    sent = params.pop("Signature", None)
+    if not sent or params.get("SignatureMethod") != "HMAC-SHA1":
+        return False
+
+    def pct(v: str) -> str:
+        return quote(v, safe="-_.~")
+
+    canonical = "&".join(f"{pct(k)}={pct(v)}" for k, v in sorted(params.items()))
+    to_sign = f"{req.method}&{pct('/')}&{pct(canonical)}"
+    digest = hmac.new((secret + "&").encode(), to_sign.encode(), hashlib.sha1).digest()
+    return hmac.compare_digest(base64.b64encode(digest).decode(), sent)
+
+
+def _resign_v1(state, req) -> bool:
+    """Prowler 5.46 pins SDK releases that sign RPC calls with signature V1; the fake checks only ACS3
+    (the current SDKs' default). A V1 request whose signature is valid for a key of the fake is signed
+    again with ACS3 for the same key, so the fake's own authentication passes it; anything else is left
+    as sent (and the fake refuses it)."""
+    from aliaudit.fakes.auth import acs3_signature
+
+    if "authorization" in req.headers or "Signature" not in req.query and b"Signature=" not in req.body:
+        return False
+    key_id = req.query.get("AccessKeyId") or dict(
+        p.split("=", 1) for p in req.body.decode(errors="replace").split("&") if "=" in p).get("AccessKeyId")
+    key = state.keys.get(key_id or "")
+    if key is None or not _v1_valid(req, key["secret"]):
+        return False
+    req.headers["host"] = req.headers.get("host") or req.host
+    signed = ["host"]
+    req.headers["authorization"] = (f"ACS3-HMAC-SHA256 Credential={key_id},SignedHeaders={';'.join(signed)},"
+                                    f"Signature={acs3_signature(req, key['secret'], signed)}")
+    return True
+
+
+def _resign_oss_v1(state, req) -> bool:
+    """Prowler 5.46 signs OSS ListBuckets itself with the OSS V1 header signature ("OSS id:sig", HMAC-SHA1
+    over VERB, Content-MD5, Content-Type, Date, the x-oss- headers and the resource, as the OSS
+    "Include signatures in the Authorization header" page documents); the fake checks only V4. A valid
+    V1 request is signed again with V4 for the same key; anything else is left as sent."""
+    from aliaudit.fakes.auth import oss_v4_signature
+    from aliaudit.fakes.oss import _target
+
+    auth = req.headers.get("authorization", "")
+    if not auth.startswith("OSS ") or ":" not in auth:
+        return False
+    key_id, sent = auth[4:].rsplit(":", 1)
+    key = state.keys.get(key_id)
+    if key is None:
+        return False
+    bucket, region = _target(req)
+    oss_headers = "".join(f"{k}:{v}\n" for k, v in sorted(req.headers.items()) if k.startswith("x-oss-"))
+    resource = "/" + (f"{bucket}/" if bucket else "") + (req.path.lstrip("/") if bucket and req.host.startswith(bucket + ".") else "")
+    if req.raw_query:
+        resource += "?" + req.raw_query
+    to_sign = "\n".join([req.method, req.headers.get("content-md5", ""), req.headers.get("content-type", ""),
+                         req.headers.get("date", ""), oss_headers + resource])
+    digest = base64.b64encode(hmac.new(key["secret"].encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
+    if not hmac.compare_digest(digest, sent):
+        return False
+    now = time.gmtime()
+    req.headers["x-oss-date"] = time.strftime("%Y%m%dT%H%M%SZ", now)
+    req.headers["x-oss-content-sha256"] = "UNSIGNED-PAYLOAD"
+    date = time.strftime("%Y%m%d", now)
+    sig = oss_v4_signature(req, key["secret"], bucket, date, region, "oss", [])
+    req.headers["authorization"] = (f"OSS4-HMAC-SHA256 Credential={key_id}/{date}/{region}/oss/aliyun_v4_request, "
+                                    f"Signature={sig}")
+    return True
+
+
 UNSERVED_CODES = {"InvalidProduct.NotFound", "InvalidAction.NotFound", "NotImplemented", "InvalidVersion",
                   "MethodNotAllowed"}
 
@@ -97,17 +177,28 @@ def main(argv: list[str] | None = None) -> int:
     lock = threading.Lock()
     requests_seen: Counter = Counter()
     unserved: Counter = Counter()
+    resigned: Counter = Counter()
+    errors: Counter = Counter()
     handle = cloud.router.handle
 
     def counted(req):
         started = time.perf_counter()
+        if _resign_v1(cloud.state, req):
+            with lock:
+                resigned["rpc_v1"] += 1
+        elif _resign_oss_v1(cloud.state, req):
+            with lock:
+                resigned["oss_v1"] += 1
         resp = handle(req)
         label = getattr(resp, "label", None) or f"{req.host}:{req.query.get('Action', req.method)}"
         code = _error_code(resp) if resp.status >= 400 else ""
         with lock:
             requests_seen[label] += 1
+            if code:
+                errors[f"{label}:{resp.status} {code}"] += 1
             if code in UNSERVED_CODES:
-                unserved[f"{req.host.split('.')[0]}:{label.split(':', 1)[-1]}"] += 1
+                product = "sls" if ".log." in req.host else req.host.split(".")[0]
+                unserved[f"{product}:{label.split(':', 1)[-1] or req.method + ' ' + req.path}"] += 1
         rest = latency - (time.perf_counter() - started)
         if code in UNSERVED_CODES and rest > 0:  # the fake adds latency only to what it serves
             time.sleep(rest)
@@ -135,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     checks = {f.get("metadata", {}).get("event_code") for f in findings}
     out = {"wall_s": round(wall, 2), "api_calls": sum(requests_seen.values()),
            "served_calls": sum(cloud.calls.values()), "unserved_calls": sum(unserved.values()),
-           "unserved_by_call": dict(unserved.most_common()), "blocked_network": dict(blocked),
+           "unserved_by_call": dict(unserved.most_common()), "blocked_network": dict(blocked), "resigned": dict(resigned),
+           "errors_by_call": dict(errors.most_common()),
            "exit_code": code, "findings": len(findings), "resources": len(resources), "checks": len(checks),
            "status": dict(Counter(f.get("status_code") for f in findings))}
     sys.stdout.flush()
