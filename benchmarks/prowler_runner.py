@@ -225,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     resources = {r.get("uid") or r.get("name") for f in findings for r in f.get("resources", [])}
     checks = {f.get("metadata", {}).get("event_code") for f in findings}
     out = {"wall_s": round(wall, 2), "api_calls": sum(requests_seen.values()),
-           "served_calls": sum(cloud.calls.values()), "unserved_calls": sum(unserved.values()),
+           "served_calls": sum(cloud.calls.values()),
+           "served_by_call": {f"{p}:{a}": n for (p, a), n in sorted(cloud.calls.items())}, "unserved_calls": sum(unserved.values()),
            "unserved_by_call": dict(unserved.most_common()), "blocked_network": dict(blocked), "resigned": dict(resigned),
            "errors_by_call": dict(errors.most_common()),
            "exit_code": code, "findings": len(findings), "resources": len(resources), "checks": len(checks),
