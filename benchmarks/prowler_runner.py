@@ -219,17 +219,19 @@ def main(argv: list[str] | None = None) -> int:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         wall = time.perf_counter() - started
     findings = []
-    for path in glob.glob(os.path.join(args.out, "**", "*.ocsf.json"), recursive=True):
+    for path in glob.glob(os.path.join(args.out, "*.ocsf.json")):  # not compliance/, which repeats them
         with open(path, encoding="utf-8") as fh:
             findings.extend(json.load(fh))
     resources = {r.get("uid") or r.get("name") for f in findings for r in f.get("resources", [])}
-    checks = {f.get("metadata", {}).get("event_code") for f in findings}
+    checks = Counter(f.get("metadata", {}).get("event_code") for f in findings)
+    types = Counter(r.get("type") for f in findings for r in f.get("resources", []))
     out = {"wall_s": round(wall, 2), "api_calls": sum(requests_seen.values()),
            "served_calls": sum(cloud.calls.values()),
            "served_by_call": {f"{p}:{a}": n for (p, a), n in sorted(cloud.calls.items())}, "unserved_calls": sum(unserved.values()),
            "unserved_by_call": dict(unserved.most_common()), "blocked_network": dict(blocked), "resigned": dict(resigned),
            "errors_by_call": dict(errors.most_common()),
            "exit_code": code, "findings": len(findings), "resources": len(resources), "checks": len(checks),
+           "findings_by_resource_type": dict(types.most_common()),
            "status": dict(Counter(f.get("status_code") for f in findings))}
     sys.stdout.flush()
     print("PROWLER_RUNNER " + json.dumps(out), flush=True)
