@@ -255,19 +255,45 @@ def parse_yaml(text: str, path: str, loader=None) -> Any:
     return doc
 
 
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
 def check_depth(doc: Any, path: str | None, limit: int = MAX_DEPTH) -> None:
-    """UsageError if lists/mappings nest deeper than `limit` (iterative: safe on any depth)."""
+    """UsageError if lists/mappings nest deeper than `limit` (iterative: safe on any depth).
+
+    One level at a time, each level's containers gathered at C speed; the path is looked for only when a
+    level is over the limit. A node shared by YAML aliases is visited once per level it is on."""
+    _containers = (dict, list)
+    level = [doc] if isinstance(doc, _containers) else []
+    depth = 1
+    while level:
+        if depth > limit:
+            raise UsageError(f"nested deeper than {limit} levels", path, _deep_path(doc, limit))
+        below: list = []
+        for node in level:
+            values = node.values() if isinstance(node, dict) else node
+            if not _SCALARS.issuperset(map(type, values)):  # at C speed: most nodes hold only scalars
+                below += [v for v in values if isinstance(v, _containers)]
+        if len(below) > 1:
+            below = list({id(v): v for v in below}.values())
+        level = below
+        depth += 1
+
+
+def _deep_path(doc: Any, limit: int) -> str | None:
+    """The place (a.b[0]...) of the first container nested deeper than limit."""
     stack: list[tuple[Any, int, str]] = [(doc, 1, "")]
-    seen: set[int] = set()  # YAML aliases can share a node many times: visit each once
+    seen: set[int] = set()
     while stack:
         node, depth, where = stack.pop()
         if not isinstance(node, (dict, list)) or id(node) in seen:
             continue
         seen.add(id(node))
         if depth > limit:
-            raise UsageError(f"nested deeper than {limit} levels", path, (where[:60] + "...") if where else None)
+            return (where[:60] + "...") if where else None
         items = node.items() if isinstance(node, dict) else enumerate(node)
         for key, value in items:
             if isinstance(value, (dict, list)):
                 step = f"[{key}]" if isinstance(node, list) else (f".{key}" if where else str(key))
                 stack.append((value, depth + 1, where + step if len(where) < 80 else where))
+    return None

@@ -61,11 +61,11 @@ def account_section(account: dict, regions: list[str], narrowed: bool) -> dict:
 
 def collect(fixture: str | dict, opts) -> dict:
     """The snapshot an offline scan of `fixture` (a path, or a snapshot dict, which is not changed) evaluates."""
+    # a lone surrogate in a recorded API string: escaped, as the live path does
     if isinstance(fixture, str):
-        doc = snapshot.load(fixture)
+        doc = snapshot.load(fixture, clean=True)
     else:
-        doc = copy.deepcopy(snapshot.validate(fixture))
-    snapshot.clean_text(doc)  # a lone surrogate in a recorded API string: escaped, as the live path does
+        doc = snapshot.clean_text(copy.deepcopy(snapshot.validate(fixture)))
     out = snapshot.new("fixture")
     out["collected_at"] = doc.get("collected_at") or out["collected_at"]
     out["identities"] = []

@@ -80,13 +80,19 @@ def validate(doc: Any, path: str | None = None) -> dict:
     return doc
 
 
-def load(path: str) -> dict:
+def load(path: str, clean: bool = False) -> dict:
     """Load and validate a snapshot file; every failure is a one-line UsageError (read through aliaudit.inputs:
-    a regular file only, at most MAX_BYTES, strict JSON)."""
+    a regular file only, at most MAX_BYTES, strict JSON). With clean, lone surrogates are escaped as clean_text
+    does, walking the document only if the text has a \\u escape that can make one (UTF-8 text cannot hold one)."""
     from . import inputs
 
     text = _decode(inputs.read_bytes(path, "a snapshot file", MAX_BYTES), path)
-    return loads(text, path)  # the bytes are not kept while the text is parsed (a 100k-resource file is 300 MB)
+    dirty = clean and _SURROGATE_ESCAPE.search(text) is not None
+    doc = loads(text, path)  # the bytes are not kept while the text is parsed (a 100k-resource file is 300 MB)
+    return clean_text(doc) if dirty else doc
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _decode(raw: bytes, path: str | None) -> str:

@@ -2,7 +2,7 @@
 
 A multi-region trail appears in every region (its shadow copies); it is judged once, by its ARN."""
 
-from .base import check, rule, unknown
+from .base import check, not_applicable, rule, unknown
 from .common import BadField, read
 
 NEEDS = ("actiontrail:DescribeTrails", "actiontrail:GetTrailStatus")
@@ -147,3 +147,69 @@ def trail_read_write(acct, settings):
             continue
         yield check(trail.get("Name"), trail.region, ok, {"DescribeTrails.EventRW": trail.get("EventRW")},
                     "" if ok else f"the trail records {trail.get('EventRW')} events only")
+
+
+@rule(id="actiontrail-oss-bucket-not-public", product="actiontrail", severity="high", resource_type="actiontrail:trail",
+      needs=("actiontrail:DescribeTrails", "oss:ListBuckets", "oss:GetBucketAcl", "oss:GetBucketPolicy"),
+      title="The OSS bucket a trail delivers to is not public",
+      rationale="CIS 2.2: public audit logs show an intruder how the account is used and configured; GL14 5.15(c) "
+                "asks that the evidence of access is protected.",
+      remediation={
+          "console": "ActionTrail console > Trails > {resource_id}: note the OSS bucket ({ev:OssBucketName}); "
+                     "OSS console > that bucket > Permission Control: ACL Private, and remove bucket policy statements "
+                     "that allow Principal * without a source restriction.",
+          "cli": "aliyun oss set-acl oss://{ev:OssBucketName} private -b (the bucket of trail {resource_id}, {region})",
+          "terraform": "alicloud_oss_bucket_acl (bucket = \"{ev:OssBucketName}\", the bucket of trail {resource_id} "
+                       "in {region}): acl = \"private\"",
+      })
+def trail_bucket_not_public(acct, settings):
+    from .oss import PUBLIC_GRANTS, _policy, _public_allow
+
+    buckets = {}
+    for b in acct.resources("oss", "buckets"):
+        if isinstance(b.get("Name"), str):
+            buckets.setdefault(b.get("Name"), b)
+    for trail in _trails(acct):
+        name, region = trail.get("Name"), trail.region
+        try:
+            bucket_name = read(trail, "OssBucketName", "str", name="DescribeTrails.OssBucketName")
+            evidence = {"DescribeTrails.OssBucketName": bucket_name}
+            if not bucket_name:
+                yield not_applicable(name, region, "the trail delivers to no OSS bucket", evidence)
+                continue
+            bucket = buckets.get(bucket_name)
+            if bucket is None:
+                yield unknown(name, region, f"bucket {bucket_name} is not among the scanned buckets (another account, "
+                              "a region not scanned, or deleted): its access cannot be judged", evidence)
+                continue
+            failed = _bucket_call_failed(acct, bucket, bucket_name)
+            if failed is not None:
+                call = f"oss:{failed['action']}"
+                yield unknown(name, region, f"{call} failed for {bucket_name}: {failed.get('code')}",
+                              {**evidence, "error": {"call": call, "code": failed.get("code")}})
+                continue
+            grant = read(bucket, "acl.AccessControlList.Grant", "str", name="GetBucketAcl.AccessControlList.Grant",
+                         optional=False, values=("private", "public-read", "public-read-write"))
+            stmt = _public_allow(_policy(bucket))
+        except BadField as bad:
+            yield unknown(name, region, bad.reason, bad.evidence)
+            continue
+        evidence["GetBucketAcl.AccessControlList.Grant"] = grant
+        evidence["GetBucketPolicy.Statement"] = stmt if stmt else "no public Allow"
+        why = [f"the bucket ACL is {grant}"] if grant in PUBLIC_GRANTS else []
+        if stmt:
+            why.append("its policy allows Principal * without a source restriction")
+        yield check(name, region, not why, evidence, "; ".join(why))
+
+
+def _bucket_call_failed(acct, bucket, bucket_name: str):
+    """The recorded failure of the bucket's GetBucketAcl or GetBucketPolicy when its data is absent: the
+    engine ties per-resource errors to the finding's resource (here the trail), so the rule names it."""
+    for action, key in (("GetBucketAcl", "acl"), ("GetBucketPolicy", "policy")):
+        if key in bucket:
+            continue
+        for err in acct.errors:
+            if err.get("product") == "oss" and err.get("action") == action and \
+                    err.get("resource") in (bucket_name, None):
+                return err
+    return None

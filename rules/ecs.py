@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from .base import check, each, rule, unknown
+from .base import check, each, not_applicable, rule, unknown
 from .common import customer_key_check, read
 
 
@@ -136,3 +136,53 @@ def instances_multi_zone(acct, settings):
         yield check(region, region, ok, {"DescribeInstances.ZoneId": found, "instances": counts[region],
                                          "required_zones": settings.min_zones},
                     "" if ok else f"all {counts[region]} instance(s) are in {len(found)} zone(s)")
+
+
+# DescribeDisks Status (ECS "Disk states"): Deleting and Deleted are internal and never listed.
+DISK_STATES = ("In_use", "Available", "Attaching", "Detaching", "Creating", "ReIniting")
+
+
+@rule(id="ecs-unattached-disk-encrypted", product="ecs", severity="medium", resource_type="ecs:disk",
+      needs=("ecs:DescribeDisks",),
+      title="ECS disks not attached to an instance are encrypted",
+      rationale="CIS 4.1: a detached disk is easily forgotten, and its data stays readable to anyone who can "
+                "attach or copy it unless it is encrypted; GL8 5.1(b) asks that data at rest stays confidential.",
+      remediation={
+          "console": "ECS console > Storage & Snapshots > Disks: snapshot the unattached disk {resource_id}, create an "
+                     "encrypted disk from the snapshot, then release {resource_id} (or release it if unneeded).",
+          "cli": "aliyun ecs CreateSnapshot --DiskId {resource_id}; aliyun ecs CreateDisk --RegionId {region} "
+                 "--ZoneId <zone> --SnapshotId <snapshot-id> --Encrypted true --KMSKeyId <kms-key-id>; "
+                 "aliyun ecs DeleteDisk --DiskId {resource_id}",
+          "terraform": "alicloud_ecs_disk replacing {resource_id} ({region}): encrypted = true, kms_key_id = <kms-key-id>",
+      })
+@each("ecs", "disks", "DiskId")
+def unattached_disk_encrypted(disk, acct, settings):
+    status = read(disk, "Status", "str", name="DescribeDisks.Status", optional=False, values=DISK_STATES)
+    if status != "Available":  # attached (or attaching, detaching, being created): ecs-disk-encrypted judges it
+        return not_applicable(disk.get("DiskId"), disk.region, f"the disk is attached or changing (Status {status})",
+                              {"DescribeDisks.Status": status})
+    encrypted = read(disk, "Encrypted", "bool", name="DescribeDisks.Encrypted", optional=False)
+    return check(disk.get("DiskId"), disk.region, encrypted,
+                 {"DescribeDisks.Status": status, "DescribeDisks.Encrypted": encrypted},
+                 "" if encrypted else "the unattached disk is not encrypted")
+
+
+@rule(id="ecs-instance-not-classic-network", product="ecs", severity="medium", resource_type="ecs:instance",
+      needs=("ecs:DescribeInstances",),
+      title="ECS instances are in a VPC, not on the classic network",
+      rationale="CIS 3.1: the classic network is shared by all tenants of a region and cannot be isolated with "
+                "VPC routing, flow logs or private subnets; GL20 protection asks that networks are segregated.",
+      remediation={
+          "console": "ECS console > Instances > {resource_id} > More > Network and Security Group > Migrate to VPC "
+                     "(classic network to VPC migration).",
+          "cli": "aliyun ecs CreateInstance --RegionId {region} --VSwitchId <vsw-id> ... (a VPC instance replacing "
+                 "{resource_id}; migrate, then release {resource_id})",
+          "terraform": "alicloud_instance replacing {resource_id} ({region}): vswitch_id = <vsw-id>",
+      })
+@each("ecs", "instances", "InstanceId")
+def instance_not_classic(inst, acct, settings):
+    network = read(inst, "InstanceNetworkType", "str", name="DescribeInstances.InstanceNetworkType",
+                   optional=False, values=("classic", "vpc"))
+    ok = network == "vpc"
+    return check(inst.get("InstanceId"), inst.region, ok, {"DescribeInstances.InstanceNetworkType": network},
+                 "" if ok else "the instance is on the classic network")

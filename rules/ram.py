@@ -306,3 +306,29 @@ def no_root_access_key(acct, settings):
     yield check(acct.account_id, None, count == 0,
                 {"GetAccountSecurityPracticeReport.AccountSecurityPracticeUserInfo.RootWithAccessKey": count},
                 "" if count == 0 else f"the account itself has {count} AccessKey(s)")
+
+
+@rule(id="ram-root-mfa", product="ram", severity="critical", resource_type="account",
+      needs=("ims:GetAccountSecurityPracticeReport",),
+      title="The Alibaba Cloud account (root) signs in with MFA",
+      rationale="CIS 1.3 and GL8 5.1(d): the account itself has every permission and cannot be restricted by "
+                "policy; a stolen root password alone must not open it.",
+      remediation={
+          "console": "Log on as the owner of account {account_id} > Security Settings > Account Protection: "
+                     "enable MFA (TOTP) for logon (the account's own MFA is set in the console only).",
+          "cli": "(no API binds the account's own MFA: bind it in the console, then check with the credentials of "
+                 "account {account_id}) aliyun ims GetAccountSecurityPracticeReport (BindMfa must be true)",
+      })
+def root_mfa(acct, settings):
+    items = acct.global_items("ram", "security_report")
+    if not items:
+        yield unknown(acct.account_id, None, "the account security report was not read")
+        return
+    field = "GetAccountSecurityPracticeReport.AccountSecurityPracticeUserInfo.BindMfa"
+    try:
+        bound = read(items[0], "AccountSecurityPracticeUserInfo.BindMfa", "bool", name=field, optional=False)
+    except BadField as bad:
+        yield unknown(acct.account_id, None, bad.reason, bad.evidence)
+        return
+    yield check(acct.account_id, None, bound, {field: bound},
+                "" if bound else "the Alibaba Cloud account has no MFA bound")

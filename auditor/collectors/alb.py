@@ -17,7 +17,7 @@ from .spec import Detail, ListCall, NextToken, Product
 # documented only as "the number of entries returned" (SDK model), not as the whole list's: it is not used.
 SPEC = Product("alb", lists=(
     ListCall("ListLoadBalancers", items="LoadBalancers", id="LoadBalancerId", into="load_balancers",
-             paging=NextToken(max_size=100), require=("LoadBalancerId", "AddressType")),
+             paging=NextToken(max_size=100), require=("LoadBalancerId",)),
     ListCall("ListListeners", scope="batch", per="LoadBalancerId", batch=20, items="Listeners", id="ListenerId",
              into="listeners", paging=NextToken(max_size=100),
              require=("ListenerId", "ListenerProtocol", "ListenerPort", "SecurityPolicyId", "LoadBalancerId")),

@@ -65,6 +65,7 @@ DOC_PAGE = {  # list call -> documented maximum page size
     "slb:DescribeLoadBalancers": 100, "polardb:DescribeDBClusters": 100, "redis:DescribeInstances": 50,
     "alb:ListLoadBalancers": 100, "alb:ListSecurityPolicies": 100, "hbr:DescribeBackupPlans": 99,
     "vpc:DescribeVpcs": 50, "vpc:DescribeFlowLogs": 50, "oss:ListBuckets": 1000, "ram:ListUsers": 1000,
+    "nas:DescribeFileSystems": 100, "nas:DescribeAccessGroups": 100, "nas:DescribeAccessRules": 100,
 }
 DOC_RULES_PAGE = 1000      # ecs:DescribeSecurityGroupAttribute rules a page (MaxResults), per NicType
 DOC_SLB_BATCH = 10         # slb:DescribeLoadBalancerListeners: LoadBalancerId takes up to 10 ids
@@ -101,7 +102,7 @@ def documented_minimum(account: dict, regions: list[str]) -> list[Cost]:
     tasks = [_regions(), _ram(account), _ims(), _oss(account, regions)]
     for region in regions:
         tasks += [_ecs(account, region), _per_item(account, region), _balancers(account, region),
-                  _hbr(account, region), _vpc(account, region), _trails(account, region)]
+                  _hbr(account, region), _vpc(account, region), _trails(account, region), _nas(account, region)]
     return tasks
 
 
@@ -190,6 +191,8 @@ def _balancers(account: dict, region: str) -> Cost:
     cost = Cost().list("slb:DescribeLoadBalancers", _count(len(clb), "slb:DescribeLoadBalancers"))
     cost.list("alb:ListLoadBalancers", _count(len(alb), "alb:ListLoadBalancers"))
     cost.list("alb:ListSecurityPolicies", _count(len(alb_s.get("security_policies") or []), "alb:ListSecurityPolicies"))
+    # The system policies' TLS versions: one unpaged call (ListSystemSecurityPolicies takes no parameters).
+    cost.list("alb:ListSystemSecurityPolicies", 1)
     deepest = 0
     for i in range(0, len(clb), DOC_SLB_BATCH):
         n = pages(sum(len(lb.get("listeners") or []) for lb in clb[i:i + DOC_SLB_BATCH]), DOC_CHILD_PAGE)
@@ -226,4 +229,18 @@ def _trails(account: dict, region: str) -> Cost:
     n = len(region_section(account, region, "actiontrail").get("trails") or [])
     cost = Cost().list("actiontrail:DescribeTrails", 1).detail("actiontrail:GetTrailStatus", n)
     cost.chain = 2 if n else 1
+    return cost
+
+
+def _nas(account: dict, region: str) -> Cost:
+    """File systems and permission groups 100 a page; a group's rules (DescribeAccessRules takes one
+    AccessGroupName) 100 a page, so one call at least per group."""
+    s = region_section(account, region, "nas")
+    groups = s.get("access_groups") or []
+    fs, grp = _count(len(s.get("file_systems") or []), "nas:DescribeFileSystems"), _count(len(groups), "nas:DescribeAccessGroups")
+    rules = [_count(len(g.get("rules") or []), "nas:DescribeAccessRules") for g in groups]
+    cost = Cost().list("nas:DescribeFileSystems", fs).list("nas:DescribeAccessGroups", grp)
+    if rules:
+        cost.detail("nas:DescribeAccessRules", sum(rules))
+    cost.chain = max(fs, grp + max(rules, default=0))
     return cost

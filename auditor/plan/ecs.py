@@ -40,7 +40,21 @@ def map_disk(ad, rc: dict, v: Values, region: str) -> None:
     if not unk and auto is not None:
         item["EnableAutomatedSnapshotPolicy"] = bool(auto)
     item["AutoSnapshotPolicyId"] = ""
+    # DescribeDisks Status: attached at creation through instance_id (alicloud_ecs_disk), otherwise created
+    # Available; an attachment resource in the plan (not mapped) may attach it, so then it is not known.
+    attached_to, unk = v.get("instance_id")
+    if attached_to or unk:
+        item["Status"] = "In_use"
+    elif any(t in ad.ctx.not_assessed for t in DISK_ATTACHMENTS) or \
+            any(p.type in DISK_ATTACHMENTS for p in ad.ctx.planned.values()):
+        ad.ctx.gap(sid, "DescribeDisks", "Status", "an attachment resource in the plan may attach the disk",
+                   kind="missing")
+    else:
+        item["Status"] = "Available"
     ad.region_bucket(region, "ecs", "disks").append(ad.register(sid, item))
+
+
+DISK_ATTACHMENTS = ("alicloud_disk_attachment", "alicloud_ecs_disk_attachment")
 
 
 def map_instance(ad, rc: dict, v: Values, region: str) -> None:
@@ -48,11 +62,14 @@ def map_instance(ad, rc: dict, v: Values, region: str) -> None:
     sid = rc["address"]
     inst = {"InstanceId": sid, "RegionId": region,
             "ZoneId": ad.known(sid, v, "availability_zone", "DescribeInstances.ZoneId")}
+    # provider docs: vswitch_id "must be set unless you can create classic network instances"
+    vswitch, unk = v.get("vswitch_id")
+    inst["InstanceNetworkType"] = "vpc" if vswitch or unk else "classic"
     ad.region_bucket(region, "ecs", "instances").append(ad.register(sid, inst))
     sys_id = f"{sid}/system_disk"
     disk = _disk(ad, sys_id, rc, v, region, encrypted="system_disk_encrypted", kms="system_disk_kms_key_id",
                  category="system_disk_category", zone=None, policy="system_disk_auto_snapshot_policy_id")
-    disk.update({"Type": "system", "InstanceId": sid, "ZoneId": inst["ZoneId"]})
+    disk.update({"Type": "system", "InstanceId": sid, "ZoneId": inst["ZoneId"], "Status": "In_use"})
     ad.ctx.owner[sys_id] = sid
     ad.region_bucket(region, "ecs", "disks").append(disk)
     data_disks, unk = v.get("data_disks")
@@ -62,7 +79,7 @@ def map_instance(ad, rc: dict, v: Values, region: str) -> None:
         did = f"{sid}/data_disks[{i}]"
         d = _disk(ad, did, rc, v, region, encrypted="encrypted", kms="kms_key_id", category="category", zone=None,
                   policy="auto_snapshot_policy_id", prefix=f"data_disks.{i}.")
-        d.update({"Type": "data", "InstanceId": sid, "ZoneId": inst["ZoneId"]})
+        d.update({"Type": "data", "InstanceId": sid, "ZoneId": inst["ZoneId"], "Status": "In_use"})
         ad.ctx.owner[did] = sid
         ad.region_bucket(region, "ecs", "disks").append(d)
 

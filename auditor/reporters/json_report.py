@@ -1,15 +1,15 @@
 """The JSON report: the full record (clauses, findings with evidence, collection errors)."""
 
-import json
+from .. import jsontext
 
 FORMATS = {"json": ("json", "render", "write")}  # format -> (extension, render[, writer]); see __init__.py
 
 
 def render(report: dict, **_) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(report) + "\n"
 
 
 def write(report: dict, fh, **_) -> None:
     """The same text as render, written piece by piece: never the whole report in one string."""
-    json.dump(report, fh, indent=2, ensure_ascii=False)
+    jsontext.write(report, fh)
     fh.write("\n")

@@ -14,7 +14,7 @@ import os
 from conftest import ROOT
 
 LAYERS: list[tuple[str, list[str]]] = [
-    ("foundation", ["__init__", "errors", "model", "progress", "inputs"]),
+    ("foundation", ["__init__", "errors", "model", "progress", "inputs", "jsontext"]),
     ("data", ["settings", "snapshot", "sdk", "lazy_models", "record", "clauses", "waivers", "attestations",
               "history", "scope", "remediation"]),
     ("collection", ["collectors", "collectors.*", "ratelimit", "options", "credentials", "identity", "regions",

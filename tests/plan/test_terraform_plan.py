@@ -73,6 +73,7 @@ def test_unencrypted_disk_and_http_only_listener_fail_naming_the_addresses():
         ("ecs-disk-auto-snapshot", "alicloud_disk.data"): "FAIL",
         ("ecs-disk-encrypted", "alicloud_disk.data"): "FAIL",
         ("ecs-disk-encrypted-cmk", "alicloud_disk.data"): "FAIL",
+        ("ecs-unattached-disk-encrypted", "alicloud_disk.data"): "FAIL",  # no instance_id, no attachment: Available
         **{(r, "alicloud_security_group.admin"): "PASS" for r in SG_RULES if r != "ecs-sg-no-public-ssh"},
         ("ecs-sg-no-public-ssh", "alicloud_security_group.admin"): "FAIL",  # 22/22 from 0.0.0.0/0
         ("slb-listener-https-only", "alicloud_slb_listener.http"): "FAIL",
@@ -119,7 +120,8 @@ def test_fixed_plan_exits_0():
     assert v[("alb-listener-https-only", "alicloud_alb_listener.api_http")] == "PASS"  # the alicloud_alb_rule redirect
     assert v[("alb-https-listener-tls12", "alicloud_alb_listener.api_https")] == "PASS"
     assert {r for (r, res) in v if res == "alicloud_security_group.web"} == set(SG_RULES)
-    assert len(v) == 50
+    assert v[("ecs-unattached-disk-encrypted", "alicloud_disk.data")] == "PASS"  # encrypted, created unattached
+    assert len(v) == 51
     # what the plan cannot show: NOT_APPLICABLE with the call, on the resource when the rule judged one
     na = not_assessable(report)
     assert na[("hbr-oss-bucket-covered", bucket)] == ["hbr:DescribeBackupPlans"]
@@ -154,6 +156,8 @@ def test_unknown_values_and_resources_outside_the_plan_are_never_pass():
         ("ecs-disk-encrypted", "alicloud_ecs_disk.scratch"): "ERROR",
         ("ecs-disk-encrypted-cmk", "alicloud_ecs_disk.logs"): "ERROR",
         ("ecs-disk-encrypted-cmk", "alicloud_ecs_disk.scratch"): "ERROR",
+        ("ecs-unattached-disk-encrypted", "alicloud_ecs_disk.logs"): "PASS",
+        ("ecs-unattached-disk-encrypted", "alicloud_ecs_disk.scratch"): "ERROR",
         ("kms-key-deletion-protection", "alicloud_kms_key.oss"): "FAIL",
         ("kms-key-not-pending-deletion", "alicloud_kms_key.oss"): "PASS",
         ("kms-key-rotation", "alicloud_kms_key.oss"): "FAIL",

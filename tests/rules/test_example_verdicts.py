@@ -66,10 +66,12 @@ def test_compliant_fixture_every_automated_clause_compliant(compliant_report):
             assert c["status"] == "MANUAL", c
         else:
             assert c["status"] == "COMPLIANT", c
-    # NOT_APPLICABLE only where a check has nothing to judge (a RAM user without console login needs no MFA).
+    # NOT_APPLICABLE only where a check has nothing to judge (a RAM user without console login needs no MFA,
+    # an attached disk is not an unattached one).
     assert {f["status"] for f in compliant_report["findings"]} == {"PASS", "NOT_APPLICABLE"}
-    assert [(f["rule"], f["resource_id"]) for f in compliant_report["findings"] if f["status"] == "NOT_APPLICABLE"] \
-        == [("ram-console-user-mfa", "app-runtime")]
+    assert sorted((f["rule"], f["resource_id"]) for f in compliant_report["findings"] if f["status"] == "NOT_APPLICABLE") \
+        == [("ecs-unattached-disk-encrypted", d) for d in ("d-j6dapp01data", "d-j6dapp01sys", "d-j6dapp02sys")] \
+        + [("ram-console-user-mfa", "app-runtime")]
 
 
 def test_manual_clauses_never_compliant_without_attestation(gaps_report):
@@ -100,13 +102,14 @@ def test_cli_compliant_exit_0():
 
 
 def test_cli_fail_on_threshold(tmp_path):
-    # The gaps fixture's critical FAILs: the security group open on every port, the root AccessKey.
+    # The gaps fixture's critical FAILs: the security group open on every port, the root AccessKey, root without MFA.
     proc = _cli("scan", "--fixture", fixture_path("hk-insurer-gaps.json"), "--fail-on", "critical")
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(open(fixture_path("hk-insurer-gaps.json")).read())
     hk = doc["accounts"][0]["regions"]["cn-hongkong"]
     hk["ecs"]["security_groups"] = [g for g in hk["ecs"]["security_groups"] if g["SecurityGroupId"] != "sg-j6clegacy"]
     doc["accounts"][0]["global"]["ram"]["security_report"][0]["AccountSecurityPracticeUserInfo"]["RootWithAccessKey"] = 0
+    doc["accounts"][0]["global"]["ram"]["security_report"][0]["AccountSecurityPracticeUserInfo"]["BindMfa"] = True
     path = tmp_path / "no-critical.json"
     path.write_text(json.dumps(doc))
     # Without it, --fail-on critical lets the high-severity FAILs through.

@@ -75,8 +75,13 @@ EVIDENCE_ONLY_IN = {
       for f in ("Action", "Resource", "Condition", "Principal")},
     # a trail is named and de-duplicated by these; they do not decide whether it logs
     *{(r, f) for r in ("actiontrail-multi-region-trail", "actiontrail-trail-logging", "actiontrail-trail-delivery",
-                       "actiontrail-trail-read-write") for f in ("Name", "TrailArn", "HomeRegion")},
+                       "actiontrail-trail-read-write", "actiontrail-oss-bucket-not-public")
+      for f in ("Name", "TrailArn", "HomeRegion")},
     ("actiontrail-multi-region-trail", "EventRW"),
+    # NAS: the file system type and the group's mount-target count are shown, not deciding; a rule's id names it;
+    # every rule counts whatever its RWAccess (read access to every address is already open)
+    ("nas-encrypted-kms", "FileSystemType"), ("nas-access-rule-not-open", "MountTargetCount"),
+    ("nas-access-rule-not-open", "AccessRuleId"), ("nas-access-rule-not-open", "RWAccess"),
     # shown with each trail's verdict; each decides another rule
     *{("actiontrail-trail-delivery", f) for f in ("Status", "TrailRegion", "EventRW", "IsLogging")},
     *{("actiontrail-trail-logging", f) for f in ("TrailRegion", "EventRW", "OssBucketName", "SlsProjectArn",
