@@ -61,7 +61,6 @@ def _lines(text: str) -> dict[int, int]:
 def load(path: str, catalogues: list[dict], today: dt.date | None = None) -> list[dict]:
     """Read and check the file against the catalogues; each entry gets state valid or expired."""
     today = today or dt.datetime.now(dt.timezone.utc).date()
-
     text = inputs.read_text(path, "an attestations file", inputs.MAX_YAML_BYTES)
     doc = inputs.parse_yaml(text, path, _Loader)
     if doc is None:

@@ -6,9 +6,10 @@ is FAIL or WAIVED (a waived finding still fails; it is accepted, not fixed).
 
 from __future__ import annotations
 
-
+from . import inputs
 from .errors import UsageError
 from .model import ERROR, FAIL, WAIVED, severity_rank
+from .report import REPORT_FORMAT, incomplete
 
 FAILING = (FAIL, WAIVED)
 
@@ -19,9 +20,6 @@ def identity(f: dict) -> tuple:
 
 def load(path: str) -> dict:
     """A JSON report written by `aliaudit scan --format json`; problems are one-line UsageErrors."""
-    from . import inputs
-    from .scan import REPORT_FORMAT
-
     doc = inputs.parse_json(inputs.read_text(path, "a JSON report", inputs.MAX_JSON_BYTES, syntax="JSON"), path)
     if not isinstance(doc, dict) or not str(doc.get("report_format", "")).startswith("aliaudit-report/"):
         raise UsageError("not an aliaudit JSON report (no report_format); write one with --format json", path,
@@ -77,13 +75,11 @@ def mark(report: dict, old: dict) -> list[dict]:
 
 
 def exit_code(report: dict, fail_on: str) -> int:
-    """Like scan.exit_code, but only FAILs tagged new count: 1 new FAIL at/above fail_on; 3 any ERROR; else 0."""
+    """Like report.exit_code, but only FAILs tagged new count: 1 new FAIL at/above fail_on; 3 any ERROR; else 0."""
     threshold = severity_rank(fail_on)
     if any(f["status"] == FAIL and f.get("baseline") == "new" and severity_rank(f["severity"]) >= threshold
            for f in report["findings"]):
         return 1
     if any(f["status"] == ERROR for f in report["findings"]):
         return 3
-    from .org import incomplete
-
     return 3 if incomplete(report) else 0

@@ -27,13 +27,25 @@ from .model import (COMPLIANT, ERROR, FAIL, INCOMPLETE, MANUAL, NON_COMPLIANT, N
 KINDS = ("automated", "manual", "hybrid")
 
 
+def _files() -> list:
+    """The catalogue files found in rules/catalogues/: one framework each, named after the file."""
+    folder = _res.files("aliaudit.rules") / "catalogues"
+    return sorted((e for e in folder.iterdir() if e.name.endswith(".yaml")), key=lambda p: p.name)
+
+
+def framework_names() -> list[str]:
+    """The frameworks found, from the file names alone (no YAML parsed: --help stays fast)."""
+    return [e.name[:-len(".yaml")] for e in _files()]
+
+
 @lru_cache(maxsize=1)
 def _all() -> tuple[dict, ...]:
-    folder = _res.files("aliaudit.rules") / "catalogues"
     docs = []
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if entry.name.endswith(".yaml"):
-            docs.append(yaml.safe_load(entry.read_text(encoding="utf-8")))
+    for entry in _files():
+        doc = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        if not isinstance(doc, dict) or doc.get("framework") != entry.name[:-len(".yaml")]:
+            raise RuntimeError(f"rules/catalogues/{entry.name}: its framework must be named after the file")
+        docs.append(doc)
     return tuple(sorted(docs, key=lambda d: d.get("order", 99)))
 
 

@@ -6,17 +6,15 @@ import sys
 
 import click
 
-from . import __version__, cli_live, cli_scope
+from . import __version__, cli_live, cli_output, cli_scope
 from .cli_output import FORMAT_NAMES
-from .errors import CredentialsError, IncompleteScan, UsageError
+from .errors import CredentialsError, IncompleteScan, UsageError, one_line
 from .model import SEVERITIES
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    from .errors import one_line
-
     click.echo(f"aliaudit: error: {one_line(message)}", err=True)
     sys.exit(code)
 
@@ -60,88 +58,51 @@ def scan(fixture, regions, formats, outputs, output_dir, fail_on, config_path, e
     3 no such FAIL but some check could not read its data (incomplete); 130/143 interrupted (SIGINT/SIGTERM).
     Every file is written at the end, all together or none.
     """
-    from . import cli_output, progress
+    # The pipeline (rules, SDKs, collectors) loads only when a scan runs: `aliaudit --help` stays fast.
+    from . import progress, ratelimit, scan as pipeline, settings
+    from .options import Request, ScanOptions
 
-    with cli_output.interruptible():
+    with cli_output.interruptible():  # SIGINT/SIGTERM: every file of the run removed, exit 130/143
         status = progress.OfflineLine(enabled=bool(fixture))  # offline: a status line on a terminal after 1 s
         try:
-            code = _scan(status, fixture, regions, formats, outputs, output_dir, fail_on, config_path,
-                         endpoint_override, plan_path, waivers_path, baseline_path, attestations_path,
-                         allow_different_scope, live)
+            targets = cli_output.plan(formats, outputs, output_dir, live.get("record_path"))  # checked before the scan
+            scope = cli_scope.from_options(live, regions)  # takes the scope options out of `live`
+            request = Request(
+                opts=ScanOptions(regions=regions, frameworks=scope.frameworks, scope=scope,
+                                 settings=settings.load(config_path), endpoint_override=endpoint_override,
+                                 collection=ratelimit.load(config_path)),
+                source=cli_live.source_options(fixture, plan_path, live),
+                outputs=cli_live.output_options(targets, output_dir, sys.stdout.isatty(), live),
+                waivers_path=waivers_path, baseline_path=baseline_path, attestations_path=attestations_path,
+                allow_different_scope=allow_different_scope, fail_on=fail_on)
+            result = pipeline.run(request, status.step)  # writes every file, all together or none
+        except UsageError as exc:
+            _fail(str(exc))
+        except IncompleteScan as exc:
+            _fail(f"{exc}.", EXIT_INCOMPLETE)
+        except CredentialsError as exc:
+            hint = (". Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile, "
+                    "or use --fixture FILE for an offline run") if str(exc).startswith("no usable credentials") else ""
+            _fail(f"{exc}{hint}.")
         finally:
-            status.close()
-    sys.exit(code)
+            status.close()  # the status line is erased before anything else is printed
+    for line in result.messages:
+        click.echo(f"aliaudit: warning: {line}", err=True)
+    if result.stdout is not None:
+        click.echo(result.stdout, nl=False)
+    _say_where(result.report, request.outputs.targets, sys.stderr.isatty() or bool(live.get("verbose")))
+    if result.report.get("incomplete"):
+        _say_incomplete(result.report)
+    sys.exit(result.exit_code)
 
 
-def _scan(status, fixture, regions, formats, outputs, output_dir, fail_on, config_path, endpoint_override,
-          plan_path, waivers_path, baseline_path, attestations_path, allow_different_scope, live) -> int:
-    from . import clauses, cli_output, ratelimit, record, scan as scanning, settings
-    from .gate import Gate
-
-    pending = cli_output.Pending()
-    try:
-        targets = cli_output.plan(formats, outputs, output_dir, live.get("record_path"))
-        if fixture and plan_path:
-            raise UsageError("--fixture and --terraform-plan cannot be used together")
-        scope = cli_scope.from_options(live, regions)  # takes the scope options out of `live`
-        gate = Gate.load(plan_path, waivers_path, baseline_path)
-        from aliaudit.rules import all_rules
-
-        from .scope import narrow_gate
-
-        narrow_gate(gate, scope, all_rules(), allow_different_scope)
-        opts = scanning.ScanOptions(regions=list(regions), frameworks=list(scope.frameworks), scope=scope,
-                                    settings=settings.load(config_path), endpoint_override=endpoint_override,
-                                    collection=ratelimit.load(config_path))
-        if attestations_path:
-            from . import attestations
-
-            opts.attestations = attestations.load(attestations_path, clauses.load_all())
-        cli_live.check_store(live)
-        if plan_path:
-            collected, source = gate.collect(list(regions))
-            secrets: list[str] = []
-        else:
-            status.step(f"reading {fixture}")
-            collected, source, secrets = cli_live.collect(fixture, opts, live)
-        status.step("evaluating the rules")
-        report = record.scrub_in_place(gate.finish(scanning.evaluate(collected, opts, source, adjust=gate.adjust)),
-                                       secrets)
-        cli_live.after(report, collected, opts, source, secrets, live, targets[0][0], pending)
-        status.clear()
-        for line in gate.messages:
-            click.echo(f"aliaudit: warning: {line}", err=True)
-        cli_live.store(report, live)  # before rendering: the reports show the trend since the previous scan
-        status.step("writing the report")
-        text = cli_output.write(report, targets, isatty=sys.stdout.isatty(), output_dir=output_dir, pending=pending)
-        pending.commit()
-        status.close()
-    except UsageError as exc:
-        pending.discard()
-        _fail(str(exc))
-    except IncompleteScan as exc:
-        pending.discard()
-        _fail(f"{exc}.", EXIT_INCOMPLETE)
-    except CredentialsError as exc:
-        pending.discard()
-        hint = (". Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile, "
-                "or use --fixture FILE for an offline run") if str(exc).startswith("no usable credentials") else ""
-        _fail(f"{exc}{hint}.")
-    except BaseException:
-        pending.discard()
-        raise
-    if text is not None:
-        click.echo(text, nl=False)
-    _say_where(report, targets, sys.stderr.isatty() or bool(live.get("verbose")))
-    if report.get("incomplete"):
-        from .errors import one_line
-
-        listed = [e for e in report.get("collection_errors", []) if (e.get("product"), e.get("action"), e.get("region"))
-                  == ("ecs", "DescribeRegions", None)]
-        detail = f" ({listed[0]['code']}: {listed[0].get('message')})" if listed else ""
-        click.echo(f"aliaudit: error: {one_line(report['incomplete'] + detail)}; the report says the run is "
-                   "incomplete.", err=True)
-    return gate.exit_code(report, fail_on)
+def _say_incomplete(report: dict) -> None:
+    """An account whose regions could not be listed: one error line (the report says the run is incomplete)."""
+    listed = [e for e in report.get("collection_errors", []) if (e.get("product"), e.get("action"), e.get("region"))
+              == ("ecs", "DescribeRegions", None)]
+    detail = f" ({listed[0]['code']}: {listed[0].get('message')})" if listed else ""
+    click.echo(f"aliaudit: error: {one_line(report['incomplete'] + detail)}; the report says the run is "
+               "incomplete.", err=True)
 
 
 def _say_where(report: dict, targets, terminal: bool) -> None:
@@ -149,7 +110,7 @@ def _say_where(report: dict, targets, terminal: bool) -> None:
     written = [(fmt, path) for fmt, path in targets if path is not None]
     if not (terminal and written):
         return
-    from .reporters import summary
+    from .reporters import summary  # the verdict's wording lives with the reports
 
     click.echo(f"aliaudit: {summary.of(report)['verdict']['text']}", err=True)
     for fmt, path in written:
@@ -157,6 +118,7 @@ def _say_where(report: dict, targets, terminal: bool) -> None:
 
 
 def _register() -> None:
+    # each command's module keeps its heavy imports inside the command: importing them all here is cheap
     from .cli_catalogue import explain_command, frameworks_group, rules_group
     from .cli_diff import diff
     from .cli_fake import fake

@@ -1,4 +1,7 @@
-"""Catalogue commands: `rules list`, `rules show ID`, `frameworks show NAME` and `explain`."""
+"""Catalogue commands: `rules list`, `rules show ID`, `frameworks show NAME` and `explain`.
+
+The CLI imports this module at start-up to register the commands: what they need (rich, the rules,
+the catalogues) is imported inside them, so `aliaudit --help` stays fast."""
 
 from __future__ import annotations
 

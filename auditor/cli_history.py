@@ -1,4 +1,7 @@
-"""`aliaudit verify`, `aliaudit history` and `aliaudit drift`."""
+"""`aliaudit verify`, `aliaudit history` and `aliaudit drift`.
+
+The CLI imports this module at start-up to register the command: what the command needs (rich, the
+stores, the fake, the rules) is imported inside it, so `aliaudit --help` stays fast."""
 
 from __future__ import annotations
 

@@ -1,17 +1,15 @@
 """The scan command's options for live scans, recording, history and multi-account runs.
 
-Kept apart from cli.py so that the scan command itself stays short: `options`
-adds the click options, `collect` chooses the source, `after` records/stores.
+Kept apart from cli.py so that the scan command itself stays short: `options` adds the click
+options; `source_options` and `output_options` turn them into the frozen options of a Request
+(auditor/options.py), which the pipeline (auditor/scan.py) runs.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import os
-
 import click
 
-from .org import DEFAULT_MEMBER_ROLE
+from .options import DEFAULT_MEMBER_ROLE, OutputOptions, SourceOptions
 
 _OPTIONS = [
     click.option("--profile", help="Profile of ~/.aliyun/config.json to take credentials from (default: the chain)."),
@@ -45,87 +43,15 @@ def options(fn):
     return fn
 
 
-def collect(fixture: str | None, opts, live: dict) -> tuple[dict, dict, list[str]]:
-    """(collected snapshot, report source, secrets to keep out of files)."""
-    from . import credentials, org, progress, scan as scanning
-    from .errors import UsageError
-
-    if fixture:
-        if live.get("replay"):
-            return scanning.collect_fixture(fixture, opts), {"kind": "fixture", "path": fixture}, []
-        from . import offline
-
-        return offline.collect(fixture, opts), {"kind": "fixture", "path": fixture}, []
-    if live.get("replay"):
-        raise UsageError("--replay applies to --fixture FILE")
-    if live.get("sts_region"):
-        opts.home_region = live["sts_region"]
-    elif opts.regions:
-        opts.home_region = opts.regions[0]
-    cred_opts = credentials.CredentialOptions(profile=live.get("profile"), role_arn=live.get("role_arn"),
-                                              role_session_name=live.get("role_session_name") or "aliaudit",
-                                              sts_region=opts.home_region)
-    credential = credentials.resolve(cred_opts, opts.home_region, opts.endpoint_override)
-    with progress.reporter(live.get("verbose", False)) as update:
-        opts.progress = update
-        if getattr(update, "waiting", None) is not None:  # a terminal or --verbose: show the retries' waits
-            opts.collection = dataclasses.replace(opts.collection,
-                                                  retry={**opts.collection.retry, "on_wait": update.waiting})
-        if live.get("resource_directory"):
-            collected = org.collect_organisation(credential, opts, live.get("member_role_name") or DEFAULT_MEMBER_ROLE)
-        else:
-            collected = scanning.collect_live(credential, opts)
-    source = {"kind": "live", "endpoint_override": opts.endpoint_override}
-    if live.get("resource_directory"):
-        source["resource_directory"] = True
-    return collected, source, credentials.secrets_of(credential)
+def source_options(fixture: str | None, plan_path: str | None, live: dict) -> SourceOptions:
+    return SourceOptions(fixture=fixture, plan_path=plan_path, profile=live.get("profile"),
+                         role_arn=live.get("role_arn"), role_session_name=live.get("role_session_name") or "aliaudit",
+                         sts_region=live.get("sts_region"), resource_directory=bool(live.get("resource_directory")),
+                         member_role_name=live.get("member_role_name") or DEFAULT_MEMBER_ROLE,
+                         verbose=bool(live.get("verbose")), replay=bool(live.get("replay")))
 
 
-def check_store(live: dict) -> None:
-    """Open (and close) the --store before collecting: a store that cannot be opened is exit 2 at once."""
-    if live.get("store_url"):
-        from . import history
-
-        history.open_store(live["store_url"]).close()
-
-
-def after(report: dict, collected: dict, opts, source: dict, secrets: list[str], live: dict, fmt: str,
-          pending) -> None:
-    """--record and --per-account-dir (staged in `pending`, committed with the reports)."""
-    from . import record, snapshot
-    from .errors import UsageError
-
-    if live.get("record_path"):
-        out = record.prepare(collected, secrets, redact_ids=live.get("redact", False))
-        pending.stage(live["record_path"], snapshot.dumps(out), "the recording")
-    elif live.get("redact"):
-        raise UsageError("--redact applies to --record FILE")
-    if live.get("per_account_dir"):
-        from .cli_output import EXTENSIONS
-        from .org import account_reports
-        from .reporters import FORMATS
-
-        folder = live["per_account_dir"]
-        try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"cannot create the --per-account-dir: {exc.strerror}", folder) from None
-        for account_id, one in account_reports(collected, opts, source).items():
-            one = record.scrub(one, secrets)
-            pending.stage(os.path.join(folder, f"{account_id}.{EXTENSIONS[fmt]}"), FORMATS[fmt](one, color=False),
-                          f"the report of account {account_id}")
-
-
-def store(report: dict, live: dict) -> None:
-    """--store: the result saved in the history, and the trend since the previous scan added to the report's
-    summary (so this runs before the reports are rendered)."""
-    if live.get("store_url"):
-        from . import history
-        from .reporters import summary
-
-        db = history.open_store(live["store_url"])
-        try:
-            db.save(report)
-            report["summary"]["trend"] = summary.trend(db, report)
-        finally:
-            db.close()
+def output_options(targets: list, output_dir: str | None, isatty: bool, live: dict) -> OutputOptions:
+    return OutputOptions(targets=tuple(targets), output_dir=output_dir, isatty=isatty,
+                         record_path=live.get("record_path"), redact=bool(live.get("redact")),
+                         per_account_dir=live.get("per_account_dir"), store_url=live.get("store_url"))

@@ -21,10 +21,8 @@ import tempfile
 from contextlib import contextmanager
 
 from .errors import UsageError
+from .reporters import EXTENSIONS, FORMAT_NAMES, FORMATS, STREAMS  # found in auditor/reporters/ (its __init__)
 
-FORMAT_NAMES = ("table", "json", "html", "markdown", "csv", "ocsf", "ocsf-ndjson", "sarif", "junit")
-EXTENSIONS = {"table": "txt", "json": "json", "html": "html", "markdown": "md", "csv": "csv", "ocsf": "ocsf.json",
-              "ocsf-ndjson": "ocsf.ndjson", "sarif": "sarif", "junit": "junit.xml"}
 BASENAME = "aliaudit-report"
 DIR_DEFAULT_FORMATS = ("json", "html", "markdown")  # --output-dir without --format
 
@@ -176,8 +174,6 @@ def write(report: dict, targets: list[tuple[str, str | None]], *, isatty: bool,
     """Render every report and stage its file (piece by piece for the formats in reporters.STREAMS), to be
     committed by the caller with the run's other files; returns the text meant for standard output, if any.
     Without `pending`, the files are committed here."""
-    from .reporters import FORMATS, STREAMS
-
     if output_dir is not None:
         try:
             os.makedirs(output_dir, exist_ok=True)

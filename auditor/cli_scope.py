@@ -42,6 +42,7 @@ def scan_options(fn):
 
 def from_options(kwargs: dict, regions=()):
     """Pop the scope options from a command's keyword arguments and build the Scope (a UsageError if bad)."""
+    # the rules and catalogues load when a scan runs, not when the CLI starts
     from aliaudit.rules import all_rules
 
     from .scope import Scope

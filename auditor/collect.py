@@ -63,3 +63,18 @@ def collect_account(clients: Clients, account_id: str, regions: list[str], *, wo
     if prune_empty:
         region_mod.prune_empty(account)
     return snapshot.clean_text(account)  # a lone surrogate in any API string: escaped, the scan goes on
+
+
+def collect_identity(clients: Clients, opts, who: dict) -> dict:
+    """One account's section: its regions discovered (or narrowed by --region, opts.regions), then collected.
+    Regions that cannot be listed (DescribeRegions refused, unavailable, unparseable): the account's section
+    records the failure and nothing else, and the report says the run is incomplete (regions.unlisted)."""
+    via = opts.regions[0] if opts.regions else opts.home_region
+    try:
+        described = region_mod.describe(clients, via, opts.collection.retry_policy())
+    except region_mod.DiscoveryFailed as exc:
+        return region_mod.discovery_failed(who["account_id"], exc.err, via)
+    available = region_mod.ids(described)
+    regions = region_mod.narrow(available, list(opts.regions)) if opts.regions else available
+    return collect_account(clients, who["account_id"], regions, prune_empty=not opts.regions,
+                           described_regions=described, **opts.collect_kwargs())

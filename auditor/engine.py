@@ -6,28 +6,22 @@ would have told it: the resource, for a per-resource detail call; the whole
 region, for a list call (a page that failed half-way included); every region,
 for an account-level call.
 
-An account's `unavailable` entries make rules NOT_APPLICABLE where the answer does not exist:
-- scope "product" (the default; written by collectors): the product is not available in a
-  region; only the rules whose own product it is are NOT_APPLICABLE there.
-- scope "call" (written only by the Terraform plan adapter): a plan cannot answer that call at
-  all; every rule that needs it is NOT_APPLICABLE, per resource it judged (or once per region
-  when it judged nothing), with the reason "not assessable from a Terraform plan". The engine
-  honours these entries only in a snapshot whose source is "terraform-plan", so a live or
-  fixture scan can never lose a FAIL to them.
+An account's `unavailable` entries of scope "product" (written by collectors) make rules NOT_APPLICABLE
+where the answer does not exist: the product is not available in a region; only the rules whose own
+product it is are NOT_APPLICABLE there. Other scopes are for the source that wrote them (a Terraform
+plan's "call" entries are read by aliaudit.plan.annotate): the engine never lets them hide a verdict.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import traceback
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .model import ERROR, NOT_APPLICABLE
 from .settings import Settings
 from .snapshot import AccountView
-
-PLAN_SOURCE = "terraform-plan"  # the snapshot source whose call-scope `unavailable` entries count
-
 
 def _finding(rule, account_id: str, check) -> dict:
     return {
@@ -76,57 +70,21 @@ def _candidates(resource_id, by_resource: dict) -> list:
     return sorted(found, key=lambda pair: pair[0])
 
 
-def evaluate_account(account: dict, rules: Iterable, settings: Settings, collected_at: str | None = None,
-                     plan: bool = False) -> list[dict]:
-    """`plan`: the snapshot comes from a Terraform plan (call-scope `unavailable` entries count)."""
+def evaluate_account(account: dict, rules: Iterable, settings: Settings, collected_at: str | None = None) -> list[dict]:
     view = AccountView(account, collected_at)
     findings: list[dict] = []
     for rule in rules:
-        findings.extend(_evaluate_rule(rule, view, settings, plan))
+        findings.extend(_evaluate_rule(rule, view, settings))
     return findings
 
 
-def _call(u: dict) -> str:
-    return f"{u['product']}:{u.get('action')}"
+def synthetic_finding(rule, account_id: str, resource_id: str, region: str | None, reason: str, evidence: dict,
+                      resource_type: str | None, status: str = ERROR) -> dict:
+    """A finding the engine (or a source's annotation) makes for a rule without a check of the rule's own."""
+    return _finding(rule, account_id, _Synthetic(resource_id, region, reason, evidence, resource_type, status))
 
 
-def _not_assessable(rule, view: AccountView, checks: list, plan: bool) -> tuple[list[dict], list]:
-    """Findings for the checks a plan cannot decide (call-scope entries), and the checks left."""
-    if not plan:
-        return [], checks
-    needs = set(rule.needs)
-    by_region: dict[str, dict[str, dict]] = {}
-    for u in view.raw.get("unavailable", []):
-        if u.get("scope") == "call" and _call(u) in needs:
-            by_region.setdefault(u["region"], {})[_call(u)] = u
-    if not by_region:
-        return [], checks
-
-    def finding(check, calls: dict[str, dict]) -> dict:
-        names = sorted(calls)
-        out = _finding(rule, view.account_id, check)
-        out["status"] = NOT_APPLICABLE
-        out["reason"] = f"not assessable from a Terraform plan: needs {', '.join(names)}; a live scan checks it"
-        out["evidence"] = {"not_assessable": {"needs": names, "code": sorted({u["code"] for u in calls.values()})[0]}}
-        return out
-
-    everywhere = {c: u for calls in by_region.values() for c, u in calls.items()}
-    out, left, covered = [], [], set()
-    for check in checks:
-        calls = by_region.get(check.region) if check.region is not None else everywhere
-        if not calls:
-            left.append(check)
-            continue
-        out.append(finding(check, calls))
-        covered.add(check.region)
-    if None not in covered:  # a rule that judged nothing in a region of the plan still says why
-        for region, calls in sorted(by_region.items()):
-            if region not in covered and region in view.regions:
-                out.append(finding(_Synthetic(region, region, "", {}, "region"), calls))
-    return out, left
-
-
-def _evaluate_rule(rule, view: AccountView, settings: Settings, plan: bool = False) -> list[dict]:
+def _evaluate_rule(rule, view: AccountView, settings: Settings) -> list[dict]:
     needs = set(rule.needs)
     errors = [e for e in view.errors if f"{e['product']}:{e['action']}" in needs]
     try:
@@ -156,8 +114,6 @@ def _evaluate_rule(rule, view: AccountView, settings: Settings, plan: bool = Fal
             {"unavailable": {"call": f"{u['product']}:{u.get('action')}", "code": u["code"]}}, "region",
             NOT_APPLICABLE)))
     checks = [c for c in checks if c.region not in unavailable]
-    assessed, checks = _not_assessable(rule, view, checks, plan)
-    out.extend(assessed)
     if account_wide:
         err = account_wide[0]
         out.append(_scope_error(rule, view.account_id, None, err))
@@ -231,18 +187,25 @@ class _RuleCrash(_Synthetic):
                          f"{frame.lineno})", {}, "rule")
 
 
-def evaluate(doc: dict, rules: Iterable, settings: Settings) -> list[dict]:
-    rules = list(rules)
-    findings: list[dict] = []
-    # Evaluation allocates one dict per finding and creates no reference cycles; the cyclic
-    # collector would rescan the whole snapshot again and again (3x slower at 100k resources).
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for the block, and back as it was after it (even on an exception).
+
+    Evaluation allocates one dict per finding and creates no reference cycles; the cyclic collector
+    would rescan the whole snapshot again and again (3x slower at 100k resources)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for account in doc.get("accounts", []):
-            findings.extend(evaluate_account(account, rules, settings, doc.get("collected_at"),
-                                             plan=doc.get("source") == PLAN_SOURCE))
+        yield
     finally:
         if was_enabled:
             gc.enable()
+
+
+def evaluate(doc: dict, rules: Iterable, settings: Settings) -> list[dict]:
+    rules = list(rules)
+    findings: list[dict] = []
+    with gc_paused():
+        for account in doc.get("accounts", []):
+            findings.extend(evaluate_account(account, rules, settings, doc.get("collected_at")))
     return findings

@@ -7,8 +7,13 @@ import json
 import os
 from functools import lru_cache
 
+from aliaudit.rules import all_rules
+
+from . import clauses, engine, snapshot
 from .errors import UsageError
 from .model import FAIL, PASS
+from .remediation import fill, generic_all
+from .settings import Settings
 
 # The bundled example fixtures (a source checkout or an editable install; a wheel has no examples).
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples", "fixtures")
@@ -16,8 +21,6 @@ EXAMPLE_FIXTURES = ("hk-insurer-compliant.json", "hk-insurer-gaps.json")
 
 
 def find_rule(rule_id: str):
-    from aliaudit.rules import all_rules
-
     rules = {r.id: r for r in all_rules()}
     if rule_id not in rules:
         close = [r for r in rules if rule_id in r]
@@ -27,19 +30,12 @@ def find_rule(rule_id: str):
 
 
 def clause_titles() -> dict[str, str]:
-    from . import clauses
-
     return {f"{c['framework']}:{cl['id']}": cl["title"] for c in clauses.load_all() for cl in c["clauses"]}
 
 
 @lru_cache(maxsize=1)
 def _fixture_findings() -> tuple[tuple[str, dict], ...]:
     """(fixture file name, finding) for every finding of every rule on the bundled fixtures."""
-    from aliaudit.rules import all_rules
-
-    from . import engine, snapshot
-    from .settings import Settings
-
     out = []
     for name in EXAMPLE_FIXTURES:
         path = os.path.join(EXAMPLES, name)
@@ -53,8 +49,6 @@ def _fixture_findings() -> tuple[tuple[str, dict], ...]:
 
 def examples(rule_id: str) -> dict[str, dict | None]:
     """The first PASS and the first FAIL of the rule on the bundled fixtures, filled in like a scan's."""
-    from .remediation import fill
-
     found: dict[str, dict | None] = {PASS: None, FAIL: None}
     for name, f in _fixture_findings():
         if f["rule"] == rule_id and f["status"] in found and found[f["status"]] is None:
@@ -86,9 +80,6 @@ def _keys(evidence, prefix: str = "") -> list[str]:
 
 
 def rule_card(rule) -> dict:
-    from . import clauses
-    from .remediation import generic_all
-
     titles = clause_titles()
     mapped = clauses.rule_clauses().get(rule.id, [])
     return {"id": rule.id, "title": rule.title, "rationale": " ".join(rule.rationale.split()),

@@ -15,6 +15,7 @@ import sqlite3
 from functools import lru_cache
 from typing import Any
 
+from . import clauses
 from .errors import UsageError
 
 SCHEMA = [
@@ -120,8 +121,6 @@ class Store:
     # -- writing --------------------------------------------------------------
     def save(self, report: dict) -> list[int]:
         """One stored scan per account of the report; returns their ids."""
-        from . import clauses
-
         in_report = {(c["framework"], c["clause"]) for c in report.get("clauses", [])}
         cats = [{**c, "clauses": [cl for cl in c["clauses"] if (c["framework"], cl["id"]) in in_report]}
                 for c in clauses.load(report.get("frameworks") or None)]
@@ -215,8 +214,6 @@ def scan_label(generated_at: str | None, digest: str | None) -> str:
 
 @lru_cache(maxsize=1)
 def _catalogue_positions() -> dict[str, int]:
-    from . import clauses
-
     keys = [f"{c['framework']}:{cl['id']}" for c in clauses.load_all() for cl in c["clauses"]]
     return {k: i for i, k in enumerate(keys)}
 

@@ -11,23 +11,20 @@ and the run counts as incomplete (exit 3 unless a FAIL gives 1).
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-
 from . import sdk, snapshot
+from .collect import collect_identity
+from .collectors.base import RetryPolicy, attempt, sdk_method
 from .credentials import AssumedRole
 from .errors import CredentialsError
-from .model import COMPLIANT, INCOMPLETE, MANUAL, NON_COMPLIANT, NOT_APPLICABLE
+from .identity import identify
+from .options import DEFAULT_MEMBER_ROLE
+from .report import SCANNED, UNREACHABLE
 
 CALLS = ("resourcemanager:ListAccounts", "sts:AssumeRole")
-DEFAULT_MEMBER_ROLE = "ResourceDirectoryAccountAccessRole"
 PAGE_SIZE = 100
-SCANNED, UNREACHABLE = "SCANNED", "UNREACHABLE"
-_ORDER = {NON_COMPLIANT: 0, INCOMPLETE: 1, COMPLIANT: 2, NOT_APPLICABLE: 3}
 
 
 def list_members(clients: sdk.Clients, region: str, retry=None) -> list[dict]:
-    from .collectors.base import RetryPolicy, attempt, sdk_method
-
     m = sdk.models("resourcemanager")
     client = clients.rpc("resourcemanager", region)
     members: list[dict] = []
@@ -52,8 +49,6 @@ def list_members(clients: sdk.Clients, region: str, retry=None) -> list[dict]:
 
 def collect_organisation(credential, opts, role_name: str = DEFAULT_MEMBER_ROLE) -> dict:
     """A snapshot of every member account, with an "organisation" section saying who was reached."""
-    from .scan import collect_identity, identify
-
     home = opts.regions[0] if opts.regions else opts.home_region
     clients = sdk.Clients(credential, opts.endpoint_override, **opts.collection.client_kwargs())
     retry = opts.collection.retry_policy()
@@ -93,54 +88,4 @@ def collect_organisation(credential, opts, role_name: str = DEFAULT_MEMBER_ROLE)
                 out["identities"].append(member_who)
     out["organisation"] = snapshot.clean_text({"management_account_id": who["account_id"], "member_role": role_name,
                                                "accounts": entries})
-    return out
-
-
-def summarise(org: dict, catalogues: list[dict], findings: list[dict]) -> dict:
-    """Per clause: each account's status and the organisation's (the worst; INCOMPLETE if an account was missed)."""
-    from . import clauses
-
-    reached = [a["account_id"] for a in org["accounts"] if a.get("scan_status") == SCANNED]
-    missed = [a["account_id"] for a in org["accounts"] if a.get("scan_status") != SCANNED]
-    per_account = {acct: clauses.roll_up(catalogues, [f for f in findings if f["account_id"] == acct])
-                   for acct in reached}
-    rows = []
-    for i, clause in enumerate(clauses.roll_up(catalogues, [])):
-        statuses = {acct: per_account[acct][i]["status"] for acct in reached}
-        if clause["kind"] == "manual":
-            status = MANUAL
-        else:
-            status = min(statuses.values(), key=lambda s: _ORDER[s], default=NOT_APPLICABLE)
-            if missed and status != NON_COMPLIANT:
-                status = INCOMPLETE
-        counts: dict[str, int] = {}
-        for s in statuses.values():
-            counts[s] = counts.get(s, 0) + 1
-        if missed and clause["kind"] != "manual":
-            counts[UNREACHABLE] = len(missed)
-        rows.append({"framework": clause["framework"], "clause": clause["clause"], "title": clause["title"],
-                     "kind": clause["kind"], "status": status, "accounts": statuses, "counts": dict(sorted(counts.items()))})
-    return {**org, "clauses": rows}
-
-
-def incomplete(report: dict) -> bool:
-    """A member account was not reached, or a call failed. A failed call that no rule declares (ECS
-    DescribeZones, DescribeRegions in the collection) changes no verdict, but the scan did not read
-    all it meant to: never exit 0 then."""
-    org: Any = report.get("organisation") or {}
-    if report.get("collection_errors"):
-        return True
-    return any(a.get("scan_status") != SCANNED for a in org.get("accounts", []))
-
-
-def account_reports(collected: dict, opts, source: dict) -> dict[str, dict]:
-    """One report per account of a multi-account snapshot."""
-    from .scan import evaluate
-
-    out = {}
-    for account in collected["accounts"]:
-        one = {k: v for k, v in collected.items() if k not in ("accounts", "organisation", "identities")}
-        one["accounts"] = [account]
-        one["identities"] = [i for i in collected.get("identities", []) if i["account_id"] == account["account_id"]]
-        out[account["account_id"]] = evaluate(one, opts, source)
     return out

@@ -17,9 +17,11 @@ DescribeRegions returns; those are kept even when empty.
 
 from __future__ import annotations
 
-from . import sdk
+from . import sdk, snapshot
 from .collectors.base import RetryPolicy, attempt, sdk_method
 from .errors import IncompleteScan, UsageError
+from .model import COMPLIANT, INCOMPLETE, NOT_APPLICABLE
+
 
 class DiscoveryFailed(IncompleteScan):
     """ECS DescribeRegions failed (refused, unavailable, unparseable): the scan cannot know its regions."""
@@ -64,8 +66,6 @@ DISCOVERY = ("ecs", "DescribeRegions")
 def discovery_failed(account_id: str, err: dict, via_region: str) -> dict:
     """The section of an account whose regions could not be listed: nothing else is collected (the scan does
     not know where to look), and the failure is recorded as an account-level error of ecs:DescribeRegions."""
-    from . import snapshot
-
     account = snapshot.new_account(account_id)
     account["errors"].append({"product": DISCOVERY[0], "action": DISCOVERY[1], "region": None, "resource": None,
                               "code": err["code"], "message": f"{err['message']} (through {via_region}): the "
@@ -89,8 +89,6 @@ def unlisted(collected: dict) -> dict[str, dict]:
 def mark_unlisted(failed: dict[str, dict], clause_results: list[dict]) -> str:
     """No verdict stands for an account whose regions are unknown (its findings are left out by the caller):
     every checked clause that would read COMPLIANT or NOT_APPLICABLE is INCOMPLETE. Returns the reason."""
-    from .model import COMPLIANT, INCOMPLETE, NOT_APPLICABLE
-
     reason = "; ".join(f"account {a}: cannot list regions (ecs:DescribeRegions failed: {e['code']})"
                        for a, e in sorted(failed.items()))
     for c in clause_results:

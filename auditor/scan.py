@@ -1,228 +1,228 @@
-"""A scan end to end: collect (live or from a fixture served by the fake) -> evaluate -> roll up."""
+"""One scan, top to bottom. `aliaudit scan` parses its options into a Request (cli.py) and calls `run`:
+
+    1. inputs     every file the scan reads from the user, read first, and the --store opened: a bad one is
+                  exit 2 before any call
+    2. source     the snapshot: a fixture, the live tenant (one account or an organisation), a Terraform plan
+    3. evaluate   the rules over the snapshot (engine.py)
+    4. adjust     the plan's annotations (plan/annotate.py), then waivers
+    5. roll up    findings -> clause statuses, with attestations (report.py), and the one-page summary; an
+                  account whose regions could not be listed has no verdict (INCOMPLETE, report["incomplete"])
+    6. mark       the baseline's marks, the plan's summary, and the warnings to print
+    7. outputs    the recorded snapshot, per-account reports, the history store (before the reports: they
+                  carry the trend), the report files; all staged, then put in place together or not at all
+    8. exit code  0 / 1 (a FAIL at or above --fail-on; with a baseline, a new one) / 3 (incomplete)
+
+Each stage is a function of what the stages before it returned; none reaches back up.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+import os
 from typing import Callable
 
-from . import __version__, clauses, engine, record, snapshot
-from .collect import collect_account
-from .errors import CredentialsError, IncompleteScan, UsageError
-from .model import FAIL, ERROR, severity_rank
-from .ratelimit import CollectionConfig
-from .scope import Scope
-from .sdk import Clients, StaticKey
-from .settings import Settings
+from aliaudit.rules import all_rules
 
-REPORT_FORMAT = "aliaudit-report/1"
-# Calls a scan makes besides the collectors' (RAM actions; see examples/ram-policy.json).
-IDENTITY_CALLS = ("sts:GetCallerIdentity",)
-
-
-@dataclass
-class ScanOptions:
-    regions: list[str] = field(default_factory=list)
-    frameworks: list[str] = field(default_factory=list)
-    settings: Settings = field(default_factory=Settings)
-    endpoint_override: str | None = None
-    workers: int | None = None
-    collection: CollectionConfig = field(default_factory=CollectionConfig)
-    # the region whose endpoints serve account-level calls (STS, DescribeRegions) before regions are known
-    home_region: str = "cn-hongkong"
-    progress: Callable[[str, int, int], None] | None = None
-    scope: "Scope | None" = None  # auditor/scope.py; None: every rule of opts.frameworks
-
-    def collect_kwargs(self) -> dict:
-        c = self.collection
-        return {"workers": self.workers or c.workers, "detail_workers": c.detail_workers,
-                "max_in_flight": c.max_in_flight, "retry": c.retry_policy(), "limiter": c.limiter(),
-                "collector_deadline_s": c.collector_deadline_s, "oss_bucket_info": c.oss_bucket_info,
-                "progress": self.progress}
-    attestations: list[dict] | None = None  # checked entries from attestations.load
+from . import attestations as attesting, baseline as baselines, clauses, cli_output, engine, history, plan as plans
+from . import record, report as reporting, snapshot, sources, waivers as waiving
+from .attestations import warnings as attestation_warnings
+from .errors import CredentialsError, UsageError  # noqa: F401  (CredentialsError: part of this module's API)
+from .identity import IDENTITY_CALLS, identify  # noqa: F401  (re-exported for the tests and benchmarks)
+from .model import FAIL
+from .options import OutputOptions, Request, ScanOptions
+from .reporters import EXTENSIONS, FORMATS, summary
+from .report import REPORT_FORMAT, exit_code  # noqa: F401
+from .scope import Scope, check_baseline, narrow_waivers
+from .sources import Taken, collect_fixture, collect_live  # noqa: F401
 
 
-def identify(clients: Clients, region: str, retry=None) -> dict:
-    """GetCallerIdentity: the account and principal behind the credentials."""
-    from .collectors.base import RetryPolicy, attempt, sdk_method
-
-    if not isinstance(clients.credential, StaticKey):
-        from alibabacloud_credentials.exceptions import CredentialException
-
-        try:
-            clients.credential.get_credential()
-        except CredentialException as exc:
-            raise CredentialsError("no usable credentials: " + _chain_summary(str(exc))) from None
-    client = clients.rpc("sts", region)
-    resp, err = attempt(lambda: sdk_method(client, "GetCallerIdentity")(clients.runtime()), retry or RetryPolicy())
-    if err is not None:
-        raise call_failure("sts:GetCallerIdentity", err, "the credentials were refused")
-    body = resp.body.to_map() if resp is not None and resp.body is not None else {}
-    if not isinstance(body, dict) or not body.get("AccountId"):
-        raise IncompleteScan("could not confirm the identity: the sts:GetCallerIdentity answer has no AccountId "
-                             "(MalformedResponse); nothing was checked")
-    return snapshot.clean_text({"account_id": body["AccountId"], "principal": body.get("Arn"),
-                                "identity_type": body.get("IdentityType")})
+@dataclasses.dataclass(frozen=True)
+class Inputs:
+    opts: ScanOptions                  # with the checked attestations
+    plan_doc: dict | None = None
+    waivers: list | None = None
+    baseline: dict | None = None
+    today: dt.date | None = None
 
 
-def call_failure(call: str, err: dict, refused: str) -> CredentialsError:
-    """A failed identity or region call: refused credentials (exit 2), or a transient or unparseable
-    answer (IncompleteScan, exit 3): a throttled STS is not a configuration error."""
-    from .collectors.base import RetryPolicy
-
-    text = f"{call} failed: {err['code']}: {err['message']}"
-    if RetryPolicy().retryable(err) or err["code"] in ("MalformedResponse", "RequestFailed", "Timeout"):
-        return IncompleteScan(f"could not confirm the identity ({text}); nothing was checked")
-    return CredentialsError(f"{refused}: {err['code']}: {err['message']}")
+@dataclasses.dataclass(frozen=True)
+class Result:
+    report: dict
+    exit_code: int
+    messages: tuple[str, ...] = ()
+    stdout: str | None = None          # the report meant for standard output, if any
 
 
-def _chain_summary(message: str) -> str:
-    from .credentials import chain_summary
-
-    return chain_summary(message)
-
-
-def collect_fixture(fixture: str | dict, opts: ScanOptions) -> dict:
-    """Serve the fixture (a path or a snapshot dict) through the fake cloud and collect it back through the SDKs."""
-    from aliaudit.fakes import FakeCloud
-    from aliaudit.fakes.state import account_key
-
-    from .collectors.base import RetryPolicy
-
-    doc = snapshot.load(fixture) if isinstance(fixture, str) else snapshot.validate(fixture)
-    out = snapshot.new("fixture")
-    # The state is as it was when the fixture was recorded: ages are measured from then.
-    out["collected_at"] = doc.get("collected_at") or out["collected_at"]
-    out["identities"] = []
-    extra = (opts.endpoint_override,) if opts.endpoint_override else ()
-    with FakeCloud(extra_urls=extra).load(doc):
-        for account in doc["accounts"]:
-            key_id, secret = account_key(account["account_id"])
-            clients = Clients(StaticKey(key_id, secret), opts.endpoint_override)
-            regions = opts.regions or sorted(account.get("regions", {})) or [opts.home_region]
-            who = identify(clients, regions[0])
-            out["identities"].append(who)
-            # A fixture holds each call's final outcome, after the recording scan's retries: a
-            # recorded failure is answered the same way every time, so asking again only waits.
-            kwargs = dict(opts.collect_kwargs(), retry=RetryPolicy(attempts=1))
-            collected = collect_account(clients, who["account_id"], regions, **kwargs)
-            if account.get("regions_without_resources") and not opts.regions:
-                collected["regions_without_resources"] = list(account["regions_without_resources"])
-            out["accounts"].append(collected)
-    if doc.get("organisation") is not None:
-        out["organisation"] = doc["organisation"]
-    return out
+def run(request: Request, step: Callable[[str], None] = lambda text: None) -> Result:
+    """`step(text)` is told what the scan is doing (the offline status line, progress.OfflineLine)."""
+    inputs = read_inputs(request)
+    if request.source.fixture:
+        step(f"reading {request.source.fixture}")
+    taken = take_snapshot(request, inputs)
+    step("evaluating the rules")
+    scope, cats, rules = in_scope(inputs.opts)
+    findings = engine.evaluate(taken.snapshot, rules, inputs.opts.settings)
+    findings, waiver_states = adjust(findings, taken, inputs, rules)
+    report = roll_up(taken.snapshot, findings, inputs.opts, taken.source, scope, cats)
+    report, messages = mark(report, taken, inputs, waiver_states, request.allow_different_scope)
+    report = record.scrub_in_place(report, list(taken.secrets))
+    step("writing the report")
+    stdout = write_outputs(report, taken, inputs.opts, request.outputs)
+    return Result(report, final_exit_code(report, request.fail_on, inputs.baseline), tuple(messages), stdout)
 
 
-def collect_identity(clients: Clients, opts: ScanOptions, who: dict) -> dict:
-    """One account's section: its regions discovered (or narrowed by --region), then collected."""
-    from . import regions as region_mod
+# 1. inputs
 
-    via = opts.regions[0] if opts.regions else opts.home_region
-    try:
-        described = region_mod.describe(clients, via, opts.collection.retry_policy())
-    except region_mod.DiscoveryFailed as exc:
-        return region_mod.discovery_failed(who["account_id"], exc.err, via)
-    available = region_mod.ids(described)
-    regions = region_mod.narrow(available, opts.regions) if opts.regions else available
-    return collect_account(clients, who["account_id"], regions, prune_empty=not opts.regions,
-                           described_regions=described, **opts.collect_kwargs())
-
-
-def collect_live(credential, opts: ScanOptions) -> dict:
-    out = snapshot.new("live")
-    clients = Clients(credential, opts.endpoint_override, **opts.collection.client_kwargs())
-    who = identify(clients, opts.regions[0] if opts.regions else opts.home_region, opts.collection.retry_policy())
-    out["identities"] = [who]
-    out["accounts"].append(collect_identity(clients, opts, who))
-    return out
-
-
-def default_credential(profile: str | None = None):
-    """The default credential chain of alibabacloud-credentials (environment, profile, ECS RAM role, OIDC)."""
-    from .credentials import base_credential
-
-    return base_credential(profile)
+def read_inputs(request: Request) -> Inputs:
+    src, opts = request.source, request.opts
+    if src.fixture and src.plan_path:
+        raise UsageError("--fixture and --terraform-plan cannot be used together")
+    if request.outputs.redact and not request.outputs.record_path:
+        raise UsageError("--redact applies to --record FILE")
+    if src.replay and not src.fixture:
+        raise UsageError("--replay applies to --fixture FILE")
+    plan_doc = plans.load(src.plan_path) if src.plan_path else None
+    waivers = waiving.load(request.waivers_path, {r.id for r in all_rules()}) if request.waivers_path else None
+    if opts.scope is not None:
+        waivers = narrow_waivers(waivers, opts.scope, all_rules())
+    baseline = baselines.load(request.baseline_path) if request.baseline_path else None
+    if opts.frameworks:
+        clauses.load(list(opts.frameworks))  # an unknown framework is exit 2 now, not after collecting
+    if request.attestations_path:
+        opts = dataclasses.replace(opts, attestations=attesting.load(request.attestations_path, clauses.load_all()))
+    if request.outputs.store_url:  # a store that cannot be opened is exit 2 now, not after collecting
+        history.open_store(request.outputs.store_url).close()
+    return Inputs(opts, plan_doc, waivers, baseline)
 
 
-def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> dict:
-    """`adjust(findings) -> findings` runs before the roll-up (Terraform plan annotation, waivers)."""
-    from aliaudit.rules import all_rules
+# 2. source
 
+def take_snapshot(request: Request, inputs: Inputs) -> Taken:
+    if inputs.plan_doc is not None:
+        return sources.from_plan(inputs.plan_doc, request.source.plan_path, inputs.opts)
+    if request.source.fixture:
+        return sources.from_fixture(request.source.fixture, inputs.opts, request.source.replay)
+    return sources.from_live(request.source, inputs.opts)
+
+
+# 3. evaluate: engine.evaluate, over the rules in scope
+
+def in_scope(opts: ScanOptions) -> tuple[Scope, list[dict], list]:
+    """The scope (--framework, --clause, --severity, ...), its catalogues and the rules it evaluates."""
     scope = opts.scope if opts.scope is not None else Scope(frameworks=tuple(opts.frameworks))
     every = all_rules()
     cats = scope.catalogues(every)
-    rules = scope.select_rules(every, cats)
-    findings = engine.evaluate(collected, rules, opts.settings)
-    if adjust is not None:
-        findings = adjust(findings)
-    from . import regions as region_mod
+    return scope, cats, scope.select_rules(every, cats)
 
-    unlisted = region_mod.unlisted(collected)  # accounts whose regions are unknown: no verdict stands
-    findings = [f for f in findings if f.get("account_id") not in unlisted]
-    clause_results = clauses.roll_up(cats, findings)
-    incomplete = region_mod.mark_unlisted(unlisted, clause_results) if unlisted else None
-    if opts.attestations is not None:
-        from . import attestations
 
-        attestations.apply(clause_results, opts.attestations)
-    findings = [f for f in findings if scope.keep_finding(f)]  # --status: after the roll-up
-    mapping = clauses.rule_clauses(cats)
-    from .remediation import fill
+# 4. adjust
 
-    for f in findings:
-        f["clauses"] = mapping.get(f["rule"], [])
-        fill(f)
-    errors = [e for a in collected["accounts"] for e in a.get("errors", [])]
-    report = {
-        "report_format": REPORT_FORMAT,
-        "tool_version": __version__,
-        "generated_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "collected_at": collected.get("collected_at"),
-        "source": source,
-        "identities": collected.get("identities", []),
-        "accounts": [a["account_id"] for a in collected["accounts"]],
-        "regions": sorted({r for a in collected["accounts"] for r in a.get("regions", {})}),
-        "frameworks": [c["framework"] for c in cats],
-        "scope": scope.record(),
-        "summary": None,  # below: the one-page summary (auditor/reporters/summary.py), kept near the top
-        "clauses": clause_results,
-        "findings": findings,
-        "collection_errors": errors,
-        "snapshot_digest": record.digest(collected),
-        **({"attestations": opts.attestations} if opts.attestations is not None else {}),
-    }
-    if incomplete:
-        report["incomplete"] = incomplete
-    unavailable = [u for a in collected["accounts"] for u in a.get("unavailable", [])]
-    if unavailable:
-        report["unavailable"] = unavailable
-    empty = {a["account_id"]: a["regions_without_resources"] for a in collected["accounts"]
-             if a.get("regions_without_resources")}
-    if empty:
-        report["regions_without_resources"] = empty
-    if collected.get("organisation") is not None:
-        from . import org
+def adjust(findings: list[dict], taken: Taken, inputs: Inputs, rules: list) -> tuple[list[dict], list[dict] | None]:
+    """The plan's annotations (gaps as ERROR, addresses, not-assessable rules), then waivers."""
+    if taken.plan is not None:
+        findings = plans.annotate(findings, taken.plan, rules)
+    if inputs.waivers is None:
+        return findings, None
+    return waiving.apply(findings, inputs.waivers, inputs.today)
 
-        report["organisation"] = org.summarise(collected["organisation"], cats, findings)
-    from .reporters import summary
 
+# 5. roll up
+
+def roll_up(collected: dict, findings: list[dict], opts: ScanOptions, source: dict, scope: Scope,
+            cats: list[dict]) -> dict:
+    """Clause statuses and the report (report.py), with its one-page summary (reporters/summary.py)."""
+    report = reporting.build(collected, findings, opts, source, scope, cats)
     report["summary"] = summary.build(report)
     return report
 
 
-def exit_code(report: dict, fail_on: str) -> int:
-    """0: no FAIL at or above fail_on; 1: such a FAIL; 3: none, but some ERROR (incomplete)."""
-    threshold = severity_rank(fail_on)
-    if any(f["status"] == FAIL and severity_rank(f["severity"]) >= threshold for f in report["findings"]):
-        return 1
-    if any(f["status"] == ERROR for f in report["findings"]):
-        return 3
-    from .org import incomplete
+# 6. mark
 
-    if incomplete(report):
-        return 3
-    return 0
+def mark(report: dict, taken: Taken, inputs: Inputs, waiver_states: list[dict] | None,
+         allow_different_scope: bool = False) -> tuple[dict, list[str]]:
+    messages: list[str] = []
+    if taken.plan is not None:
+        report["terraform"] = taken.plan.summary()
+        if not taken.plan.planned:
+            messages.append(f"{taken.plan.path}: the plan creates or changes no resource type aliaudit assesses; "
+                            "nothing was checked")
+        for rtype, addresses in sorted(taken.plan.not_assessed.items()):
+            messages.append(f"not assessed (no mapping for {rtype}): {', '.join(sorted(addresses))}")
+    if waiver_states is not None:
+        report["waivers"] = waiver_states
+        messages += waiving.warnings(waiver_states)
+    messages += attestation_warnings(report)
+    if inputs.baseline is not None:
+        check_baseline(inputs.baseline, report, allow_different_scope)  # another scope or accounts: exit 2
+        fails = [f for f in baselines.mark(report, inputs.baseline) if f["status"] == FAIL]
+        if fails:
+            messages.append(f"{len(fails)} FAIL(s) not in the baseline: " + ", ".join(
+                sorted({f"{f['rule']} {f['resource_id']}" for f in fails})))
+    return report, messages
 
 
-__all__ = ["ScanOptions", "collect_fixture", "collect_live", "evaluate", "exit_code", "UsageError"]
+# 7. outputs
+
+def write_outputs(report: dict, taken: Taken, opts: ScanOptions, out: OutputOptions) -> str | None:
+    """--record and --per-account-dir staged, the result saved in the --store (before the reports are rendered:
+    they show the trend since the previous scan), every report staged, then all the files put in place
+    together (cli_output.Pending): a failure or an interruption leaves none. Returns the text for standard
+    output."""
+    pending = cli_output.Pending()
+    try:
+        if out.record_path:
+            recorded = record.prepare(taken.snapshot, list(taken.secrets), redact_ids=out.redact)
+            pending.stage(out.record_path, snapshot.dumps(recorded), "the recording")
+        if out.per_account_dir:
+            fmt = out.targets[0][0]
+            try:
+                os.makedirs(out.per_account_dir, exist_ok=True)
+            except OSError as exc:
+                raise UsageError(f"cannot create the --per-account-dir: {exc.strerror}", out.per_account_dir) from None
+            for account_id, one in account_reports(taken.snapshot, opts, taken.source).items():
+                one = record.scrub(one, list(taken.secrets))
+                pending.stage(os.path.join(out.per_account_dir, f"{account_id}.{EXTENSIONS[fmt]}"),
+                              FORMATS[fmt](one, color=False), f"the report of account {account_id}")
+        if out.store_url:
+            store = history.open_store(out.store_url)
+            try:
+                store.save(report)
+                report["summary"]["trend"] = summary.trend(store, report)
+            finally:
+                store.close()
+        stdout = cli_output.write(report, list(out.targets), isatty=out.isatty, output_dir=out.output_dir,
+                                  pending=pending)
+        pending.commit()
+    except BaseException:
+        pending.discard()
+        raise
+    return stdout
+
+
+# 8. exit code
+
+def final_exit_code(report: dict, fail_on: str, baseline: dict | None) -> int:
+    return baselines.exit_code(report, fail_on) if baseline is not None else exit_code(report, fail_on)
+
+
+# Stages 3-5 for one snapshot, without the command's inputs: per-account reports, tests, benchmarks.
+
+def evaluate(collected: dict, opts: ScanOptions, source: dict, adjust=None) -> dict:
+    """`adjust(findings) -> findings` runs before the roll-up."""
+    scope, cats, rules = in_scope(opts)
+    findings = engine.evaluate(collected, rules, opts.settings)
+    if adjust is not None:
+        findings = adjust(findings)
+    return roll_up(collected, findings, opts, source, scope, cats)
+
+
+def account_reports(collected: dict, opts: ScanOptions, source: dict) -> dict[str, dict]:
+    """One report per account of a multi-account snapshot."""
+    out = {}
+    for account in collected["accounts"]:
+        one = {k: v for k, v in collected.items() if k not in ("accounts", "organisation", "identities")}
+        one["accounts"] = [account]
+        one["identities"] = [i for i in collected.get("identities", []) if i["account_id"] == account["account_id"]]
+        out[account["account_id"]] = evaluate(one, opts, source)
+    return out

@@ -192,15 +192,14 @@ def _show(value) -> str:
     return "all" if value is None else str(value)
 
 
-# -- the scan command's gate -------------------------------------------------------------------------
+# -- waivers and baselines under a scope -------------------------------------------------------------------------
 
-def narrow_gate(gate, scope: Scope, rules, allow_different_scope: bool = False) -> None:
-    """Waivers of rules outside the scope are left out (they would otherwise be reported stale), and the
-    gate is told whether a baseline of another scope may be used (Gate.finish checks it)."""
-    gate.allow_different_scope = allow_different_scope
-    if gate.waivers is not None and scope != ALL:
-        kept = {r.id for r in scope.select_rules(rules)}
-        gate.waivers = [w for w in gate.waivers if w["rule"] in kept]
+def narrow_waivers(waivers: list[dict] | None, scope: Scope, rules) -> list[dict] | None:
+    """Waivers of rules outside the scope are left out (they would otherwise be reported stale)."""
+    if waivers is None or scope == ALL:
+        return waivers
+    kept = {r.id for r in scope.select_rules(rules)}
+    return [w for w in waivers if w["rule"] in kept]
 
 
 def check_baseline(baseline: dict | None, report: dict, allow_different: bool) -> None:

@@ -38,16 +38,6 @@ RPC_SDKS = {
 }
 
 
-def ram_action(call: str) -> str:
-    """"redis:DescribeInstances" -> "kvstore:DescribeInstances": the action a RAM policy names. The RAM
-    service code, where it differs from our product name, is in the product's spec (collectors/<p>.py)."""
-    from .collectors import PRODUCTS
-
-    product, action = call.split(":", 1)
-    spec = PRODUCTS.get(product)
-    return spec.ram_action(action) if spec is not None else call
-
-
 @dataclass(frozen=True)
 class StaticKey:
     """An AccessKey pair (and optional STS token), used for the fake and for explicit keys."""
@@ -302,8 +292,10 @@ def sdk_errors() -> tuple[type[BaseException], ...]:
            MalformedResponse, FailedInBody, json.JSONDecodeError, ElementTree.ParseError)
     # OSS errors only once the OSS SDK is loaded (by Clients.oss): before that, no call can have raised one,
     # and loading it costs a third of a second of start-up.
-    oss_errors = sys.modules.get("alibabacloud_oss_v2.exceptions")
-    return out + (oss_errors.BaseError,) if oss_errors is not None else out
+    # Another thread may be importing it right now (a partially initialised module, BaseError not defined
+    # yet): then no call can have raised one either.
+    base = getattr(sys.modules.get("alibabacloud_oss_v2.exceptions"), "BaseError", None)
+    return out + (base,) if base is not None else out
 
 
 # What a request's credentials look like when an error message echoes the request back: query parameters,

@@ -20,6 +20,7 @@ import fnmatch
 
 import yaml
 
+from . import inputs
 from .errors import UsageError
 from .model import FAIL, WAIVED
 
@@ -28,8 +29,6 @@ FIELDS = ("rule", "resource", "justification", "approver", "expires")
 
 def load(path: str, known_rules: set[str] | None = None) -> list[dict]:
     """Parse and check a waiver file; any problem is one UsageError naming the file and the place."""
-    from . import inputs
-
     text = inputs.read_text(path, "a waiver file", inputs.MAX_YAML_BYTES)
     doc = inputs.parse_yaml(text, path)
     node = yaml.compose(text, Loader=yaml.SafeLoader)  # parsed once already: only for line numbers

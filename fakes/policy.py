@@ -19,6 +19,8 @@ import json
 import re
 from functools import lru_cache
 
+from aliaudit.collectors import ram_action
+
 from .wire import ApiError
 
 STS_EXEMPT = {"sts:getcalleridentity"}  # every identity may ask who it is
@@ -99,8 +101,6 @@ def _detail(principal, action: str, verdict: str) -> dict:
 
 
 def rpc_action_resource(call) -> tuple[str, str]:
-    from aliaudit.sdk import ram_action
-
     action = ram_action(f"{call.product}:{call.action}")
     code = action.split(":", 1)[0]
     spec = resource_params().get(call.product)

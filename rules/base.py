@@ -42,13 +42,16 @@ class Rule:
     remediation: dict
     resource_type: str
     evaluate: Callable[..., Iterable[Check]] = field(repr=False, compare=False)
+    # evidence keys shown for context that never decide the verdict: a value unknown there (a Terraform
+    # plan's gap) leaves the verdict standing; tests/rules/test_informative_evidence.py checks the claim
+    informative: tuple[str, ...] = ()
 
     def __call__(self, acct, settings) -> Iterable[Check]:
         return self.evaluate(acct, settings)
 
 
 def rule(*, id: str, title: str, product: str, severity: str, needs: Iterable[str], rationale: str,
-         remediation: dict, resource_type: str) -> Callable[[Callable], Rule]:
+         remediation: dict, resource_type: str, informative: Iterable[str] = ()) -> Callable[[Callable], Rule]:
     if severity not in SEVERITIES:
         raise ValueError(f"rule {id}: unknown severity {severity!r}")
     needs = tuple(needs)
@@ -59,7 +62,8 @@ def rule(*, id: str, title: str, product: str, severity: str, needs: Iterable[st
 
     def wrap(fn: Callable) -> Rule:
         return Rule(id=id, title=title, product=product, severity=severity, needs=needs, rationale=rationale,
-                    remediation=dict(remediation), resource_type=resource_type, evaluate=fn)
+                    remediation=dict(remediation), resource_type=resource_type, evaluate=fn,
+                    informative=tuple(informative))
 
     return wrap
 
@@ -81,14 +85,29 @@ def unknown(resource_id: Any, region: str | None, reason: str, evidence: dict | 
     return Check(str(resource_id), region, ERROR, evidence or {}, reason, resource_type)
 
 
+class BadField(Exception):
+    """A field whose value is not of a documented form."""
+
+    def __init__(self, name: str, value: Any, expected: str, reason: str | None = None):
+        super().__init__(f"{name} is {value!r}, not {expected}")
+        self.name, self.value, self.expected, self._reason = name, value, expected, reason
+
+    @property
+    def reason(self) -> str:
+        return self._reason or f"{self.name} has an undocumented form {self.value!r} ({self.expected} expected): " \
+                               "cannot judge"
+
+    @property
+    def evidence(self) -> dict:
+        return {self.name: self.value}
+
+
 def each(product: str, kind: str, id_field: str, prepare: Callable | None = None):
     """Judge one resource at a time: fn(resource, acct, settings) returns a Check, several, or None.
     With `prepare`, fn(resource, acct, settings, prepare(acct, settings)): an index built once per run.
 
     A field of an undocumented form (common.BadField, raised by common.read) makes that resource's
     verdict ERROR with the raw value as evidence; the other resources are judged as usual."""
-    from .common import BadField
-
     def wrap(fn: Callable) -> Callable:
         def evaluate(acct, settings):
             extra = () if prepare is None else (prepare(acct, settings),)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import fnmatch
 from typing import Any, Iterable
 
+from .base import BadField, check, unknown  # noqa: F401  (BadField: read() raises it)
+
 SERVICE_KEY_CREATORS = {"Ecs", "Oss", "Rds", "Kms", "Acs"}
 
 
@@ -34,8 +36,6 @@ def key_index(acct, region: str) -> dict[str, dict]:
 def customer_key_check(acct, resource_id, region: str, key_region: str, key_id: str, evidence: dict,
                        missing: str):
     """The verdict "encrypted with a customer-managed key" once a resource names KMS key `key_id`."""
-    from .base import check, unknown
-
     if key_region not in acct.regions:
         return unknown(resource_id, region, f"the key's region {key_region} was not scanned", evidence)
     key = key_index(acct, key_region).get(key_id)
@@ -186,21 +186,7 @@ def as_int(value: Any) -> int | None:
 # verdict: reading it raises BadField, and `each` (rules/base.py) turns that into ERROR for the
 # resource, with the raw value as evidence. Never PASS, never FAIL.
 
-class BadField(Exception):
-    """A field whose value is not of a documented form."""
-
-    def __init__(self, name: str, value: Any, expected: str, reason: str | None = None):
-        super().__init__(f"{name} is {value!r}, not {expected}")
-        self.name, self.value, self.expected, self._reason = name, value, expected, reason
-
-    @property
-    def reason(self) -> str:
-        return self._reason or f"{self.name} has an undocumented form {self.value!r} ({self.expected} expected): " \
-                               "cannot judge"
-
-    @property
-    def evidence(self) -> dict:
-        return {self.name: self.value}
+# BadField lives in base.py (where `each` catches it), so that base needs nothing from this module.
 
 
 _KINDS = {

@@ -7,7 +7,7 @@ from .common import customer_key_check, read
 
 
 @rule(id="ecs-disk-encrypted", product="ecs", severity="high", resource_type="ecs:disk",
-      needs=("ecs:DescribeDisks",),
+      needs=("ecs:DescribeDisks",), informative=("DescribeDisks.Category",),
       title="ECS disks are encrypted",
       rationale="GL8 5.1(b) asks that data at rest stays intact and confidential; an unencrypted disk exposes "
                 "policyholder data to anyone who obtains a copy of the volume or its snapshots.",

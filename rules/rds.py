@@ -98,6 +98,7 @@ def log_backup(inst, acct, settings):
 
 @rule(id="rds-multi-zone", product="rds", severity="medium", resource_type="rds:instance",
       needs=("rds:DescribeDBInstances", "rds:DescribeDBInstanceAttribute"),
+      informative=("DescribeDBInstances.Category",),
       title="RDS instances run in more than one zone",
       rationale="GL14 5.17: a high-availability instance with its secondary in another zone survives a zone failure.",
       remediation={

@@ -55,3 +55,11 @@ def list_calls() -> dict[str, object]:
 def ram_actions() -> set[str]:
     """The RAM actions of every collector call ("kvstore:DescribeInstances" for Redis)."""
     return {p.ram_action(action) for p in PRODUCTS.values() for action in p.actions}
+
+
+def ram_action(call: str) -> str:
+    """"redis:DescribeInstances" -> "kvstore:DescribeInstances": the action a RAM policy names. The RAM
+    service code, where it differs from our product name, is in the product's spec (<p>.py here)."""
+    product, action = call.split(":", 1)
+    spec = PRODUCTS.get(product)
+    return spec.ram_action(action) if spec is not None else call

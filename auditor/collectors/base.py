@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 
 from .. import sdk
 from . import pager
+from .spec import ABSENT  # noqa: F401  (collectors import it from here)
 
 RETRYABLE_CODES = {"Throttling", "Throttling.User", "Throttling.Api", "ServiceUnavailable",
                    "ServiceUnavailableTemporary", "RequestTimeout", "Timeout", "InternalError", "InternalFailure",
@@ -287,17 +288,6 @@ def _deadline_error(tries: int, collector: bool) -> dict:
 
 
 _task = threading.local()  # depth of Collection.map in this thread
-
-
-class _Absent:
-    def __repr__(self) -> str:
-        return "ABSENT"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-ABSENT = _Absent()
 
 
 def dig(doc: Any, path: str) -> Any:

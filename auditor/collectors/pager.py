@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .. import sdk
-from .spec import Detail, ListCall, Marker, NextToken, PageNumber
+from .spec import ABSENT, Detail, ListCall, Marker, NextToken, PageNumber
 
 CODES = ("ShortPage", "CountMismatch", "RepeatedToken", "TooManyPages", "DuplicateItem")
 
@@ -317,8 +317,6 @@ def detail_rpc(col, product: str, spec: Detail, region: str | None, item: dict, 
                client_region: str | None = None) -> dict | None:
     """Run a per-resource Detail spec for one item: the response body goes to item[spec.into], a documented
     "not configured" answer (spec.absent) stores None, a failed call leaves the key absent (it is recorded)."""
-    from .base import ABSENT
-
     request = getattr(sdk.models(product), f"{spec.action}Request")(**params)
     body = col.rpc(product, spec.action, region, request, resource=str(item[spec.per]), require=spec.require,
                    absent=spec.absent, client_region=client_region)

@@ -169,3 +169,16 @@ class Product:
 
     def ram_action(self, action: str) -> str:
         return f"{self.ram_code or self.name}:{action}"
+
+
+class _Absent:
+    """What Collection.call returns for a documented "not configured" answer (spec.absent): falsy, and not None."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+ABSENT = _Absent()

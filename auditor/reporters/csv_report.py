@@ -16,6 +16,8 @@ COLUMNS = (
     "reason", "evidence", "clauses", "api", "remediation_console", "remediation_cli", "remediation_terraform",
     "waiver_justification", "waiver_approver", "waiver_expires", "generated_at",
 )
+
+FORMATS = {"csv": ("csv", "render", "write")}  # format -> (extension, render[, writer]); see __init__.py
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 

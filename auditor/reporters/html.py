@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from functools import lru_cache
+from importlib import resources
 
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import common
+from aliaudit import clauses
+from aliaudit.rules import all_rules
+
+from ..remediation import generic_all
+from . import common, summary as summaries
+
+FORMATS = {"html": ("html", "render")}  # format -> (extension, render[, writer]); see __init__.py
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 CHART_SEGMENTS = [(f"FAIL:{s}", f"Fail, {s}") for s in SEVERITY_ORDER] + [
@@ -33,8 +42,6 @@ def _finalize(value):
 
 @lru_cache(maxsize=1)
 def _env():
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-
     env = Environment(loader=PackageLoader("aliaudit.reporters", "templates"), autoescape=True,
                       finalize=_finalize, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["label"] = lambda s: common.LABELS.get(s, s)
@@ -49,8 +56,6 @@ def _anchor(key: str) -> str:
 
 def _catalogue_info() -> tuple[dict, dict]:
     """Framework titles and clause texts from the installed catalogues (package data)."""
-    from aliaudit import clauses
-
     titles, texts = {}, {}
     for cat in clauses.load_all():
         titles[cat["framework"]] = cat.get("title", cat["framework"])
@@ -60,10 +65,6 @@ def _catalogue_info() -> tuple[dict, dict]:
 
 
 def _rule_info() -> dict:
-    from aliaudit.rules import all_rules
-
-    from ..remediation import generic_all
-
     return {r.id: {"title": r.title, "severity": r.severity, "product": r.product, "rationale": r.rationale,
                    "remediation": generic_all(r.remediation)} for r in all_rules()}
 
@@ -156,8 +157,6 @@ def _organisation(org) -> dict | None:
     if isinstance(entries, list) and all(isinstance(e, dict) and isinstance(e.get("accounts"), dict) for e in entries):
         accounts = sorted({a for e in entries for a in e["accounts"]})
         return {"accounts": accounts, "rows": entries}
-    import json
-
     return {"raw": json.dumps(org, indent=2, ensure_ascii=False, default=str)}
 
 
@@ -169,8 +168,6 @@ def _count(statuses) -> dict[str, int]:
 
 
 def context(report: dict) -> dict:
-    from . import summary as summaries
-
     titles, texts = _catalogue_info()
     registry = _rule_info()
     by_clause = common.findings_by_clause(report)
@@ -217,8 +214,6 @@ def context(report: dict) -> dict:
 
 @lru_cache(maxsize=4)
 def _asset(name: str) -> str:
-    from importlib import resources
-
     return (resources.files("aliaudit.reporters") / "templates" / name).read_text(encoding="utf-8")
 
 

@@ -2,6 +2,8 @@
 
 from .. import jsontext
 
+FORMATS = {"json": ("json", "render", "write")}  # format -> (extension, render[, writer]); see __init__.py
+
 
 def render(report: dict, **_) -> str:
     return jsontext.dumps(report) + "\n"

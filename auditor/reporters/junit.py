@@ -17,6 +17,8 @@ from junitparser import Error, Failure, JUnitXml, Properties, Property, Skipped,
 from . import summary as summaries
 from .common import finding_sort_key, visible
 
+FORMATS = {"junit": ("junit.xml", "render")}  # format -> (extension, render[, writer]); see __init__.py
+
 
 def _body(f: dict) -> str:
     rem = f.get("remediation") or {}

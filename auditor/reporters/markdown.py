@@ -16,6 +16,8 @@ import re
 
 from . import common, summary as summaries
 
+FORMATS = {"markdown": ("md", "render")}  # format -> (extension, render[, writer]); see __init__.py
+
 LIMIT = 65_000
 EVIDENCE_BUDGET = 300  # characters of evidence text per finding
 VALUE_LIMIT = 120  # characters of one evidence value

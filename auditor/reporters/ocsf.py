@@ -19,6 +19,10 @@ import json
 
 from . import common
 
+# format -> (file extension, render function, streaming writer); see __init__.py
+FORMATS = {"ocsf": ("ocsf.json", "render", "write"),
+           "ocsf-ndjson": ("ocsf.ndjson", "render_ndjson", "write_ndjson")}
+
 OCSF_VERSION = "1.5.0"
 CLASS_UID, CATEGORY_UID, ACTIVITY_CREATE = 2003, 2, 1
 SEVERITY = {"info": (1, "Informational"), "low": (2, "Low"), "medium": (3, "Medium"), "high": (4, "High"),

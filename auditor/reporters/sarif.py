@@ -18,6 +18,12 @@ import hashlib
 import json
 
 from aliaudit import __version__
+from aliaudit.clauses import for_report, rule_clauses
+from aliaudit.rules import all_rules
+
+from ..remediation import generic_all
+
+FORMATS = {"sarif": ("sarif", "render", "write")}  # format -> (extension, render[, writer]); see __init__.py
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "0.0"}
@@ -38,8 +44,6 @@ def arn(f: dict) -> str:
 
 
 def _rule_descriptor(rule, clauses: list[str]) -> dict:
-    from ..remediation import generic_all
-
     rem = generic_all(rule.remediation)
     steps = [f"Console: {rem['console']}"] + [f"{k.upper() if k == 'cli' else k.title()}: {rem[k]}"
                                                 for k in ("cli", "terraform") if rem.get(k)]
@@ -75,9 +79,6 @@ def _locations(f: dict, report: dict) -> list[dict]:
 
 
 def build(report: dict) -> dict:
-    from aliaudit.clauses import for_report, rule_clauses
-    from aliaudit.rules import all_rules
-
     mapping = rule_clauses(for_report(report.get("frameworks") or None))
     rules = all_rules()
     index = {r.id: i for i, r in enumerate(rules)}

@@ -9,8 +9,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..attestations import warnings
 from . import summary as summaries
 from .common import LABELS, finding_sort_key, new_sections, severity_rank, visible
+
+FORMATS = {"table": ("txt", "render")}  # format -> (extension, render[, writer]); see __init__.py
 
 STYLE = {
     "COMPLIANT": "green", "NON_COMPLIANT": "bold red", "INCOMPLETE": "yellow", "NOT_APPLICABLE": "dim",
@@ -134,8 +137,6 @@ def _waivers(console: Console, report: dict) -> None:
 
 def _expired_attestations(console: Console, report: dict) -> None:
     """Attestations that expired (--attestations): the clause is MANUAL again until a new one is given."""
-    from ..attestations import warnings
-
     lines = warnings(report)
     if lines:
         table = Table(title=f"Attestations that need attention ({len(lines)})")

@@ -20,7 +20,8 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from aliaudit import attestations, baseline, clauses, inputs, ratelimit, settings, snapshot, terraform, waivers
+from aliaudit import attestations, baseline, clauses, inputs, ratelimit, settings, snapshot, waivers
+from aliaudit import plan as terraform
 from aliaudit.cli import main
 from aliaudit.errors import UsageError
 from conftest import ROOT, examples, fixture_path

@@ -17,6 +17,7 @@ to end through the CLI. The count of pairs is printed at the end of the run (con
 from __future__ import annotations
 
 import copy
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -29,7 +30,8 @@ from aliaudit.fakes import FakeCloud, FakeState
 from aliaudit.fakes.server import FakeServer
 from aliaudit.fakes.state import account_key
 from aliaudit.rules import all_rules
-from aliaudit.sdk import Clients, StaticKey, ram_action
+from aliaudit.collectors import ram_action
+from aliaudit.sdk import Clients, StaticKey
 from aliaudit.settings import Settings
 from conftest import FAULT_MATRIX, load_fixture
 
@@ -321,7 +323,7 @@ def live_collect(faults, regions=REGIONS):
 
     opts = scanning.ScanOptions(regions=list(regions), collection=ratelimit.parse(FAST))
     with FakeServer(FakeState(DOC), faults=faults, log=None) as server:
-        opts.endpoint_override = server.url
+        opts = dataclasses.replace(opts, endpoint_override=server.url)  # options are frozen
         return scanning.collect_live(StaticKey(*account_key(ACCOUNT)), opts)
 
 

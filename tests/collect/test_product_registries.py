@@ -11,7 +11,7 @@ import importlib
 import os
 
 from aliaudit import sdk
-from aliaudit.collectors import COLLECTORS, PRODUCTS, all_calls, list_calls, ram_actions
+from aliaudit.collectors import COLLECTORS, PRODUCTS, all_calls, list_calls, ram_action, ram_actions
 from aliaudit.collectors.spec import ListCall, Product
 from aliaudit.fakes.policy import resource_params
 from aliaudit.fakes.router import RPC_PRODUCTS, handled_calls
@@ -85,7 +85,7 @@ def test_derived_lists_come_from_the_specs():
     assert len(all_calls()) == sum(len(p.calls) for p in PRODUCTS.values())
     assert all(isinstance(c, ListCall) for c in list_calls().values())
     assert "kvstore:DescribeInstances" in ram_actions() and "redis:DescribeInstances" not in ram_actions()
-    assert sdk.ram_action("redis:DescribeSecurityIps") == "kvstore:DescribeSecurityIps"
+    assert ram_action("redis:DescribeSecurityIps") == "kvstore:DescribeSecurityIps"
 
 
 def test_the_fields_a_spec_says_rules_rely_on_are_read_by_the_rules_or_the_collector():

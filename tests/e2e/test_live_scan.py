@@ -125,7 +125,7 @@ def test_resource_directory_scans_members_and_reports_the_unreachable_one(gaps_d
     row = next(c for c in report["organisation"]["clauses"] if c["framework"] == "hkia-gl8" and c["clause"] == "5.1(b)")
     assert row["accounts"] == {MGMT: "NON_COMPLIANT", "5184000000000002": "COMPLIANT"}
     assert row["status"] == "NON_COMPLIANT" and row["counts"]["UNREACHABLE"] == 1
-    per = org.account_reports(collected, opts, {"kind": "live"})
+    per = scanning.account_reports(collected, opts, {"kind": "live"})
     assert set(per) == {MGMT, "5184000000000002"}
     assert scanning.exit_code(per["5184000000000002"], "low") == 0
 

@@ -4,8 +4,7 @@ import json
 import os
 
 from aliaudit import org, scan as scanning
-from aliaudit.collectors import all_calls, ram_actions
-from aliaudit.sdk import ram_action
+from aliaudit.collectors import all_calls, ram_action, ram_actions
 
 from conftest import ROOT
 

@@ -26,7 +26,7 @@ def test_pytest_plugin_fixture_starts_empty_and_loads(alicloud_fake):
     resp = client.describe_disks_with_options(m.DescribeDisksRequest(region_id="cn-hongkong", max_results=500),
                                               clients.runtime())
     ids = [d["DiskId"] for d in resp.body.to_map()["Disks"]["Disk"]]
-    assert len(ids) == 5 and "d-j6cbatch01data" in ids
+    assert len(ids) == 6 and "d-j6cbatch01data" in ids and "d-j6cspare01" in ids  # the spare: CIS unattached disk
     assert alicloud_fake.calls[("ecs", "DescribeDisks")] == 1  # counted since the load
 
 
@@ -58,7 +58,7 @@ def test_next_token_pagination(alicloud_fake):
         token = body.get("NextToken")
         if not token:
             break
-    assert pages == 1 and len(seen) == 5
+    assert pages == 1 and len(seen) == 6
 
 
 def test_page_size_out_of_range_is_the_real_error(alicloud_fake):

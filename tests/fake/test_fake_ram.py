@@ -11,7 +11,8 @@ from Tea.exceptions import TeaException
 from aliaudit.collectors import all_calls
 from aliaudit.fakes import FakeCloud
 from aliaudit.fakes.policy import ALLOW, EXPLICIT_DENY, IMPLICIT_DENY, PolicyError, evaluate, validate
-from aliaudit.sdk import ram_action, Clients, StaticKey, models
+from aliaudit.collectors import ram_action
+from aliaudit.sdk import Clients, StaticKey, models
 from conftest import fixture_path, load_fixture, scan
 from fake_server_helpers import CLI, clean_env, fake_server, live_scan, verdicts
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from aliaudit import engine, terraform
+from aliaudit import engine, plan as terraform
 from aliaudit.cli import main
 from aliaudit.rules import all_rules
 from aliaudit.settings import Settings
@@ -388,31 +388,34 @@ def test_a_plan_with_nothing_to_assess_says_so(tmp_path):
     assert "not assessed (no mapping for alicloud_vpc): alicloud_vpc.main" in result.stderr
 
 
-def _plan_snapshot(name: str) -> dict:
+def _plan_snapshot(name: str, with_context: bool = False):
     with open(plan_path(name), encoding="utf-8") as fh:
-        snap, _ = terraform.to_snapshot(json.load(fh), name)
-    return snap
+        snap, ctx = terraform.to_snapshot(json.load(fh), name)
+    return (snap, ctx) if with_context else snap
 
 
-def test_call_scope_entries_count_only_in_a_plan_snapshot():
-    """The same snapshot, relabelled as a live scan's, keeps its FAILs: call-scope entries are ignored."""
-    snap = _plan_snapshot("mixed")
-    plan = {(f["rule"], f["resource_id"]): f["status"] for f in engine.evaluate(snap, all_rules(), Settings())}
-    assert plan[("hbr-oss-bucket-covered", "claims-archive")] == "NOT_APPLICABLE"
-    live = copy.deepcopy(snap)
-    live["source"] = "live"
-    verdict = {(f["rule"], f["resource_id"]): f["status"] for f in engine.evaluate(live, all_rules(), Settings())}
-    assert verdict[("hbr-oss-bucket-covered", "claims-archive")] == "FAIL"  # no backup plan: a live FAIL stays FAIL
+def test_the_engine_never_lets_call_scope_entries_hide_a_verdict():
+    """The engine ignores a plan's call-scope entries (a FAIL stays FAIL, whatever the snapshot's source);
+    only the plan's annotation makes the rules needing an unanswered call NOT_APPLICABLE."""
+    snap, ctx = _plan_snapshot("mixed", with_context=True)
+    rules = all_rules()
+    findings = engine.evaluate(snap, rules, Settings())
+    verdict = {(f["rule"], f["resource_id"]): f["status"] for f in findings}
+    assert verdict[("hbr-oss-bucket-covered", "claims-archive")] == "FAIL"  # no backup plan: the engine says FAIL
     assert verdict[("actiontrail-multi-region-trail", "terraform-plan")] == "FAIL"
     assert "NOT_APPLICABLE" not in {s for (r, _), s in verdict.items() if r.startswith(("hbr-", "actiontrail-"))}
+    plan = {(f["rule"], f["resource_id"]): f["status"] for f in terraform.not_assessable(findings, ctx, rules)}
+    assert plan[("hbr-oss-bucket-covered", "claims-archive")] == "NOT_APPLICABLE"
+    assert plan[("actiontrail-multi-region-trail", "terraform-plan")] == "NOT_APPLICABLE"
 
 
 def test_call_scope_entries_only_silence_rules_needing_that_call():
     """oss:GetBucketLogging unanswered silences oss-bucket-logging, not the other OSS rules (per call, not per product)."""
-    snap = _plan_snapshot("mixed")
-    snap["accounts"][0]["unavailable"].append({"product": "oss", "action": "GetBucketLogging", "region": "cn-hongkong",
-                                               "scope": "call", "code": terraform.NOT_IN_PLAN})
-    by = {(f["rule"], f["resource_id"]): f for f in engine.evaluate(snap, all_rules(), Settings())}
+    snap, ctx = _plan_snapshot("mixed", with_context=True)
+    ctx.unanswered["cn-hongkong"]["oss:GetBucketLogging"] = terraform.NOT_IN_PLAN
+    rules = all_rules()
+    by = {(f["rule"], f["resource_id"]): f
+          for f in terraform.not_assessable(engine.evaluate(snap, rules, Settings()), ctx, rules)}
     logging = by[("oss-bucket-logging", "claims-archive")]
     assert logging["status"] == "NOT_APPLICABLE"
     assert logging["reason"] == ("not assessable from a Terraform plan: needs oss:GetBucketLogging; "

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 from report_samples import HOSTILE, enriched, hostile
 
-from aliaudit.reporters import FORMATS, common, html
+from aliaudit.reporters import common, html
 
 
 class Page(HTMLParser):
@@ -29,10 +29,6 @@ class Page(HTMLParser):
 
 
 RESOURCE_LOAD = re.compile(r"https?://|@import|url\(|<link(?![^>]*href=\"data:,\")|\bsrc\s*=", re.I)
-
-
-def test_registered():
-    assert FORMATS["html"] is html.render
 
 
 def test_self_contained_no_resource_reference(gaps_report):

@@ -8,7 +8,7 @@ import re
 
 from report_samples import HOSTILE, enriched, hostile
 
-from aliaudit.reporters import FORMATS, csv_report, markdown
+from aliaudit.reporters import csv_report, markdown
 from expected_verdicts import GAPS_VERDICTS
 
 DOCUMENTED_COLUMNS = [
@@ -26,7 +26,6 @@ def _finding_rows(text):
 
 
 def test_markdown_opens_with_the_summary_then_a_details_block_per_severity(gaps_report):
-    assert FORMATS["markdown"] is markdown.render
     text = markdown.render(gaps_report)
     s = gaps_report["summary"]
     assert text.startswith("## aliaudit: ❌ Automated clauses: non-compliant (0 of 16 compliant). "
