@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import tempfile
 from contextlib import contextmanager
 
@@ -73,11 +74,18 @@ class Pending:
     def __init__(self) -> None:
         self.staged: list[tuple[str, str]] = []
         self.committed: list[str] = []
+        self.direct: list[tuple[str, object, str]] = []  # (path, content, what) for devices and pipes
         Pending.current = self
 
     def stage(self, path: str, content, what: str) -> None:
         """Write `content` (text, or a function that writes into the open file) to a temporary file beside
-        path, with the mode a new file gets."""
+        path, with the mode a new file gets.
+
+        A destination that exists and is not a regular file (/dev/null, /dev/stdout, a pipe) is never replaced
+        or removed: it is written in place at commit, after every regular file is in place."""
+        if _special(path):
+            self.direct.append((path, content, what))
+            return
         directory = os.path.dirname(os.path.abspath(path))
         with _signals_held():
             try:
@@ -108,6 +116,14 @@ class Pending:
                     raise UsageError(f"cannot write: {exc.strerror}", path) from None
                 self.staged.remove((tmp, path))
                 self.committed.append(path)
+        for path, content, what in self.direct:
+            try:
+                with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as fh:
+                    content(fh) if callable(content) else fh.write(content)
+            except OSError as exc:
+                self.discard()
+                raise UsageError(f"cannot write {what}: {exc.strerror}", path) from None
+        self.direct = []
 
     def discard(self) -> None:
         """Remove every staged temporary file and every file this run already renamed into place."""
@@ -116,7 +132,15 @@ class Pending:
                 os.unlink(path)
             except OSError:
                 pass
-        self.staged, self.committed = [], []
+        self.staged, self.committed, self.direct = [], [], []
+
+
+def _special(path: str) -> bool:
+    """True for a destination that exists and is not a regular file (a device such as /dev/null, a pipe)."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 _HELD = (signal.SIGINT, signal.SIGTERM)

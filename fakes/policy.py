@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from aliaudit.collectors import ram_action
 
+from .products import RPC_PRODUCTS
 from .wire import ApiError
 
 STS_EXEMPT = {"sts:getcalleridentity"}  # every identity may ask who it is
@@ -29,9 +30,7 @@ STS_EXEMPT = {"sts:getcalleridentity"}  # every identity may ask who it is
 @lru_cache(maxsize=1)
 def resource_params() -> dict:
     """product -> (request parameter naming one resource, ARN resource type): each fake product module's
-    RESOURCE (found with the router's products)."""
-    from .router import RPC_PRODUCTS
-
+    RESOURCE (found with the fake's products)."""
     return {m.PRODUCT: m.RESOURCE for m in RPC_PRODUCTS if hasattr(m, "RESOURCE")}
 
 ALLOW, EXPLICIT_DENY, IMPLICIT_DENY = "Allow", "ExplicitDeny", "ImplicitDeny"
