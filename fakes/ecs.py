@@ -114,17 +114,6 @@ def describe_prefix_list_attributes(call: Call) -> dict:
     return {**found, "RegionId": call.region}
 
 
-def describe_prefix_list_attributes(call: Call) -> dict:
-    """ECS DescribePrefixListAttributes (documented example: tests/documented/ecs/DescribePrefixListAttributes.json).
-    A stored prefix list is the documented body itself (PrefixListId, AddressFamily, Entries.Entry[] of Cidr)."""
-    list_id = call.require("PrefixListId")
-    call.fail_if_recorded(resource=list_id)
-    found = call.find("prefix_lists", "PrefixListId", list_id)
-    if found is None:
-        raise ApiError("InvalidPrefixListId.NotFound", "The specified prefix list was not found.", 404)
-    return {**found, "RegionId": call.region}
-
-
 ACTIONS = {
     "DescribeRegions": describe_regions,
     "DescribeZones": describe_zones,
