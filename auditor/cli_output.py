@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import os
 import signal
-import stat
 import tempfile
 from contextlib import contextmanager
 
 from .errors import UsageError
+from .snapshot import special_destination
 from .reporters import EXTENSIONS, FORMAT_NAMES, FORMATS, STREAMS  # found in auditor/reporters/ (its __init__)
 
 BASENAME = "aliaudit-report"
@@ -83,7 +83,7 @@ class Pending:
 
         A destination that exists and is not a regular file (/dev/null, /dev/stdout, a pipe) is never replaced
         or removed: it is written in place at commit, after every regular file is in place."""
-        if _special(path):
+        if special_destination(path):
             self.direct.append((path, content, what))
             return
         directory = os.path.dirname(os.path.abspath(path))
@@ -134,13 +134,6 @@ class Pending:
                 pass
         self.staged, self.committed, self.direct = [], [], []
 
-
-def _special(path: str) -> bool:
-    """True for a destination that exists and is not a regular file (a device such as /dev/null, a pipe)."""
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
 
 
 _HELD = (signal.SIGINT, signal.SIGTERM)

@@ -21,6 +21,7 @@ import datetime as _dt
 import json
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -150,8 +151,23 @@ def dumps(doc: dict) -> str:
     return json.dumps(doc, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 
+def special_destination(path: str) -> bool:
+    """True for a destination that exists and is not a regular file (a device such as /dev/null, a pipe):
+    it is written in place, never replaced by a renamed temporary file nor removed (as root, a rename over
+    /dev/null would turn it into a regular file)."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def write_atomic(path: str, text: str) -> None:
-    """Write a file so that a reader never sees half of it, and a failure leaves nothing."""
+    """Write a file so that a reader never sees half of it, and a failure leaves nothing; a device or a pipe
+    (`special_destination`) is written in place."""
+    if special_destination(path):
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".aliaudit-", dir=directory)
     umask = os.umask(0)

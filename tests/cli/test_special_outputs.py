@@ -43,3 +43,15 @@ def test_a_fifo_output_is_written_through_and_stays_a_fifo(tmp_path):
     report = json.loads(got[0])
     assert report["summary"]["findings"]["FAIL"] > 0
     assert sorted(os.listdir(tmp_path)) == ["pipe"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root (CI runs as root)")
+def test_a_recording_written_to_a_device_leaves_it_a_device(tmp_path):
+    from aliaudit import record
+    from conftest import load_fixture
+
+    null = tmp_path / "null"
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    record.write(str(null), load_fixture("hk-insurer-compliant.json"), [])
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+    assert os.listdir(tmp_path) == ["null"]
