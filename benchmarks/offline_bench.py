@@ -55,21 +55,30 @@ def hwm_mb(pid: int) -> float | None:
     return None
 
 
+def wait_with_peak(proc: subprocess.Popen, every_s: float, deadline: float | None = None):
+    """Wait for proc, sampling its own peak RSS (VmHWM, MB) every every_s: (wait status, rusage, peak or
+    None). Past `deadline` (a time.perf_counter() value) the process is killed and RuntimeError raised."""
+    peak = None
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            return status, usage, peak
+        now = hwm_mb(proc.pid)
+        if now is not None:
+            peak = now if peak is None else max(peak, now)
+        if deadline is not None and time.perf_counter() > deadline:
+            proc.kill()
+            raise RuntimeError("the process ran past its deadline")
+        time.sleep(every_s)
+
+
 def timed(args: list[str], env: dict | None = None) -> dict:
     """wall_s, cpu_s and peak_rss_mb of one process (its stdout discarded); exit codes 0, 1 and 3 are results.
 
     The peak is VmHWM sampled every 20 ms (ru_maxrss where /proc is not there)."""
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, env=env)
-    peak = None
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        now = hwm_mb(proc.pid)
-        if now is not None:
-            peak = now if peak is None else max(peak, now)
-        time.sleep(0.02)
+    status, usage, peak = wait_with_peak(proc, 0.02)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode(errors="replace")

@@ -163,21 +163,13 @@ def run_scan(size: int, latency_ms: int, max_in_flight: int, rate_limit: float |
                 scan = subprocess.Popen([sys.executable, "-m", "aliaudit.cli", "scan", "--endpoint-override", url,
                                          "--config", config, "--format", "json", "--output", report],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-                deadline = started + timeout_s
-                from benchmarks.offline_bench import hwm_mb
+                from benchmarks.offline_bench import wait_with_peak
 
-                hwm = None  # the scan's own peak: its ru_maxrss also counts this process, which it was forked from
-                while True:
-                    pid, status, usage = os.wait4(scan.pid, os.WNOHANG)
-                    if pid:
-                        break
-                    now = hwm_mb(scan.pid)
-                    if now is not None:
-                        hwm = now if hwm is None else max(hwm, now)
-                    if time.perf_counter() > deadline:
-                        scan.kill()
-                        raise RuntimeError(f"the scan ran past --timeout {timeout_s}s")
-                    time.sleep(0.05)
+                # the scan's own peak: its ru_maxrss also counts this process, which it was forked from
+                try:
+                    status, usage, hwm = wait_with_peak(scan, 0.05, deadline=started + timeout_s)
+                except RuntimeError:
+                    raise RuntimeError(f"the scan ran past --timeout {timeout_s}s") from None
                 wall = time.perf_counter() - started
                 code = os.waitstatus_to_exitcode(status)
                 scan.returncode = code
