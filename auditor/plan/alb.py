@@ -5,7 +5,7 @@ from __future__ import annotations
 from aliaudit.rules.common import DOCUMENTED_SYSTEM_TLS_POLICIES
 
 from .references import Values
-from .slb import stub_load_balancer
+from .slb import attach_listener, listener_parent
 
 ANSWERS = frozenset({"alb:ListLoadBalancers", "alb:GetLoadBalancerAttribute", "alb:ListListeners", "alb:ListRules",
                      "alb:ListSecurityPolicies", "alb:ListSystemSecurityPolicies"})
@@ -78,10 +78,7 @@ def _system_tls_policies(ad, region: str) -> None:
 def map_alb_listener(ad, rc: dict, v: Values, region: str) -> None:
     """alicloud_alb_listener -> a ListListeners item (ListenerProtocol HTTP|HTTPS|QUIC, SecurityPolicyId)."""
     sid = rc["address"]
-    lb, _ = ad.ref_value(sid, rc, v, "load_balancer_id", "ListListeners")
-    lb_item = ad.ctx.items.get(lb) if lb else None
-    if lb_item is None:
-        lb_item = stub_load_balancer(ad, region, lb or sid + "/load_balancer", "alb")
+    lb_item = listener_parent(ad, rc, v, region, "ListListeners", "alb")
     policy, _ = ad.ref_value(sid, rc, v, "security_policy_id", "ListListeners.SecurityPolicyId")
     _system_tls_policies(ad, region)
     listener = {"ListenerId": sid, "LoadBalancerId": lb_item["LoadBalancerId"],
@@ -91,12 +88,8 @@ def map_alb_listener(ad, rc: dict, v: Values, region: str) -> None:
                 "DefaultActions": [{"Type": a.get("type")} for a in (v.get("default_actions")[0] or [])],
                 # a new listener has only the forwarding rules (alicloud_alb_rule) this plan gives it
                 "rules": []}
-    lb_item["listeners"].append(listener)
     ad.ctx.items[sid] = listener
-    lid = f"{lb_item['LoadBalancerId']}/{listener['ListenerProtocol']}:{listener['ListenerPort']}"
-    ad.ctx.rename[lid] = sid
-    for g in ad.ctx.gaps.pop(sid, []):
-        ad.ctx.gaps.setdefault(lid, []).append(g)
+    attach_listener(ad, sid, lb_item, listener)
 
 
 def map_alb_rule(ad, rc: dict, v: Values, region: str) -> None:

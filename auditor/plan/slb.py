@@ -30,13 +30,28 @@ def stub_load_balancer(ad, region: str, lb: str, product: str) -> dict:
     return item
 
 
+def listener_parent(ad, rc: dict, v: Values, region: str, call: str, product: str) -> dict:
+    """The load-balancer item a listener resource names (load_balancer_id): the plan's own, or a stub."""
+    sid = rc["address"]
+    lb, _ = ad.ref_value(sid, rc, v, "load_balancer_id", call)
+    lb_item = ad.ctx.items.get(lb) if lb else None
+    return lb_item if lb_item is not None else stub_load_balancer(ad, region, lb or sid + "/load_balancer", product)
+
+
+def attach_listener(ad, sid: str, lb_item: dict, listener: dict) -> None:
+    """Put the listener on its load balancer; findings name it "<balancer>/<protocol>:<port>", so the
+    resource address's gaps move to that id."""
+    lb_item["listeners"].append(listener)
+    lid = f"{lb_item['LoadBalancerId']}/{listener['ListenerProtocol']}:{listener['ListenerPort']}"
+    ad.ctx.rename[lid] = sid
+    for g in ad.ctx.gaps.pop(sid, []):
+        ad.ctx.gaps.setdefault(lid, []).append(g)
+
+
 def map_slb_listener(ad, rc: dict, v: Values, region: str) -> None:
     """alicloud_slb_listener -> a DescribeLoadBalancerListeners item on its load balancer."""
     sid = rc["address"]
-    lb, _ = ad.ref_value(sid, rc, v, "load_balancer_id", "DescribeLoadBalancerListeners")
-    lb_item = ad.ctx.items.get(lb) if lb else None
-    if lb_item is None:
-        lb_item = stub_load_balancer(ad, region, lb or sid + "/load_balancer", "slb")
+    lb_item = listener_parent(ad, rc, v, region, "DescribeLoadBalancerListeners", "slb")
     protocol = ad.known(sid, v, "protocol", "DescribeLoadBalancerListeners.ListenerProtocol")
     port = ad.known(sid, v, "frontend_port", "DescribeLoadBalancerListeners.ListenerPort")
     listener: dict = {"ListenerProtocol": protocol, "ListenerPort": port,
@@ -50,11 +65,7 @@ def map_slb_listener(ad, rc: dict, v: Values, region: str) -> None:
         tls = ad.known_or_default(sid, v, "tls_cipher_policy",
                                   "DescribeLoadBalancerListeners.HTTPSListenerConfig.TLSCipherPolicy", "tls_cipher_policy_1_0")
         listener["HTTPSListenerConfig"] = {"TLSCipherPolicy": tls}
-    lb_item["listeners"].append(listener)
-    lid = f"{lb_item['LoadBalancerId']}/{protocol}:{port}"
-    ad.ctx.rename[lid] = sid
-    for g in ad.ctx.gaps.pop(sid, []):
-        ad.ctx.gaps.setdefault(lid, []).append(g)
+    attach_listener(ad, sid, lb_item, listener)
 
 
 
