@@ -16,15 +16,15 @@ from .wire import ApiError
 PRODUCT = "ack"
 VERSION = "2015-12-15"
 HOST_PREFIXES = ("cs",)
-# The path parameter naming one cluster, and its ARN type: acs:cs:{region}:{account}:cluster/{ClusterId}.
-RESOURCE = ("ClusterId", "cluster")
+# The path parameter naming one cluster, and its ARN type: acs:cs:{region}:{account}:cluster/{cluster_id}.
+RESOURCE = ("cluster_id", "cluster")
 DETAILS = ("addon_instances", "control_plane_log", "node_pools")
 
 ROUTES = {
     ("GET", "/api/v1/clusters"): "DescribeClustersV1",
-    ("GET", "/clusters/{ClusterId}/addon_instances"): "ListClusterAddonInstances",
-    ("GET", "/clusters/{ClusterId}/controlplanelog"): "CheckControlPlaneLogEnable",
-    ("GET", "/clusters/{ClusterId}/nodepools"): "DescribeClusterNodePools",
+    ("GET", "/clusters/{cluster_id}/addon_instances"): "ListClusterAddonInstances",
+    ("GET", "/clusters/{cluster_id}/controlplanelog"): "CheckControlPlaneLogEnable",
+    ("GET", "/clusters/{cluster_id}/nodepools"): "DescribeClusterNodePools",
 }
 
 
@@ -40,7 +40,7 @@ def describe_clusters_v1(call: Call) -> dict:
 
 
 def _cluster(call: Call) -> dict:
-    cid = call.require("ClusterId")
+    cid = call.require("cluster_id")
     call.fail_if_recorded(resource=cid)
     cluster = call.find("clusters", "cluster_id", cid, any_region=True)
     if cluster is None:

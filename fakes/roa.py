@@ -4,12 +4,12 @@ A ROA product module (fakes/ack.py) has, besides PRODUCT, VERSION, HOST_PREFIXES
 table ROUTES: (method, path template) -> action, with `{Name}` path parameters:
 
     ROUTES = {("GET", "/api/v1/clusters"): "DescribeClustersV1",
-              ("GET", "/clusters/{ClusterId}/nodepools"): "DescribeClusterNodePools"}
+              ("GET", "/clusters/{cluster_id}/nodepools"): "DescribeClusterNodePools"}
 
 The router finds the product by host (or x-acs-version) as for RPC; the action then comes from the
 route the request's method and path match, not from x-acs-action (the ROA gateway routes on the path; the
 SDK also sends x-acs-action, which must name the same action). Path parameters join the call's
-parameters under their template names, so a product's RESOURCE ("ClusterId", "cluster") names the RAM
+parameters under their template names, so a product's RESOURCE ("cluster_id", "cluster") names the RAM
 resource as for RPC. Authentication is the same ACS3-HMAC-SHA256 check (fakes/auth.py): tea-openapi signs
 a ROA request with the path as the canonical URI, the query sorted and encoded, and the x-acs-* headers.
 

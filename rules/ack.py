@@ -40,7 +40,10 @@ def _addons(cluster: dict) -> list[str] | None:
     if "addon_instances" not in cluster:
         return None
     got = items(cluster, "addon_instances.addons", name="ListClusterAddonInstances.addons", optional=False)
-    return [read(a, "name", "str", name="ListClusterAddonInstances.addons[].name", optional=False) for a in got]
+    names = [read(a, "name", "str", name="ListClusterAddonInstances.addons[].name", optional=False) for a in got]
+    if "" in names:
+        raise BadField("ListClusterAddonInstances.addons[].name", "", "an add-on name")
+    return names
 
 
 def _no_addons(cluster: dict):
@@ -55,8 +58,11 @@ def _pools(cluster: dict) -> list[dict] | None:
 
 
 def _pool_id(pool: dict) -> str:
-    return read(pool, "nodepool_info.nodepool_id", "str", name="DescribeClusterNodePools.nodepool_info.nodepool_id",
-                optional=False)
+    pid = read(pool, "nodepool_info.nodepool_id", "str", name="DescribeClusterNodePools.nodepool_info.nodepool_id",
+               optional=False)
+    if not pid:
+        raise BadField("DescribeClusterNodePools.nodepool_info.nodepool_id", pid, "a node pool id")
+    return pid
 
 
 def _network_plugin(cluster: dict, names: list[str]):
@@ -80,7 +86,7 @@ _CONSOLE = "ACK console > Clusters > {resource_id} ({region})"
           "console": _CONSOLE + " > Operations > Add-ons > Logs and Monitoring: install logtail-ds (or loongcollector).",
           "cli": "aliyun cs POST /clusters/{resource_id}/components/install --region {region} "
                  "--body '[{\"name\":\"logtail-ds\"}]'",
-          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}): addons { name = \"logtail-ds\" }",
+          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}, {region}): addons { name = \"logtail-ds\" }",
       })
 @each("ack", "clusters", "cluster_id")
 def log_service_enabled(cluster, acct, settings):
@@ -103,7 +109,7 @@ def log_service_enabled(cluster, acct, settings):
                      "Instance.",
           "cli": "aliyun cs PUT /clusters/{resource_id}/nodepools/<nodepool-id> --region {region} "
                  "--body '{\"kubernetes_config\":{\"cms_enabled\":true}}'",
-          "terraform": "alicloud_cs_kubernetes_node_pool (cluster_id = \"{resource_id}\"): install_cloud_monitor = true",
+          "terraform": "alicloud_cs_kubernetes_node_pool (cluster_id = \"{resource_id}\", {region}): install_cloud_monitor = true",
       })
 @each("ack", "clusters", "cluster_id")
 def cloudmonitor_enabled(cluster, acct, settings):
@@ -128,7 +134,7 @@ def cloudmonitor_enabled(cluster, acct, settings):
       remediation={
           "console": _CONSOLE + " > Operations > Add-ons: uninstall kubernetes-dashboard.",
           "cli": "aliyun cs POST /clusters/{resource_id}/components/kubernetes-dashboard/uninstall --region {region}",
-          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}): remove the kubernetes-dashboard addons block "
+          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}, {region}): remove the kubernetes-dashboard addons block "
                        "(or disabled = true)",
       })
 @each("ack", "clusters", "cluster_id")
@@ -153,7 +159,7 @@ def dashboard_not_installed(cluster, acct, settings):
                      "later; ACK supports far newer ones).",
           "cli": "aliyun cs POST /api/v2/clusters/{resource_id}/upgrade --region {region} "
                  "--body '{\"next_version\":\"<supported-version>\"}'",
-          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}): version = \"<supported-version>\"",
+          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}, {region}): version = \"<supported-version>\"",
       })
 @each("ack", "clusters", "cluster_id")
 def basic_auth_removed(cluster, acct, settings):
@@ -174,7 +180,7 @@ def basic_auth_removed(cluster, acct, settings):
       remediation={
           "console": "The network plug-in is chosen when a cluster is created: create a cluster with Terway, enable "
                      "NetworkPolicy support, and move the workloads of {resource_id} ({region}) to it.",
-          "terraform": "alicloud_cs_managed_kubernetes (replacing {resource_id}): addons { name = \"terway-eniip\" "
+          "terraform": "alicloud_cs_managed_kubernetes (replacing {resource_id}, {region}): addons { name = \"terway-eniip\" "
                        "config = jsonencode({ NetworkPolicy = \"true\" }) }",
       })
 @each("ack", "clusters", "cluster_id")
@@ -196,7 +202,8 @@ def network_policy_supported(cluster, acct, settings):
       remediation={
           "console": "The network plug-in is chosen when a cluster is created: create a cluster with Terway in "
                      "shared ENI (multi-IP) mode and move the workloads of {resource_id} ({region}) to it.",
-          "terraform": "alicloud_cs_managed_kubernetes (replacing {resource_id}): addons { name = \"terway-eniip\" }",
+          "terraform": "alicloud_cs_managed_kubernetes (replacing {resource_id}, {region}): addons { name = "
+                       "\"terway-eniip\" }",
       })
 @each("ack", "clusters", "cluster_id")
 def eni_multi_ip(cluster, acct, settings):
@@ -220,7 +227,7 @@ def eni_multi_ip(cluster, acct, settings):
       remediation={
           "console": _CONSOLE + " > Basic Information > API Server Public Endpoint: Unbind EIP.",
           "cli": "aliyun cs PUT /clusters/{resource_id} --region {region} --body '{\"api_server_eip\":false}'",
-          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}): slb_internet_enabled = false",
+          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}, {region}): slb_internet_enabled = false",
       })
 @each("ack", "clusters", "cluster_id")
 def api_server_private(cluster, acct, settings):
@@ -244,7 +251,7 @@ def api_server_private(cluster, acct, settings):
       remediation={
           "console": _CONSOLE + " > Basic Information > Security and Auditing: Secret Encryption, choose a KMS key "
                      "(ACK Pro clusters).",
-          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}): cluster_spec = \"ack.pro.small\", "
+          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}, {region}): cluster_spec = \"ack.pro.small\", "
                        "encryption_provider_key = alicloud_kms_key.<key>.id",
       })
 @each("ack", "clusters", "cluster_id")
@@ -270,7 +277,7 @@ def secrets_kms_encrypted(cluster, acct, settings):
       remediation={
           "console": _CONSOLE + " > Nodes > Node Pools: edit each pool, select Encrypt for the system disk and every "
                      "data disk (new nodes get it; replace the existing ones).",
-          "terraform": "alicloud_cs_kubernetes_node_pool (cluster_id = \"{resource_id}\"): system_disk_encrypted = "
+          "terraform": "alicloud_cs_kubernetes_node_pool (cluster_id = \"{resource_id}\", {region}): system_disk_encrypted = "
                        "true, data_disks { encrypted = \"true\" }",
       })
 @each("ack", "clusters", "cluster_id")
@@ -307,7 +314,7 @@ def node_pool_disks_encrypted(cluster, acct, settings):
       remediation={
           "console": _CONSOLE + " > Basic Information: turn on Deletion Protection.",
           "cli": "aliyun cs PUT /api/v2/clusters/{resource_id} --region {region} --body '{\"deletion_protection\":true}'",
-          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}): deletion_protection = true",
+          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}, {region}): deletion_protection = true",
       })
 @each("ack", "clusters", "cluster_id")
 def deletion_protection(cluster, acct, settings):
@@ -326,7 +333,7 @@ def deletion_protection(cluster, acct, settings):
                      "apiserver (and kcm, scheduler) into a Log Service project.",
           "cli": "aliyun cs PUT /clusters/{resource_id}/controlplanelog --region {region} "
                  "--body '{\"components\":[\"apiserver\",\"kcm\",\"scheduler\"]}'",
-          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}): control_plane_log_components = "
+          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}, {region}): control_plane_log_components = "
                        "[\"apiserver\", \"kcm\", \"scheduler\"]",
       })
 @each("ack", "clusters", "cluster_id")
@@ -355,7 +362,7 @@ def control_plane_logs(cluster, acct, settings):
           "console": _CONSOLE + " > Basic Information > Cluster Auto Upgrade: enable it (channel patch).",
           "cli": "aliyun cs PUT /api/v2/clusters/{resource_id} --region {region} "
                  "--body '{\"operation_policy\":{\"cluster_auto_upgrade\":{\"enabled\":true,\"channel\":\"patch\"}}}'",
-          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}): operation_policy { cluster_auto_upgrade { "
+          "terraform": "alicloud_cs_managed_kubernetes ({resource_id}, {region}): operation_policy { cluster_auto_upgrade { "
                        "enabled = true channel = \"patch\" } }",
       })
 @each("ack", "clusters", "cluster_id")
