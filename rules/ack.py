@@ -123,7 +123,7 @@ def cloudmonitor_enabled(cluster, acct, settings):
                                 name="DescribeClusterNodePools.kubernetes_config.cms_enabled") for p in pools}
     off = [pid for pid, on in states.items() if on is not True]
     return check(cid, cluster.region, not off, {"DescribeClusterNodePools.kubernetes_config.cms_enabled": states},
-                 "" if not off else f"CloudMonitor is off in node pool(s) {', '.join(off)}")
+                 "" if not off else f"CloudMonitor off in {', '.join(off)}")
 
 
 @rule(id="ack-dashboard-not-installed", product="ack", severity="medium", resource_type="ack:cluster",
@@ -169,7 +169,7 @@ def basic_auth_removed(cluster, acct, settings):
         raise BadField("DescribeClustersV1.current_version", version, "a Kubernetes version (1.30.1-aliyun.1)")
     ok = (int(m.group(1)), int(m.group(2))) >= BASIC_AUTH_REMOVED
     return check(cluster.get("cluster_id"), cluster.region, ok, {"DescribeClustersV1.current_version": version},
-                 "" if ok else f"Kubernetes {version} predates 1.19: its API server still accepts basic authentication")
+                 "" if ok else "older than Kubernetes 1.19: basic authentication possible")
 
 
 @rule(id="ack-network-policy-supported", product="ack", severity="medium", resource_type="ack:cluster",
@@ -178,8 +178,8 @@ def basic_auth_removed(cluster, acct, settings):
       rationale="CIS Alibaba 7.7, GL20 protection: without an enforcing plug-in, Kubernetes NetworkPolicy objects "
                 "are silently ignored and every pod can reach every other pod; on ACK only Terway enforces them.",
       remediation={
-          "console": "The network plug-in is chosen when a cluster is created: create a cluster with Terway, enable "
-                     "NetworkPolicy support, and move the workloads of {resource_id} ({region}) to it.",
+          "console": "Create a Terway cluster with NetworkPolicy on; move the workloads of {resource_id} ({region}) "
+                     "to it (the plug-in is fixed at creation).",
           "terraform": "alicloud_cs_managed_kubernetes (replacing {resource_id}, {region}): addons { name = \"terway-eniip\" "
                        "config = jsonencode({ NetworkPolicy = \"true\" }) }",
       })
@@ -200,8 +200,8 @@ def network_policy_supported(cluster, acct, settings):
       rationale="CIS Alibaba 7.8, GL20 protection: in ENI multi-IP mode (terway-eniip) pods take VPC addresses from "
                 "shared elastic network interfaces, so VPC security groups and flow logs see pod traffic.",
       remediation={
-          "console": "The network plug-in is chosen when a cluster is created: create a cluster with Terway in "
-                     "shared ENI (multi-IP) mode and move the workloads of {resource_id} ({region}) to it.",
+          "console": "Create a Terway (ENI multi-IP) cluster; move the workloads of {resource_id} ({region}) to it "
+                     "(the plug-in is fixed at creation).",
           "terraform": "alicloud_cs_managed_kubernetes (replacing {resource_id}, {region}): addons { name = "
                        "\"terway-eniip\" }",
       })
@@ -240,7 +240,7 @@ def api_server_private(cluster, acct, settings):
         raise BadField("DescribeClustersV1.master_url.api_server_endpoint", public, "a URL or empty")
     return check(cluster.get("cluster_id"), cluster.region, not public,
                  {"DescribeClustersV1.master_url.api_server_endpoint": public or ""},
-                 "" if not public else f"the API server is public at {public}")
+                 "" if not public else "the API server has a public endpoint")
 
 
 @rule(id="ack-secrets-kms-encrypted", product="ack", severity="high", resource_type="ack:cluster",
@@ -249,8 +249,7 @@ def api_server_private(cluster, acct, settings):
       rationale="GL8 5.1(b), GL14 5.12: Secrets (database passwords, API keys) are stored in etcd in plain base64 "
                 "unless the cluster encrypts them with a KMS key (ACK Pro).",
       remediation={
-          "console": _CONSOLE + " > Basic Information > Security and Auditing: Secret Encryption, choose a KMS key "
-                     "(ACK Pro clusters).",
+          "console": _CONSOLE + " > Security: Secret Encryption with a KMS key (ACK Pro).",
           "terraform": "alicloud_cs_managed_kubernetes ({resource_id}, {region}): cluster_spec = \"ack.pro.small\", "
                        "encryption_provider_key = alicloud_kms_key.<key>.id",
       })
@@ -275,8 +274,8 @@ def secrets_kms_encrypted(cluster, acct, settings):
       rationale="GL8 5.1(b), GL14 5.12: node disks hold container images, logs and volumes with customer data; "
                 "a pool whose template does not encrypt them creates every new node unencrypted.",
       remediation={
-          "console": _CONSOLE + " > Nodes > Node Pools: edit each pool, select Encrypt for the system disk and every "
-                     "data disk (new nodes get it; replace the existing ones).",
+          "console": _CONSOLE + " > Node Pools: encrypt each pool's system and data disks (new nodes; replace the "
+                     "old).",
           "terraform": "alicloud_cs_kubernetes_node_pool (cluster_id = \"{resource_id}\", {region}): system_disk_encrypted = "
                        "true, data_disks { encrypted = \"true\" }",
       })
@@ -303,7 +302,7 @@ def node_pool_disks_encrypted(cluster, acct, settings):
     return check(cid, cluster.region, not bad,
                  {"DescribeClusterNodePools.scaling_group.system_disk_encrypted": system,
                   "DescribeClusterNodePools.scaling_group.data_disks[].encrypted": data},
-                 "" if not bad else f"unencrypted disks in node pool(s) {', '.join(bad)}")
+                 "" if not bad else f"unencrypted: {', '.join(bad)}")
 
 
 @rule(id="ack-deletion-protection", product="ack", severity="medium", resource_type="ack:cluster",
