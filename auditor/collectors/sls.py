@@ -92,20 +92,27 @@ def _capture_raw(client: Any) -> None:
 
 def _call(col: Collection, region: str, action: str, args: tuple, *, resource: str | None = None,
           page: int | None = None, check=None, record: bool = True) -> dict | None:
-    """One SLS call (args: the SDK method's leading arguments), its raw body checked; the body as a dict."""
+    """One SLS call (args: the SDK method's leading arguments), its raw body checked; the raw body, once the
+    SDK's model has accepted it."""
     client = _client(col, region)
     method = sdk_method(client, action)
 
     def fn():
-        _local.check = check
+        seen = []
+
+        def keep(raw):
+            seen.append(raw)
+            if check is not None:
+                check(raw)
+
+        _local.check = keep
         try:
             resp = method(*args, {}, col.clients.runtime())
         finally:
             _local.check = None
-        body = resp.body.to_map() if resp is not None and resp.body is not None else None
-        if not isinstance(body, dict):
+        if resp is None or resp.body is None or not seen or not isinstance(seen[-1], dict):
             raise sdk.MalformedResponse("response has no body")
-        return body
+        return seen[-1]  # the body as the API sent it (the SDK model parsed it; its to_map() adds empty lists)
 
     return col.call(PRODUCT, action, region, fn, resource=resource, page=page, record=record)
 
