@@ -11,7 +11,8 @@ An alert "covers" a control when, in some project of a scanned region (ListProje
 What the query does with the events (its condition, its notification) is not judged; neither whether the
 logstore it reads is the one an ActionTrail trail delivers to (README "Known limits").
 A project whose alerts were not read, or an alert whose fields are not of a documented form, makes the
-control ERROR unless another alert covers it; no project at all is a FAIL (nothing alerts).
+control ERROR unless another alert covers it; no project at all is a FAIL (nothing alerts). A PASS names the
+covering alert (`<project>/<alert>`, in its region); a FAIL or an ERROR is the account's.
 """
 
 from __future__ import annotations
@@ -85,11 +86,12 @@ def _alert_queries(alert) -> tuple[bool, list[str]]:
     for q in queries:
         if not isinstance(q, dict):
             raise BadField("ListAlerts.results[].configuration.queryList", q, "a list of AlertQuery objects")
-        kind = read(q, "storeType", "str", name="ListAlerts.results[].configuration.queryList[].storeType")
+        kind = read(q, "storeType", "str", name="ListAlerts.results[].configuration.queryList[].storeType",
+                    optional=False)
         text = read(q, "query", "str", name="ListAlerts.results[].configuration.queryList[].query", optional=False)
-        if kind is not None and kind not in STORE_TYPES:
+        if kind not in STORE_TYPES:
             raise BadField("ListAlerts.results[].configuration.queryList[].storeType", kind, "log, metric or meta")
-        if kind in (None, "log"):
+        if kind == "log":
             texts.append(text)
     return status.upper() == "ENABLED", texts
 
@@ -129,13 +131,13 @@ def _alert_rule(control: str, suffix: str, what: str, severity: str, groups):
                     continue
                 for text in texts:
                     missing = missing_groups(text, groups)
-                    where = f"{project.region}/{name}/{alert.get('name')}"
+                    where = f"{name}/{alert.get('name')}"
                     if not missing and enabled:
-                        found.append(where)
+                        found.append((project.region, where))
                     elif len(missing) < len(groups) and (closest is None or len(missing) < len(closest[1])):
                         closest = (where, missing, enabled)
         if found:
-            shown, state, names = found, "ENABLED", "every group named"
+            shown, state, names = [w for _, w in found], "ENABLED", "every group named"
         elif closest is not None:
             shown, state = [closest[0]], "ENABLED" if closest[2] else "DISABLED"
             names = f"names none of {', '.join(closest[1])}" if closest[1] else "every group named"
@@ -143,8 +145,9 @@ def _alert_rule(control: str, suffix: str, what: str, severity: str, groups):
             shown, state, names = [], None, None
         evidence = {"ListAlerts.results[].name": shown, "ListAlerts.results[].status": state,
                     "ListAlerts.results[].configuration.queryList[].query": names}
-        if found:
-            yield check(acct.account_id, None, True, evidence)
+        if found:  # the covering alert is the resource of a PASS (project/alert); the account, of a FAIL
+            region, where = found[0]
+            yield check(where, region, True, evidence, resource_type="sls:alert")
         elif unread or bad:
             reason = (f"the alerts of project(s) {', '.join(unread)} were not read (sls:ListAlerts)" if unread
                       else bad[0].reason)
@@ -271,17 +274,19 @@ _PROJECT_ARN = re.compile(r"^acs:log:(?P<region>[a-z0-9-]+):(?P<account>\d*):pro
       remediation={
           "console": "ActionTrail console > Trails > <trail> (account {account_id}): deliver events to Simple Log "
                      "Service, choosing a project in a scanned region, and keep the trail logging.",
-          "cli": "aliyun actiontrail UpdateTrail --Name <trail> --SlsProjectArn acs:log:<region>:{account_id}:project/<project> "
+          "cli": "aliyun actiontrail UpdateTrail --Name <trail> --SlsProjectArn acs:log:<project-region>:{account_id}:project/<project> "
                  "--SlsWriteRoleArn acs:ram::{account_id}:role/aliyunactiontraildefaultrole",
           "terraform": "alicloud_actiontrail_trail (account {account_id}): sls_project_arn = "
-                       "\"acs:log:<region>:{account_id}:project/<project>\", sls_write_role_arn = <role arn>",
+                       "\"acs:log:<project-region>:{account_id}:project/<project>\", sls_write_role_arn = <role arn>",
       })
 def actiontrail_delivery(acct, settings):
     from .actiontrail import _trails
 
     if not acct.regions:
         return
-    projects = {(p.region, p.get("projectName")) for p in acct.resources("sls", "projects")}
+    def listed(region: str, name: str) -> bool:  # stops at the project named (reads no other project)
+        return any(p.region == region and p.get("projectName") == name for p in acct.resources("sls", "projects"))
+
     good, bad, seen = [], [], []
     for trail in _trails(acct):
         try:
@@ -301,10 +306,12 @@ def actiontrail_delivery(acct, settings):
         if m is None:
             bad.append(BadField("DescribeTrails.SlsProjectArn", arn, "acs:log:<region>:<account>:project/<name>"))
             continue
-        listed = m.group("region") not in acct.regions or (m.group("region"), m.group("project")) in projects
-        if status == "Enable" and logging is True and writable is True and listed:
+        # a project outside the scanned regions cannot be checked here: the trail's own status says it writes
+        exists = m.group("region") not in acct.regions or listed(m.group("region"), m.group("project"))
+        seen[-1]["ListProject.projects[].projectName"] = m.group("project") if exists else None
+        if status == "Enable" and logging is True and writable is True and exists:
             good.append(trail.get("Name"))
-    evidence = {"DescribeTrails.TrailList": seen, "ListProject.projects[].projectName": sorted(f"{r}/{n}" for r, n in projects)}
+    evidence = {"DescribeTrails.TrailList": seen}
     if good:
         yield check(acct.account_id, None, True, evidence)
     elif bad:

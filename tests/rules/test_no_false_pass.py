@@ -89,6 +89,9 @@ EVIDENCE_ONLY_IN = {
     # delivery is to OSS or to SLS: with both set, losing one still delivers
     *{(r, f) for r in ("actiontrail-multi-region-trail", "actiontrail-trail-delivery")
       for f in ("OssBucketName", "SlsProjectArn", "OssBucketStatus", "SlsLogStoreStatus")},
+    # SLS: the BYOK key of an encrypted logstore and the hot tier's ttl are shown, not deciding
+    ("sls-logstore-encrypted", "user_cmk_info"), ("sls-logstore-encrypted", "cmk_key_id"),
+    ("sls-logstore-retention-365", "hot_ttl"),
 }
 # Fields where any string is a valid value (names, ids, zones): a different string is not "unknown", so only
 # wrong types and absence are tried.
