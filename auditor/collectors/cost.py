@@ -66,6 +66,7 @@ DOC_PAGE = {  # list call -> documented maximum page size
     "alb:ListLoadBalancers": 100, "alb:ListSecurityPolicies": 100, "hbr:DescribeBackupPlans": 99,
     "vpc:DescribeVpcs": 50, "vpc:DescribeFlowLogs": 50, "oss:ListBuckets": 1000, "ram:ListUsers": 1000,
     "nas:DescribeFileSystems": 100, "nas:DescribeAccessGroups": 100, "nas:DescribeAccessRules": 100,
+    "sls:ListProject": 500, "sls:ListLogStores": 500, "sls:ListAlerts": 200,
 }
 DOC_RULES_PAGE = 1000      # ecs:DescribeSecurityGroupAttribute rules a page (MaxResults), per NicType
 DOC_SLB_BATCH = 10         # slb:DescribeLoadBalancerListeners: LoadBalancerId takes up to 10 ids
@@ -102,7 +103,8 @@ def documented_minimum(account: dict, regions: list[str]) -> list[Cost]:
     tasks = [_regions(), _ram(account), _ims(), _oss(account, regions)]
     for region in regions:
         tasks += [_ecs(account, region), _per_item(account, region), _balancers(account, region),
-                  _hbr(account, region), _vpc(account, region), _trails(account, region), _nas(account, region)]
+                  _hbr(account, region), _vpc(account, region), _trails(account, region), _nas(account, region),
+                  _sls(account, region)]
     return tasks
 
 
@@ -243,4 +245,23 @@ def _nas(account: dict, region: str) -> Cost:
     if rules:
         cost.detail("nas:DescribeAccessRules", sum(rules))
     cost.chain = max(fs, grp + max(rules, default=0))
+    return cost
+
+
+def _sls(account: dict, region: str) -> Cost:
+    """SLS projects 500 a page (offset/size); per project its alerts (200 a page) and its logstores (500 a page,
+    names only), one call at least each; GetLogStore per logstore (no batch form: SOURCES-sls.md)."""
+    projects = region_section(account, region, "sls").get("projects") or []
+    listing = _count(len(projects), "sls:ListProject")
+    cost = Cost().list("sls:ListProject", listing)
+    deepest = 0
+    for p in projects:
+        alerts = _count(len(p.get("alerts") or []), "sls:ListAlerts")
+        stores = _count(len(p.get("logstores") or []), "sls:ListLogStores")
+        cost.detail("sls:ListAlerts", alerts).detail("sls:ListLogStores", stores)
+        n = len(p.get("logstores") or [])
+        if n:
+            cost.detail("sls:GetLogStore", n)
+        deepest = max(deepest, alerts, stores + (1 if n else 0))
+    cost.chain = listing + deepest
     return cost
