@@ -32,7 +32,7 @@ ALERTS = (
      [("CreatePolicy",), ("DeletePolicy",), ("CreatePolicyVersion",), ("DeletePolicyVersion",),
       ("SetDefaultPolicyVersion",), ("AttachPolicyToUser",), ("DetachPolicyFromUser",),
       ("AttachPolicyToRole",), ("DetachPolicyFromRole",)]),
-    ("2.11", "cloudfw-policy-changes", "Cloud Firewall control policy changes", "medium",
+    ("2.11", "cloudfw-policy-changes", "Cloud Firewall policy changes", "medium",
      [("AddControlPolicy",), ("DeleteControlPolicy",), ("ModifyControlPolicy",),
       ("CreateVpcFirewallControlPolicy",), ("DeleteVpcFirewallControlPolicy",), ("ModifyVpcFirewallControlPolicy",)]),
     ("2.12", "vpc-route-changes", "VPC route table changes", "medium",
@@ -40,22 +40,22 @@ ALERTS = (
       ("UnassociateRouteTable",)]),
     ("2.13", "vpc-changes", "VPC changes", "medium",
      [("CreateVpc",), ("DeleteVpc",), ("ModifyVpcAttribute",)]),
-    ("2.14", "oss-acl-changes", "OSS bucket and object ACL changes", "medium",
+    ("2.14", "oss-acl-changes", "OSS ACL changes", "medium",
      [("PutBucketAcl",), ("PutObjectAcl",)]),
-    ("2.15", "rds-config-changes", "RDS instance configuration changes", "medium",
+    ("2.15", "rds-config-changes", "RDS config changes", "medium",
      [("ModifyDBInstanceSpec",), ("ModifySecurityIps",), ("ModifyDBInstanceSSL",), ("ModifyDBInstanceTDE",),
       ("ModifyBackupPolicy",), ("ModifyDBInstanceHAConfig",)]),
     ("2.16", "unauthorized-api-calls", "unauthorised API calls", "medium",
      [("NoPermission",), ("Forbidden", "Forbidden.RAM"), ("InvalidAccessKeyId", "InvalidAccessKeyId.NotFound")]),
     ("2.17", "console-signin-without-mfa", "console sign-ins without MFA", "medium",
      [("ConsoleSignin",), ("MFAUsed",)]),
-    ("2.18", "root-account-usage", "use of the root account", "medium",
+    ("2.18", "root-account-usage", "root account use", "medium",
      [("root-account",)]),
     ("2.19", "console-signin-failures", "failed console sign-ins", "medium",
      [("ConsoleSignin",), ("errorCode", "errorMessage")]),
-    ("2.20", "kms-key-disable-deletion", "customer KMS keys disabled or scheduled for deletion", "medium",
+    ("2.20", "kms-key-disable-deletion", "KMS keys disabled or deleted", "medium",
      [("DisableKey",), ("ScheduleKeyDeletion",)]),
-    ("2.21", "oss-bucket-policy-changes", "OSS bucket policy and configuration changes", "medium",
+    ("2.21", "oss-bucket-policy-changes", "OSS bucket policy changes", "medium",
      [("PutBucketPolicy",), ("DeleteBucketPolicy",), ("PutBucketCors",), ("DeleteBucketCors",),
       ("PutBucketLifecycle",), ("DeleteBucketLifecycle",)]),
     ("2.22", "security-group-changes", "security group changes", "medium",
@@ -107,10 +107,7 @@ def _alert_rule(control: str, suffix: str, what: str, severity: str, groups):
               "console": "Simple Log Service console > the project receiving ActionTrail events (account {account_id}) > "
                          f"Alerts > Create Alert: query the ActionTrail logstore for {events}, set a notification "
                          "policy, and keep the rule enabled.",
-              "cli": "aliyun sls CreateAlert --project <actiontrail-project> --body '{\"name\": \"cis-" + suffix + "\", "
-                     "\"configuration\": {\"version\": \"2.0\", \"queryList\": [{\"storeType\": \"log\", \"store\": "
-                     "\"<actiontrail-logstore>\", \"query\": \"<query naming the events>\"}], ...}, \"schedule\": "
-                     "{\"type\": \"FixedRate\", \"interval\": \"5m\"}}' (account {account_id})",
+              "cli": "aliyun sls CreateAlert --project <actiontrail-project> --body <alert-json>",
               "terraform": "alicloud_log_alert (project_name = <actiontrail-project>, account {account_id}): "
                            f"query_list {{ query naming {events} }}, schedule {{ type = \"FixedRate\" }}",
           })
@@ -143,8 +140,10 @@ def _alert_rule(control: str, suffix: str, what: str, severity: str, groups):
             names = f"names none of {', '.join(closest[1])}" if closest[1] else "every group named"
         else:
             shown, state, names = [], None, None
-        evidence = {"ListAlerts.results[].name": shown, "ListAlerts.results[].status": state,
-                    "ListAlerts.results[].configuration.queryList[].query": names}
+        evidence = {"ListAlerts.results[].name": shown}
+        if state is not None:
+            evidence.update({"ListAlerts.results[].status": state,
+                             "ListAlerts.results[].configuration.queryList[].query": names})
         if found:  # the covering alert is the resource of a PASS (project/alert); the account, of a FAIL
             region, where = found[0]
             yield check(where, region, True, evidence, resource_type="sls:alert")
@@ -154,12 +153,11 @@ def _alert_rule(control: str, suffix: str, what: str, severity: str, groups):
             yield unknown(acct.account_id, None, reason, {**evidence, **(bad[0].evidence if bad else {})})
         else:
             if closest is None:
-                reason = f"no enabled SLS alert queries a logstore for {what}"
+                reason = f"no enabled alert on {what}"
             else:
                 where, missing, enabled = closest
-                reason = (f"no enabled SLS alert names all of {events}; the closest, {where}"
-                          f"{'' if enabled else ' (disabled)'}, "
-                          + (f"does not name {', '.join(missing)}" if missing else "is not enabled"))
+                reason = (f"no enabled alert on {what}; {where} "
+                          + (f"misses {', '.join(missing)}" if missing else "is disabled"))
             yield check(acct.account_id, None, False, evidence, reason)
 
     return evaluate
@@ -209,8 +207,7 @@ def _store_checks(acct, judge):
       remediation={
           "console": "Simple Log Service console > project {parent} > Logstore {child} > Modify: Data Retention Period "
                      "365 days or more (or permanent storage).",
-          "cli": "aliyun sls UpdateLogStore --project {parent} --logstore {child} --body '{\"logstoreName\": \"{child}\", "
-                 "\"ttl\": 365}' (region {region})",
+          "cli": "aliyun sls UpdateLogStore --project {parent} --logstore {child} --body '{\"ttl\": 365}'",
           "terraform": "alicloud_log_store (project = \"{parent}\", name = \"{child}\", {region}): retention_period = 365",
       })
 def logstore_retention(acct, settings):
@@ -219,7 +216,7 @@ def logstore_retention(acct, settings):
         if not 1 <= ttl <= 3650:
             raise BadField("GetLogStore.ttl", ttl, "a number of days from 1 to 3650")
         ok = ttl >= MIN_RETENTION_DAYS
-        return check(sid, region, ok, {"GetLogStore.ttl": ttl, "GetLogStore.hot_ttl": config.get("hot_ttl")},
+        return check(sid, region, ok, {"GetLogStore.ttl": ttl},
                      "" if ok else f"data is kept {ttl} days, fewer than {MIN_RETENTION_DAYS}")
 
     yield from _store_checks(acct, judge)
@@ -237,8 +234,7 @@ ENCRYPT_TYPES = ("default", "m4", "sm4_ecb", "sm4_cbc", "sm4_gcm", "aes_ecb", "a
       remediation={
           "console": "Simple Log Service console > project {parent} > Logstore {child} > Modify: turn on Data Encryption "
                      "(service key, or your own KMS key).",
-          "cli": "aliyun sls UpdateLogStoreEncryption --project {parent} --logstore {child} --body "
-                 "'{\"enable\": true, \"encryptType\": \"default\"}' (region {region})",
+          "cli": "aliyun sls UpdateLogStoreEncryption --project {parent} --logstore {child} --body '{\"enable\": true}'",
           "terraform": "alicloud_log_store (project = \"{parent}\", name = \"{child}\", {region}): encrypt_conf { enable = "
                        "true, encrypt_type = \"default\" }",
       })
@@ -253,9 +249,11 @@ def logstore_encrypted(acct, settings):
                            reason="encrypt_conf.enable is true without an encrypt_type (required then): cannot judge")
         byok = bool(conf and isinstance(conf.get("user_cmk_info"), dict) and conf["user_cmk_info"].get("cmk_key_id"))
         ok = enabled is True
-        return check(sid, region, ok, {"GetLogStore.encrypt_conf.enable": enabled,
-                                       "GetLogStore.encrypt_conf.encrypt_type": kind,
-                                       "GetLogStore.encrypt_conf.user_cmk_info.cmk_key_id": byok},
+        evidence = {"GetLogStore.encrypt_conf.enable": enabled}
+        if conf is not None:
+            evidence.update({"GetLogStore.encrypt_conf.encrypt_type": kind,
+                             "GetLogStore.encrypt_conf.user_cmk_info.cmk_key_id": byok})
+        return check(sid, region, ok, evidence,
                      "" if ok else ("no encryption is configured" if conf is None else "encryption is turned off"))
 
     yield from _store_checks(acct, judge)
@@ -274,8 +272,7 @@ _PROJECT_ARN = re.compile(r"^acs:log:(?P<region>[a-z0-9-]+):(?P<account>\d*):pro
       remediation={
           "console": "ActionTrail console > Trails > <trail> (account {account_id}): deliver events to Simple Log "
                      "Service, choosing a project in a scanned region, and keep the trail logging.",
-          "cli": "aliyun actiontrail UpdateTrail --Name <trail> --SlsProjectArn acs:log:<project-region>:{account_id}:project/<project> "
-                 "--SlsWriteRoleArn acs:ram::{account_id}:role/aliyunactiontraildefaultrole",
+          "cli": "aliyun actiontrail UpdateTrail --Name <trail> --SlsProjectArn <sls-project-arn> --SlsWriteRoleArn <role-arn>",
           "terraform": "alicloud_actiontrail_trail (account {account_id}): sls_project_arn = "
                        "\"acs:log:<project-region>:{account_id}:project/<project>\", sls_write_role_arn = <role arn>",
       })
@@ -297,9 +294,8 @@ def actiontrail_delivery(acct, settings):
         except BadField as exc:
             bad.append(exc)
             continue
-        seen.append({"DescribeTrails.Name": trail.get("Name"), "DescribeTrails.SlsProjectArn": arn,
-                     "DescribeTrails.Status": status, "GetTrailStatus.IsLogging": logging,
-                     "GetTrailStatus.SlsLogStoreStatus": writable})
+        seen.append({"Name": trail.get("Name"), "SlsProjectArn": arn, "Status": status, "IsLogging": logging,
+                     "SlsLogStoreStatus": writable})
         if not arn:
             continue
         m = _PROJECT_ARN.match(arn)
@@ -308,14 +304,18 @@ def actiontrail_delivery(acct, settings):
             continue
         # a project outside the scanned regions cannot be checked here: the trail's own status says it writes
         exists = m.group("region") not in acct.regions or listed(m.group("region"), m.group("project"))
-        seen[-1]["ListProject.projects[].projectName"] = m.group("project") if exists else None
+        seen[-1]["listed"] = exists
         if status == "Enable" and logging is True and writable is True and exists:
             good.append(trail.get("Name"))
-    evidence = {"DescribeTrails.TrailList": seen}
+    evidence = {"DescribeTrails.SlsProjectArn": {t["Name"]: t["SlsProjectArn"] for t in seen},
+                "GetTrailStatus.SlsLogStoreStatus": {t["Name"]: t["SlsLogStoreStatus"] for t in seen}}
+    listed_by = {t["Name"]: t["listed"] for t in seen if "listed" in t}
+    if listed_by:  # whether each trail's project is among the listed projects
+        evidence["ListProject.projects[].projectName"] = listed_by
     if good:
         yield check(acct.account_id, None, True, evidence)
     elif bad:
         yield unknown(acct.account_id, None, bad[0].reason, {**evidence, **bad[0].evidence})
     else:
         yield check(acct.account_id, None, False, evidence,
-                    "no logging trail delivers to an existing SLS project (SlsProjectArn set, SlsLogStoreStatus true)")
+                    "no logging trail delivers to a listed SLS project")
