@@ -37,6 +37,9 @@ RPC_SDKS = {
     # RAM users, keys and password policy; the account security report is only in IMS.
     "ram": ("alibabacloud_ram20150501", "2015-05-01"),
     "ims": ("alibabacloud_ims20190815", "2019-08-15"),
+    # SLS (Log Service): projects, logstores, alerts. Its calls go through execute() and the SLS gateway
+    # (alibabacloud-gateway-sls, the "LOG" signature), not RPC; the fake routes them by host and signature.
+    "sls": ("alibabacloud_sls20201230", "2020-12-30"),
 }
 
 
@@ -343,6 +346,9 @@ def describe_error(exc: BaseException) -> dict:
     code = getattr(inner, "code", None)
     status = getattr(inner, "status_code", None) or getattr(inner, "statusCode", None)
     request_id = getattr(inner, "request_id", None) or getattr(inner, "requestId", None)
+    data = getattr(inner, "data", None)
+    if not request_id and isinstance(data, dict):  # the SLS gateway: data.requestId (x-log-requestid)
+        request_id = data.get("requestId")
     message = getattr(inner, "message", None) or str(inner)
     if isinstance(inner, (MalformedResponse, json.JSONDecodeError, ElementTree.ParseError)):
         code = "MalformedResponse"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from . import auth, oss, policy, roa
+from . import auth, oss, policy, roa, sls
 from .products import RPC_PRODUCTS
 from .rpc import Call
 from .wire import ApiError, Request, Response, json_response, replayed_error, request_id
@@ -50,7 +50,7 @@ def is_oss(req: Request) -> bool:
 def handled_calls() -> set[str]:
     """Every "product:Action" the fake serves."""
     calls = {f"{m.PRODUCT}:{a}" for m in RPC_PRODUCTS for a in m.ACTIONS}
-    return calls | {f"oss:{a}" for a in oss.ACTIONS}
+    return calls | {f"oss:{a}" for a in oss.ACTIONS} | {f"sls:{a}" for a in sls.ACTIONS}
 
 
 class Router:
@@ -60,6 +60,8 @@ class Router:
         self.faults = faults
 
     def handle(self, req: Request) -> Response:
+        if sls.is_sls(req):  # before OSS: the project is in the host, like a bucket
+            return sls.handle(self, req)
         if is_oss(req):
             return oss.handle(self, req)
         return self._rpc(req)

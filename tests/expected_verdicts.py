@@ -297,9 +297,27 @@ GAPS_VERDICTS = {
     ('slb-listener-https-only', 'lb-j6cweb01/https:443'): 'PASS',
     ('slb-multi-zone', 'lb-j6clegacy01'): 'FAIL',
     ('slb-multi-zone', 'lb-j6cweb01'): 'PASS',
+    ('sls-actiontrail-delivery', '5184000000000001'): 'FAIL',
+    ('sls-alert-cloudfw-policy-changes', '5184000000000001'): 'FAIL',
+    ('sls-alert-console-signin-failures', '5184000000000001'): 'FAIL',
+    ('sls-alert-console-signin-without-mfa', '5184000000000001'): 'FAIL',
+    ('sls-alert-kms-key-disable-deletion', '5184000000000001'): 'FAIL',
+    ('sls-alert-oss-acl-changes', '5184000000000001'): 'FAIL',
+    ('sls-alert-oss-bucket-policy-changes', '5184000000000001'): 'FAIL',
+    ('sls-alert-ram-policy-changes', '5184000000000001'): 'FAIL',
+    ('sls-alert-rds-config-changes', '5184000000000001'): 'FAIL',
+    ('sls-alert-root-account-usage', '5184000000000001'): 'FAIL',
+    ('sls-alert-security-group-changes', '5184000000000001'): 'FAIL',
+    ('sls-alert-unauthorized-api-calls', '5184000000000001'): 'FAIL',
+    ('sls-alert-vpc-changes', '5184000000000001'): 'FAIL',
+    ('sls-alert-vpc-route-changes', '5184000000000001'): 'FAIL',
+    ('sls-logstore-encrypted', 'hk-app-logs/app-access'): 'FAIL',
+    ('sls-logstore-encrypted', 'hk-waf-logs/waf-logs'): 'PASS',
+    ('sls-logstore-retention-365', 'hk-app-logs/app-access'): 'FAIL',
+    ('sls-logstore-retention-365', 'hk-waf-logs/waf-logs'): 'PASS',
     ('vpc-flow-logs-enabled', 'vpc-j6cdev01'): 'FAIL',
     ('vpc-flow-logs-enabled', 'vpc-j6cprod01'): 'PASS',
     ('vpc-flow-logs-enabled', 'vpc-t4nanalytics'): 'FAIL',
 }
 
-EXPECTED_RULES = 103
+EXPECTED_RULES = 119

@@ -68,6 +68,7 @@ DOC_PAGE = {  # list call -> documented maximum page size
     "nas:DescribeFileSystems": 100, "nas:DescribeAccessGroups": 100, "nas:DescribeAccessRules": 100,
     # ACK documents no maximum page size for DescribeClustersV1 (SOURCES-ack.md): 100, as the collector asks
     "ack:DescribeClustersV1": 100,
+    "sls:ListProject": 500, "sls:ListLogStores": 500, "sls:ListAlerts": 200,
 }
 DOC_RULES_PAGE = 1000      # ecs:DescribeSecurityGroupAttribute rules a page (MaxResults), per NicType
 DOC_SLB_BATCH = 10         # slb:DescribeLoadBalancerListeners: LoadBalancerId takes up to 10 ids
@@ -105,7 +106,7 @@ def documented_minimum(account: dict, regions: list[str]) -> list[Cost]:
     for region in regions:
         tasks += [_ecs(account, region), _per_item(account, region), _balancers(account, region),
                   _hbr(account, region), _vpc(account, region), _trails(account, region), _nas(account, region),
-                  _ack(account, region)]
+                  _ack(account, region), _sls(account, region)]
     return tasks
 
 
@@ -259,4 +260,20 @@ def _ack(account: dict, region: str) -> Cost:
         if clusters:
             cost.detail(f"ack:{action}", len(clusters))
     cost.chain = n + (1 if clusters else 0)
+def _sls(account: dict, region: str) -> Cost:
+    """SLS projects 500 a page (offset/size); per project its alerts (200 a page) and its logstores (500 a page,
+    names only), one call at least each; GetLogStore per logstore (no batch form: SOURCES-sls.md)."""
+    projects = region_section(account, region, "sls").get("projects") or []
+    listing = _count(len(projects), "sls:ListProject")
+    cost = Cost().list("sls:ListProject", listing)
+    deepest = 0
+    for p in projects:
+        alerts = _count(len(p.get("alerts") or []), "sls:ListAlerts")
+        stores = _count(len(p.get("logstores") or []), "sls:ListLogStores")
+        cost.detail("sls:ListAlerts", alerts).detail("sls:ListLogStores", stores)
+        n = len(p.get("logstores") or [])
+        if n:
+            cost.detail("sls:GetLogStore", n)
+        deepest = max(deepest, alerts, stores + (1 if n else 0))
+    cost.chain = listing + deepest
     return cost

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .. import sdk
-from .spec import ABSENT, Detail, ListCall, Marker, NextToken, PageNumber
+from .spec import ABSENT, Detail, ListCall, Marker, NextToken, Offset, PageNumber
 
 CODES = ("ShortPage", "CountMismatch", "RepeatedToken", "TooManyPages", "DuplicateItem")
 
@@ -102,6 +102,11 @@ def check_page(spec: ListCall, body: Any) -> None:
     require(body, spec.items + "[]")
     items, _ = resolve(body, spec.items)
     for n, item in enumerate(items, 1):
+        if spec.names:
+            if not isinstance(item, str) or not item:
+                what = "empty" if item == "" else _kind(item)
+                raise sdk.MalformedResponse(f"{spec.items}[{n}] is {what}, not a name")
+            continue
         if not isinstance(item, dict):
             raise sdk.MalformedResponse(f"{spec.items}[{n}] is {_kind(item)}, not an object")
         for key in spec.ids:
@@ -114,6 +119,8 @@ def check_page(spec: ListCall, body: Any) -> None:
         return
     if getattr(paging, "total", None):
         _total(body, paging.total)
+    if isinstance(paging, Offset) and paging.count:
+        _total(body, paging.count)
     if isinstance(paging, NextToken):
         token = body.get(paging.token_field)
         if token is not None and not isinstance(token, str):
@@ -163,6 +170,8 @@ def paging_args(spec: ListCall, page: int, cont: str | None) -> dict:
         return {}
     if isinstance(p, PageNumber):
         return {p.size_param: p.max_size, p.number_param: page}
+    if isinstance(p, Offset):
+        return {p.size_param: p.max_size, p.offset_param: (page - 1) * p.max_size}
     if isinstance(p, NextToken):
         return {p.size_param: p.max_size, p.token_param: cont}
     return {p.size_param: p.max_size, p.marker_param: cont}
@@ -210,13 +219,16 @@ class _State:
         self.bound = spec.max_items
         self.cap = spec.max_pages()
 
-    def key(self, item: dict):
+    def key(self, item):
+        if self.spec.names:
+            return (item,)
         return tuple(item.get(k) for k in self.spec.ids) if self.spec.ids else None
 
     def take(self, page: int, body: dict) -> bool:
         """Add one page; True when the list says more follow."""
         spec, p = self.spec, self.spec.paging
         got = _items(body, spec.items)
+        repeated = len(self.duplicates)
         for item in got:
             key = self.key(item)
             if key is not None and key in self.ids:
@@ -227,6 +239,10 @@ class _State:
             self.items.append(item)
         if p is None:
             return False
+        count = getattr(p, "count", None)
+        if count and _total_of(body, count) != len(got) and len(self.duplicates) == repeated:
+            raise _Incomplete("CountMismatch", f"{self.where}: page {page} says {count} {_total_of(body, count)} "
+                              f"but holds {len(got)} items", page)
         if getattr(p, "total", None):
             total = _total_of(body, p.total)
             if self.total is not None and total != self.total:
@@ -235,7 +251,7 @@ class _State:
             self.total = total
             self.bound = total
             self.cap = spec.max_pages(total)
-        if isinstance(p, PageNumber):
+        if isinstance(p, (PageNumber, Offset)):
             return len(got) >= p.max_size and len(self.items) < self.total
         cont = _continuation(body, p)
         if not cont:

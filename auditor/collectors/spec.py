@@ -61,7 +61,20 @@ class Marker:
     style = "marker"
 
 
-Paging = Union[PageNumber, NextToken, Marker]
+@dataclass(frozen=True)
+class Offset:
+    """offset/size with the list's `total` and the page's `count` (SLS ListProject, ListLogStores, ListAlerts):
+    offset is the index of the page's first item; a page's count must be the number of items it holds."""
+
+    max_size: int
+    total: str = "total"
+    count: str | None = "count"
+    size_param: str = "size"
+    offset_param: str = "offset"
+    style = "offset"
+
+
+Paging = Union[PageNumber, NextToken, Marker, Offset]
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,7 @@ class ListCall:
     batch: int = 1
     max_items: int = 100_000
     success_flag: bool = False   # HBR: an HTTP 200 with Success false is a failed call
+    names: bool = False          # the items are names (strings), not objects (SLS ListLogStores); id is None
 
     def __post_init__(self):
         if self.scope not in SCOPES:

@@ -28,7 +28,11 @@ SYMBOL = {"COMPLIANT": "✅", "NON_COMPLIANT": "❌", "INCOMPLETE": "⚠️", "M
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 FINDING_HEAD = "| Resource | Rule | Evidence (API field = value) | Why · Fix |\n|---|---|---|---|\n"
 RULE_HEAD = "| Rule | Resources | Evidence of the first (API field = value) | Why · Fix (of the first) |\n|---|---|---|---|\n"
-RESOURCES_BUDGET = 600  # characters of resource names in one grouped row
+# a grouped row is shorter: a comment of 65,000 characters has room for about 150 rules
+RESOURCES_BUDGET = 200  # characters of resource names in one grouped row
+GROUPED = {"evidence": 120, "why": 120, "fix": 160}
+ALSO = "\n**Also failing** (no room for their rows here; every finding is in the JSON, HTML and CSV reports): "
+SEPARATOR = " · "
 
 
 def md(value, limit: int | None = None) -> str:
@@ -69,14 +73,14 @@ def _where(f: dict) -> str:
     return f"{f['account_id']} / {where}" if f.get("account_id") else where
 
 
-def _why_fix(f: dict) -> str:
+def _why_fix(f: dict, why_limit: int = 200, fix_limit: int = 240) -> str:
     marker = "" if f["status"] == "FAIL" else f"{_status(f['status'])}: "
     why = f.get("reason") or f.get("title", "")
     rem = f.get("remediation") or {}
     fix = rem.get("cli") or rem.get("console") or ""
-    fix_line = f"<br><sub>**Fix:** <code>{md(fix, 240)}</code></sub>" if rem.get("cli") else (
-        f"<br><sub>**Fix:** {md(fix, 240)}</sub>" if fix else "")
-    return f"{marker}{md(why, 200)}{fix_line}"
+    fix_line = f"<br><sub>**Fix:** <code>{md(fix, fix_limit)}</code></sub>" if rem.get("cli") else (
+        f"<br><sub>**Fix:** {md(fix, fix_limit)}</sub>" if fix else "")
+    return f"{marker}{md(why, why_limit)}{fix_line}"
 
 
 def _finding_row(f: dict) -> str:
@@ -99,8 +103,9 @@ def _rule_row(items: list[dict]) -> str:
         used += len(name)
     more = len(items) - len(names)
     listed = "<br>".join(names) + (f"<br><i>+{more} more in the JSON report</i>" if more else "")
-    return (f"| {md(first.get('title') or first['rule'], 120)}<br><sub>{md(first['rule'])}</sub> | "
-            f"**{counts}**<br>{listed} | {evidence(first.get('evidence'))} | {_why_fix(first)} |")
+    return (f"| {md(first.get('title') or first['rule'], 80)}<br><sub>{md(first['rule'])}</sub> | "
+            f"**{counts}**<br>{listed} | {evidence(first.get('evidence'), GROUPED['evidence'])} | "
+            f"{_why_fix(first, GROUPED['why'], GROUPED['fix'])} |")
 
 
 def _summary_block(s: dict) -> list[str]:
@@ -176,41 +181,63 @@ def render(report: dict, *, limit: int = LIMIT, **_) -> str:
 
 def _findings(action: list[dict], room: int, *, by_rule: bool) -> tuple[str, int]:
     """One <details> block per severity with FAIL or ERROR findings (the most severe open), within `room`: a row
-    a finding, or (by_rule) a row a rule. Returns the text and how many findings (or rules) it shows."""
+    a finding, or (by_rule) a row a rule. By rule, the rules that no longer fit a row are still named, one short
+    entry each ("Also failing"), and only what even that cannot hold is cut, and counted. Returns the text and
+    how many findings (or rules, with a row or an entry) it shows."""
     levels = list(summaries.SEVERITY_ORDER)
     levels += sorted({str(f.get("severity")) for f in action} - set(levels))
-    shown, out = 0, ""
+    by_level = [(sev, sorted((f for f in action if str(f.get("severity")) == sev),
+                             key=lambda f: (f["rule"], common.finding_sort_key(f)))) for sev in levels]
+    by_level = [(sev, items) for sev, items in by_level if items]
+    groups = {sev: (_by_rule(items) if by_rule else [[f] for f in items]) for sev, items in by_level}
+    shown, out, left = 0, "", []
     reserve = 400  # the closing tags and the truncation note
-    total = len({f["rule"] for f in action}) if by_rule else len(action)
-    for sev in levels:
-        items = sorted((f for f in action if str(f.get("severity")) == sev),
-                       key=lambda f: (f["rule"], common.finding_sort_key(f)))
-        if not items:
-            continue
+    # by rule: room kept for naming every rule not yet given a row
+    entries = {id(g): _entry(sev, g) for sev, gs in groups.items() for g in gs} if by_rule else {}
+    pending = sum(len(e) + len(SEPARATOR) for e in entries.values()) + (len(ALSO) if entries else 0)
+    for sev, items in by_level:
         fails = sum(f["status"] == "FAIL" for f in items)
         errors = len(items) - fails
         label = ", ".join(filter(None, [f"{fails} failing" if fails else "", f"{errors} unreadable" if errors else ""]))
         block = (f"\n<details{'' if out else ' open'}><summary><b>{md(sev.capitalize())}</b>: {label}</summary>\n\n"
                  + (RULE_HEAD if by_rule else FINDING_HEAD))
-        if len(out) + len(block) + reserve > room:
-            break
-        out += block
-        complete = True
-        groups = _by_rule(items) if by_rule else [[f] for f in items]
-        for group in groups:
-            row = (_rule_row(group) if by_rule else _finding_row(group[0])) + "\n"
-            if len(out) + len(row) + reserve > room:
-                complete = False
+        todo = list(groups[sev])
+        if not left and len(out) + len(block) + reserve + pending <= room:
+            out += block
+            while todo:
+                row = (_rule_row(todo[0]) if by_rule else _finding_row(todo[0][0])) + "\n"
+                if len(out) + len(row) + reserve + pending - len(entries.get(id(todo[0]), "")) > room:
+                    break
+                out += row
+                shown += 1
+                pending -= len(entries.get(id(todo[0]), ""))
+                todo.pop(0)
+            out += "\n</details>\n"
+        left += [(sev, g) for g in todo]
+    if by_rule and left:
+        named, used = [], len(out) + len(ALSO) + reserve
+        for sev, g in left:
+            entry = entries[id(g)]
+            if used + len(entry) + len(SEPARATOR) > room:
                 break
-            out += row
-            shown += 1
-        out += "\n</details>\n"
-        if not complete:
-            break
+            named.append(entry)
+            used += len(entry) + len(SEPARATOR)
+        if named:
+            out += ALSO + SEPARATOR.join(named) + "\n"
+            shown += len(named)
+    total = len(entries) if by_rule else len(action)
     if shown < total and by_rule:
         out += (f"\n**Truncated:** {shown} of {total} rules with failing or unreadable findings shown, to keep this "
                 "comment under the limit. The JSON, HTML and CSV reports have all of them.\n")
     return out, shown
+
+
+def _entry(sev: str, group: list[dict]) -> str:
+    """A rule named in one short entry: its id, severity and counts."""
+    fails = sum(f["status"] == "FAIL" for f in group)
+    counts = ", ".join(filter(None, [f"{fails} failing" if fails else "",
+                                     f"{len(group) - fails} unreadable" if len(group) > fails else ""]))
+    return f"{md(group[0]['rule'])} ({md(sev)}: {counts})"
 
 
 def _by_rule(items: list[dict]) -> list[list[dict]]:

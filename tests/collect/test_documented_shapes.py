@@ -251,7 +251,8 @@ def test_sdk_parses_documented_roa_response(product, action):
 
 
 def test_every_collector_call_has_a_documented_shape_test():
-    covered = {f"{p}:{a}" for p, a in RPC} | {f"{p}:{a}" for p, a in ROA} | {f"oss:{a.split('.')[0]}" for a in OSS}
+    covered = ({f"{p}:{a}" for p, a in RPC} | {f"{p}:{a}" for p, a in ROA} | {f"oss:{a.split('.')[0]}" for a in OSS}
+               | {f"sls:{a}" for a in SLS})
     called = {f"{c.PRODUCT}:{a}" for c in COLLECTORS for a in c.CALLS} | {"sts:GetCallerIdentity"}
     assert called <= covered, called - covered
 
@@ -351,3 +352,38 @@ def test_oss_v2_parses_documented_response(action):
         assert got["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == algorithm
     else:
         assert got == OSS_EXPECTED[action]
+
+
+# SLS (tests/documented/SOURCES-sls.md): REST calls through the SLS gateway, the project in the host.
+# action -> (the SDK method's leading arguments, paths that must parse to their documented value)
+SLS = {
+    "ListProject": (lambda m: (m.ListProjectRequest(offset=0, size=500),),
+                    ["total", "count", "projects.0.projectName", "projects.1.region", "projects.1.status"]),
+    "ListLogStores": (lambda m: ("ali-test-project", m.ListLogStoresRequest(offset=0, size=500)),
+                      ["total", "count", "logstores.0", "logstores.1"]),
+    "GetLogStore": (lambda m: ("ali-test-project", "my-logstore"),
+                    ["logstoreName", "ttl", "hot_ttl", "encrypt_conf.enable", "encrypt_conf.encrypt_type",
+                     "encrypt_conf.user_cmk_info.cmk_key_id"]),
+    "ListAlerts": (lambda m: ("ali-test-project", m.ListAlertsRequest(offset=0, size=200)),
+                   ["total", "count", "results.0.name", "results.0.status", "results.0.configuration.queryList.0.query",
+                    "results.0.configuration.queryList.0.storeType", "results.0.configuration.queryList.0.store"]),
+}
+
+
+@pytest.mark.parametrize("action", sorted(SLS))
+def test_sls_sdk_parses_documented_response(action):
+    args, paths = SLS[action]
+    text = _documented("sls", f"{action}.json")
+    documented = json.loads(text)
+    client = CLIENTS.rpc("sls", "cn-hangzhou")
+    with responses.RequestsMock() as mock:
+        mock.add(responses.GET, re.compile(r"https://([a-z0-9-]+\.)?cn-hangzhou\.log\.aliyuncs\.com/.*"), body=text,
+                 status=200, content_type="application/json", headers={"x-log-requestid": "5F3D1E4C7A8B"})
+        resp = sdk_method(client, action)(*args(models("sls")), {}, CLIENTS.runtime())
+        sent = mock.calls[0].request
+        assert sent.headers["Authorization"].startswith("LOG fake-access-key-id:")
+        if action != "ListProject":
+            assert sent.url.startswith("https://ali-test-project.cn-hangzhou.log.aliyuncs.com/")
+    parsed = resp.body.to_map()
+    for path in paths:
+        assert _get(parsed, path) == _get(documented, path), path

@@ -51,8 +51,10 @@ CODES = {
     ("rpc", "denied"): "Forbidden.RAM", ("oss", "denied"): "AccessDenied",
     ("rpc", "throttle"): "Throttling.User", ("oss", "throttle"): "MetaOperationQpsLimitExceeded",
     **{(s, "unavailable"): "ServiceUnavailable" for s in ("rpc", "oss")},
-    **{(s, "timeout"): "Timeout" for s in ("rpc", "oss")},
-    **{(s, k): "MalformedResponse" for s in ("rpc", "oss") for k in ("malformed", "truncated", "empty")},
+    # SLS (fakes/sls.py): a RAM refusal is 401 Unauthorized; throttle 503 ServerBusy; unavailable 500
+    ("sls", "denied"): "Unauthorized", ("sls", "throttle"): "ServerBusy", ("sls", "unavailable"): "InternalServerError",
+    **{(s, "timeout"): "Timeout" for s in ("rpc", "oss", "sls")},
+    **{(s, k): "MalformedResponse" for s in ("rpc", "oss", "sls") for k in ("malformed", "truncated", "empty")},
 }
 
 
@@ -180,7 +182,7 @@ def test_the_spliced_collection_is_the_clean_collection(matrix):
 def test_fault(matrix, call, fault):
     got, report = matrix.faulted_report(call, fault)
     product = call.split(":")[0]
-    style = "oss" if product == "oss" else "rpc"
+    style = product if product in ("oss", "sls") else "rpc"
     recorded = {(f"{e['product']}:{e['action']}", e["code"]) for e in got["errors"]}
     assert (call, CODES[(style, fault)]) in recorded, got["errors"]
     assert {c for c, _ in recorded} == {call}, "only the faulted call fails"
@@ -259,10 +261,10 @@ def list_cases() -> list:
     for call, spec in sorted(LIST_CALLS.items()):
         xml = call.startswith("oss:")
         kinds = [("duplicate_item", None)] + [(k, None) for k in FIELD_KINDS if not (xml and k == "null_field")]
-        kinds += [(k, spec.ids[0]) for k in FIELD_KINDS]
+        kinds += [(k, spec.ids[0]) for k in FIELD_KINDS if spec.ids]  # a list of names has no item field
         if spec.paging is not None:
             kinds += [("short_page", None), ("empty_page", None)]
-            if spec.paging.style != "page_number":
+            if spec.paging.style not in ("page_number", "offset"):
                 kinds.append(("repeat_token", None))
         cases += [pytest.param(call, kind, field, id=f"{call}-{kind}" + (f"-{field}" if field else ""))
                   for kind, field in kinds]
@@ -283,7 +285,7 @@ def list_faults(call: str, kind: str, field: str | None) -> dict:
 def test_every_list_call_is_declared_with_its_paging_and_id():
     assert set(LIST_CALLS) <= set(CALLS)
     for call, spec in LIST_CALLS.items():
-        assert spec.ids, f"{call}: an item id makes duplicates and missing ids visible"
+        assert spec.ids or spec.names, f"{call}: an item id (or the name itself) makes duplicates and missing ids visible"
         if spec.paging is not None:
             assert spec.paging.max_size > 1, call
     assert len(list_cases()) >= 7 * len(LIST_CALLS)

@@ -18,7 +18,8 @@ from aliaudit.fakes.router import RPC_PRODUCTS, handled_calls
 from aliaudit.rules import MODULES, all_rules
 from conftest import ROOT
 
-PRODUCT_NAMES = {"ack", "actiontrail", "alb", "ecs", "hbr", "ims", "kms", "nas", "oss", "polardb", "ram", "rds", "redis", "slb", "vpc"}
+PRODUCT_NAMES = {"ack", "actiontrail", "alb", "ecs", "hbr", "ims", "kms", "nas", "oss", "polardb", "ram", "rds", "redis", "slb",
+                 "sls", "vpc"}
 
 
 def _method(cls, action: str) -> bool:
@@ -27,7 +28,7 @@ def _method(cls, action: str) -> bool:
 
 
 def test_collectors_are_found_from_the_folder_and_each_spec_matches_its_sdk():
-    assert len(COLLECTORS) == 15 and set(PRODUCTS) == PRODUCT_NAMES
+    assert len(COLLECTORS) == 16 and set(PRODUCTS) == PRODUCT_NAMES
     for module in COLLECTORS:
         spec = module.SPEC
         assert isinstance(spec, Product) and module.__name__.endswith("." + spec.name)
@@ -52,7 +53,7 @@ def test_collectors_are_found_from_the_folder_and_each_spec_matches_its_sdk():
 
 def test_rule_modules_are_found_from_the_folder():
     names = {m.__name__.rsplit(".", 1)[1] for m in MODULES}
-    assert len(MODULES) == 16 and names == PRODUCT_NAMES - {"ims"} | {"ecs_sg", "residency"}
+    assert len(MODULES) == 17 and names == PRODUCT_NAMES - {"ims"} | {"ecs_sg", "residency"}
     from aliaudit.rules.base import Rule
 
     for module in MODULES:

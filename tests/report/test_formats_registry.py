@@ -97,8 +97,20 @@ def _text(text, report):
 
 
 def _markdown(text, report):
-    """Markdown escapes its punctuation (DEFAULT\\_VPC\\_GROUP\\_NAME): each failing id is found once the escapes are undone."""
-    _text(re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~])", r"\1", text), report)
+    """Markdown escapes its punctuation (DEFAULT\\_VPC\\_GROUP\\_NAME); once the escapes are undone, each failing
+    rule is named, with each failing id or, where a comment has no room for them all (grouped by rule), a count."""
+    plain = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~])", r"\1", text)
+    failing = [f for f in report["findings"] if f["status"] == "FAIL"]
+    assert all(f["rule"] in plain for f in failing)
+    if "**Grouped by rule:**" not in plain:
+        _text(plain, report)
+    else:
+        for rule in {f["rule"] for f in failing}:
+            ids = [f["resource_id"] for f in failing if f["rule"] == rule]
+            row = next((line for line in plain.splitlines() if f"<sub>{rule}</sub> | **" in line), None)
+            if row is not None:  # a row: its ids, or as many as fit and how many more
+                listed = [i for i in ids if i in row]
+                assert len(listed) == len(ids) or f"+{len(ids) - len(listed)} more in the JSON report" in row
 
 
 CHECKS = {"json": _json, "csv": _csv, "sarif": _sarif, "ocsf": _ocsf, "ocsf-ndjson": _ocsf_ndjson, "html": _html,

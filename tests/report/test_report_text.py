@@ -35,6 +35,13 @@ def _rule_rows(text):
     return out
 
 
+def _also_failing(text):
+    """The rules named without a row: (rule id, failing, unreadable)."""
+    line = next((l for l in text.splitlines() if l.startswith("**Also failing**")), "")
+    return [(rid.replace("\\", ""), int(a or 0), int(b or 0)) for rid, a, b in
+            re.findall(r"([\w\\-]+) \(\w+: (?:(\d+) failing)?(?:, )?(?:(\d+) unreadable)?\)", line)]
+
+
 def _one_product(report, product):
     small = copy.deepcopy(report)
     small["findings"] = [f for f in small["findings"] if f["product"] == product]
@@ -52,19 +59,19 @@ def test_markdown_opens_with_the_summary_then_a_details_block_per_severity(gaps_
     first_finding = text.index("<details open>")
     for row in s["frameworks"]:
         assert text.index(f"| {row['name']} | {row['COMPLIANT']} | {row['NON_COMPLIANT']} |") < first_finding
-    assert "❌ Fail 131 (critical 3, high 52, medium 60, low 16)" in text
+    assert "❌ Fail 147 (critical 3, high 52, medium 76, low 16)" in text
     assert text.index("**Top risks** (critical and high FAILs by rule, 10 of 41)") < first_finding
     assert "<sub>ecs-sg-no-public-all-ports</sub> | 1 |" in text
     for c in gaps_report["clauses"]:
         assert f"| {markdown.md(c['clause'])} " in text
     # one <details> per severity, most severe first and open; rows sorted by rule inside
     blocks = re.findall(r"<details( open)?><summary><b>(\w+)</b>: (\d+) failing</summary>", text)
-    assert blocks == [(" open", "Critical", "3"), ("", "High", "52"), ("", "Medium", "60"), ("", "Low", "16")]
+    assert blocks == [(" open", "Critical", "3"), ("", "High", "52"), ("", "Medium", "76"), ("", "Low", "16")]
     assert text.count("<details") == text.count("</details>") == 5  # with the clause table's
     failing = [f for f in gaps_report["findings"] if f["status"] == "FAIL"]
     assert len(failing) == sum(v == "FAIL" for v in GAPS_VERDICTS.values())
-    # the gaps tenant's 131 FAILs do not fit one a row: one row a rule, every failing rule, every FAIL counted
-    assert "**Grouped by rule:** the 131 failing or unreadable findings" in text
+    # the gaps tenant's 147 FAILs do not fit one a row: one row a rule, every failing rule, every FAIL counted
+    assert "**Grouped by rule:** the 147 failing or unreadable findings" in text
     rows = _rule_rows(text)
     assert sorted(r for r, _, _ in rows) == sorted({f["rule"] for f in failing})
     assert sum(n for _, n, _ in rows) == len(failing) and not any(e for _, _, e in rows)
@@ -135,7 +142,22 @@ def test_markdown_groups_many_findings_under_the_limit_and_says_so(gaps_report):
     assert text.count("<details") == text.count("</details>")
 
 
-def test_markdown_truncates_rules_when_even_one_row_a_rule_does_not_fit(gaps_report):
+def test_markdown_names_the_rules_without_room_for_a_row(gaps_report):
+    big = copy.deepcopy(gaps_report)
+    template = next(f for f in big["findings"] if f["status"] == "FAIL")
+    for i in range(200):
+        big["findings"].append(dict(template, rule=f"{template['rule']}-{i:04d}", resource_id=f"d-many{i:05d}"))
+    big.pop("summary")
+    text = markdown.render(big)
+    assert len(text) < 65_000
+    failing = [f for f in big["findings"] if f["status"] == "FAIL"]
+    rows, named = _rule_rows(text), _also_failing(text)
+    assert rows and named and "Truncated" not in text
+    assert sorted(r for r, _, _ in rows + named) == sorted({f["rule"] for f in failing})
+    assert sum(n for _, n, _ in rows + named) == len(failing)
+
+
+def test_markdown_truncates_rules_when_even_naming_them_does_not_fit(gaps_report):
     big = copy.deepcopy(gaps_report)
     template = next(f for f in big["findings"] if f["status"] == "FAIL")
     for i in range(1500):
@@ -144,7 +166,7 @@ def test_markdown_truncates_rules_when_even_one_row_a_rule_does_not_fit(gaps_rep
     text = markdown.render(big)
     assert len(text) < 65_000
     rules = {f["rule"] for f in big["findings"] if f["status"] in ("FAIL", "ERROR")}
-    shown = len(_rule_rows(text))
+    shown = len(_rule_rows(text)) + len(_also_failing(text))
     assert 20 < shown < len(rules)
     assert f"**Truncated:** {shown} of {len(rules)} rules with failing or unreadable findings shown" in text
     assert text.count("<details") == text.count("</details>")

@@ -93,6 +93,9 @@ EVIDENCE_ONLY_IN = {
       for f in ("OssBucketName", "SlsProjectArn", "OssBucketStatus", "SlsLogStoreStatus")},
     # ACK: the edition is shown with the Secrets verdict (only ACK Pro offers KMS encryption); the key decides
     ("ack-secrets-kms-encrypted", "cluster_spec"),
+    # SLS: the BYOK key of an encrypted logstore and the hot tier's ttl are shown, not deciding
+    ("sls-logstore-encrypted", "user_cmk_info"), ("sls-logstore-encrypted", "cmk_key_id"),
+    ("sls-logstore-retention-365", "hot_ttl"),
 }
 # Fields where any string is a valid value (names, ids, zones): a different string is not "unknown", so only
 # wrong types and absence are tried.
