@@ -89,6 +89,12 @@ EVIDENCE_ONLY_IN = {
     # delivery is to OSS or to SLS: with both set, losing one still delivers
     *{(r, f) for r in ("actiontrail-multi-region-trail", "actiontrail-trail-delivery")
       for f in ("OssBucketName", "SlsProjectArn", "OssBucketStatus", "SlsLogStoreStatus")},
+    # Security Center: an asset is named by its InstanceId (its Uuid otherwise) and placed by its RegionId; the
+    # agent's sub-status decides only NOT_APPLICABLE (a server shut down); the rest is shown, not deciding
+    *{(r, f) for r in ("sas-agent-online", "sas-os-vulnerabilities-fixed", "sas-ecs-agent-online")
+      for f in ("Uuid", "RegionId", "ClientSubStatus")},
+    ("sas-ecs-agent-online", "Status"), ("sas-edition-advanced", "IsTrialVersion"),
+    ("sas-vul-scan-enabled", "OverAllConfig"),
 }
 # Fields where any string is a valid value (names, ids, zones): a different string is not "unknown", so only
 # wrong types and absence are tried.
