@@ -66,6 +66,8 @@ DOC_PAGE = {  # list call -> documented maximum page size
     "alb:ListLoadBalancers": 100, "alb:ListSecurityPolicies": 100, "hbr:DescribeBackupPlans": 99,
     "vpc:DescribeVpcs": 50, "vpc:DescribeFlowLogs": 50, "oss:ListBuckets": 1000, "ram:ListUsers": 1000,
     "nas:DescribeFileSystems": 100, "nas:DescribeAccessGroups": 100, "nas:DescribeAccessRules": 100,
+    # Security Center: no maximum is documented (default 20); 100 is accepted (Prowler 5.46 asks it)
+    "sas:DescribeCloudCenterInstances": 100,
 }
 DOC_RULES_PAGE = 1000      # ecs:DescribeSecurityGroupAttribute rules a page (MaxResults), per NicType
 DOC_SLB_BATCH = 10         # slb:DescribeLoadBalancerListeners: LoadBalancerId takes up to 10 ids
@@ -99,7 +101,7 @@ def documented_minimum(account: dict, regions: list[str]) -> list[Cost]:
     """One Cost per (product[, region]) task of a discovering scan of this account (a snapshot section):
     the documented minimum, its calls per API and the longest chain of calls that must follow each other.
     The identity call (sts:GetCallerIdentity) is not included."""
-    tasks = [_regions(), _ram(account), _ims(), _oss(account, regions)]
+    tasks = [_regions(), _ram(account), _ims(), _oss(account, regions), _sas(account)]
     for region in regions:
         tasks += [_ecs(account, region), _per_item(account, region), _balancers(account, region),
                   _hbr(account, region), _vpc(account, region), _trails(account, region), _nas(account, region)]
@@ -243,4 +245,23 @@ def _nas(account: dict, region: str) -> Cost:
     if rules:
         cost.detail("nas:DescribeAccessRules", sum(rules))
     cost.chain = max(fs, grp + max(rules, default=0))
+    return cost
+
+
+# Security Center: the service-linked roles its rules judge, and the asset fingerprint types (each call
+# takes one ServiceLinkedRole / one Type; SOURCES-sas.md).
+DOC_SAS_ROLES = 2
+DOC_SAS_FINGERPRINT_TYPES = 9
+
+
+def _sas(account: dict) -> Cost:
+    """The edition and the scanned priorities once each; the server assets 100 a page; the notification and
+    vulnerability settings (unpaged) once each; one call per service-linked role and per fingerprint type."""
+    assets = ((account.get("global") or {}).get("sas") or {}).get("assets") or []
+    n = _count(len(assets), "sas:DescribeCloudCenterInstances")
+    cost = Cost().list("sas:DescribeVersionConfig", 1).list("sas:DescribeConcernNecessity", 1)
+    cost.list("sas:DescribeCloudCenterInstances", n).list("sas:DescribeNoticeConfig", 1).list("sas:DescribeVulConfig", 1)
+    cost.detail("sas:DescribeServiceLinkedRoleStatus", DOC_SAS_ROLES)
+    cost.detail("sas:DescribePropertyScheduleConfig", DOC_SAS_FINGERPRINT_TYPES)
+    cost.chain = n + 5
     return cost
