@@ -3,9 +3,9 @@ counts, the notification, vulnerability-scan and asset-fingerprint settings, and
 
 Security Center is central: the SDK's endpoint map sends every region of the Chinese mainland and Hong
 Kong to tds.cn-shanghai.aliyuncs.com and the other regions to tds.ap-southeast-1.aliyuncs.com (the
-documented endpoint table, tests/documented/SOURCES-sas.md). The scan asks the endpoint of its first
-region: one Security Center site a scan (README, known limits). Stored in the account section:
-global.sas.
+documented endpoint table, tests/documented/SOURCES-sas.md). The scan asks one site, whatever the order
+of its regions: the endpoint of cn-hongkong when the scan covers it, else of its first region (README,
+known limits). Stored in the account section: global.sas.
 """
 
 from __future__ import annotations
@@ -51,9 +51,16 @@ FINGERPRINT_TYPES = ("scheduler_port_period", "scheduler_process_period", "sched
 ONCE = ("DescribeVersionConfig", "DescribeConcernNecessity")
 
 
+SITE_REGION = "cn-hongkong"  # the region whose endpoint is asked when the scan covers it
+
+
+def site_region(regions: list[str]) -> str:
+    return SITE_REGION if SITE_REGION in regions or not regions else regions[0]
+
+
 def collect_account(col: Collection) -> None:
     m = sdk.models("sas")
-    region = col.regions[0] if col.regions else "cn-hongkong"
+    region = site_region(col.regions)
     out = col.section(None, "sas")
     for action in ONCE:
         spec = SPEC.call(action)
