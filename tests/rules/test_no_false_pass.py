@@ -46,6 +46,8 @@ EVIDENCE_ONLY = {
     "KeyArn",
 }
 EVIDENCE_ONLY |= {"VpcId"}
+# provenance: which OSS calls GetBucketInfo stood for; it names the source in the evidence, never decides
+EVIDENCE_ONLY |= {"info_carried"}
 EVIDENCE_ONLY_IN = {
     # (rule, field): evidence for that rule, deciding elsewhere
     ("rds-cross-region-backup", "Retention"),
