@@ -110,7 +110,7 @@ def edition_advanced(acct, settings):
       remediation={"console": f"{CONSOLE} > Assets > Host: select {{resource_id}} and install or restart the agent "
                               "(Settings > Install/Uninstall Agent).",
                    "cli": "aliyun ecs RunCommand --region {region} --InstanceId.1 {resource_id} --Type RunShellScript "
-                          "--CommandContent '<the agent install command from Settings > Install/Uninstall Agent>'"})
+                          "--CommandContent '<agent install command>'"})
 def agent_online(acct, settings):
     section = _section(acct)
     if section is None:
@@ -128,8 +128,7 @@ def _agent(asset):
     sub = read(asset, "ClientSubStatus", "str", name="DescribeCloudCenterInstances.Instances.ClientSubStatus",
                values=CLIENT_SUB_STATUS)
     evidence = {"DescribeCloudCenterInstances.Instances.ClientStatus": status,
-                "DescribeCloudCenterInstances.Instances.ClientSubStatus": sub,
-                "DescribeCloudCenterInstances.Instances.Uuid": asset.get("Uuid")}
+                "DescribeCloudCenterInstances.Instances.ClientSubStatus": sub}
     if status != "online" and sub == "stopped":
         return not_applicable(_asset_id(asset), _asset_region(asset), "the server is shut down (ClientSubStatus "
                               "stopped): its agent cannot be online", evidence)
@@ -145,7 +144,7 @@ def _agent(asset):
       remediation={"console": f"{CONSOLE} > Settings > Install/Uninstall Agent: install the agent on {{resource_id}} "
                               "({region}).",
                    "cli": "aliyun ecs RunCommand --region {region} --InstanceId.1 {resource_id} --Type RunShellScript "
-                          "--CommandContent '<the agent install command from Settings > Install/Uninstall Agent>'"})
+                          "--CommandContent '<agent install command>'"})
 def ecs_agent_online(acct, settings):
     section = _section(acct)
     if section is None:
@@ -166,12 +165,10 @@ def ecs_agent_online(acct, settings):
 def _instance_agent(inst, iid, asset):
     if asset is None:
         return check(iid, inst.region, False, {"DescribeCloudCenterInstances.Instances.InstanceId": None},
-                     "Security Center does not list this instance among its server assets")
+                     "not among Security Center's server assets")
     status = read(asset, "ClientStatus", "str", name="DescribeCloudCenterInstances.Instances.ClientStatus",
                   optional=False, values=CLIENT_STATUS)
-    evidence = {"DescribeCloudCenterInstances.Instances.InstanceId": iid,
-                "DescribeCloudCenterInstances.Instances.ClientStatus": status,
-                "DescribeCloudCenterInstances.Instances.ClientSubStatus": asset.get("ClientSubStatus"),
+    evidence = {"DescribeCloudCenterInstances.Instances.ClientStatus": status,  # the asset of this InstanceId
                 "DescribeInstances.Status": inst.get("Status")}
     return check(iid, inst.region, status == "online", evidence, "" if status == "online" else f"the agent is {status}")
 
@@ -184,8 +181,7 @@ def _instance_agent(inst, iid, asset):
       remediation={"console": f"{CONSOLE} > Risk Governance > Vulnerabilities: fix the Linux software and Windows "
                               "system vulnerabilities of {resource_id} (Fix, then Verify).",
                    "cli": "aliyun ecs RunCommand --region {region} --InstanceId.1 {resource_id} --Type RunShellScript "
-                          "--CommandContent 'yum -y update --security' (Linux; Windows: RunPowerShellScript with "
-                          "Windows Update)"})
+                          "--CommandContent 'yum -y update --security'"})
 def os_vulnerabilities_fixed(acct, settings):
     section = _section(acct)
     if section is None:
@@ -208,7 +204,7 @@ def _vulnerabilities(asset):
         raise BadField(name, raw, "a JSON object of risk counts")
     linux = read(counts, "cveNum", "intstr", name=name + ".cveNum", optional=False)
     windows = read(counts, "sysNum", "intstr", name=name + ".sysNum", optional=False)
-    evidence = {name + ".cveNum": linux, name + ".sysNum": windows, name + ".asapVulCount": counts.get("asapVulCount")}
+    evidence = {name + ".cveNum": linux, name + ".sysNum": windows}
     ok = linux == 0 and windows == 0
     return check(_asset_id(asset), _asset_region(asset), ok, evidence,
                  "" if ok else f"{linux} Linux software and {windows} Windows system vulnerabilities are unfixed")
@@ -242,8 +238,7 @@ def notify_high_risk(acct, settings):
 def _notice(config, project, meaning):
     route = read(config, "Route", "int", name="DescribeNoticeConfig.NoticeConfigList.Route", optional=False,
                  values=ROUTES)
-    evidence = {"DescribeNoticeConfig.NoticeConfigList.Project": project,
-                "DescribeNoticeConfig.NoticeConfigList.Route": route}
+    evidence = {"DescribeNoticeConfig.NoticeConfigList.Route": route}  # the Project is the finding's resource
     return check(project, None, route != 0, evidence, "" if route else f"no notification channel is on for {meaning}")
 
 
@@ -273,9 +268,7 @@ def vul_scan_enabled(acct, settings):
 
 def _scan(config, kind):
     value = read(config, "Config", "str", name="DescribeVulConfig.TargetConfigs.Config", optional=False, values=ON_OFF)
-    return check(kind, None, value == "on", {"DescribeVulConfig.TargetConfigs.Type": kind,
-                                            "DescribeVulConfig.TargetConfigs.Config": value,
-                                            "DescribeVulConfig.TargetConfigs.OverAllConfig": config.get("OverAllConfig")},
+    return check(kind, None, value == "on", {"DescribeVulConfig.TargetConfigs.Config": value},  # Type: the resource
                  "" if value == "on" else f"the {kind} vulnerability scan is off")
 
 

@@ -96,7 +96,6 @@ EVIDENCE_ONLY_IN = {
     *{(r, f) for r in ("sas-agent-online", "sas-os-vulnerabilities-fixed", "sas-ecs-agent-online")
       for f in ("Uuid", "RegionId", "ClientSubStatus")},
     ("sas-ecs-agent-online", "Status"), ("sas-edition-advanced", "IsTrialVersion"),
-    ("sas-vul-scan-enabled", "OverAllConfig"),
 }
 # Fields where any string is a valid value (names, ids, zones): a different string is not "unknown", so only
 # wrong types and absence are tried.
