@@ -34,6 +34,8 @@ RPC_SDKS = {
     "nas": ("alibabacloud_nas20170626", "2017-06-26"),
     # ACK (Container Service for Kubernetes): a ROA API (method + path), called through collectors/roa.py.
     "ack": ("alibabacloud_cs20151215", "2015-12-15"),
+    # Security Center (central endpoints tds.cn-shanghai / tds.ap-southeast-1, from the SDK's endpoint map)
+    "sas": ("alibabacloud_sas20181203", "2018-12-03"),
     # RAM users, keys and password policy; the account security report is only in IMS.
     "ram": ("alibabacloud_ram20150501", "2015-05-01"),
     "ims": ("alibabacloud_ims20190815", "2019-08-15"),

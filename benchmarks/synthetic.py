@@ -56,6 +56,7 @@ def _templates() -> dict:
         "password_policy": account["global"]["ram"]["password_policy"],
         "security_report": account["global"]["ram"]["security_report"],
         "region": account["global"]["ecs"]["regions"][0],
+        "sas": account["global"]["sas"],
     }
 
 
@@ -270,14 +271,30 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
                    for r in sorted([*REGIONS, *EMPTY_REGIONS])]
     glob = {"ecs": {"regions": region_list},
             "ram": {"password_policy": copy.deepcopy(t["password_policy"]), "users": users,
-                    "security_report": copy.deepcopy(t["security_report"])}}
+                    "security_report": copy.deepcopy(t["security_report"])},
+            "sas": _sas(t["sas"], instances, off)}
     return {"format": "aliaudit-snapshot/1", "collected_at": "2026-11-27T00:00:00Z", "tool_version": "bench",
             "source": "synthetic", "accounts": [{"account_id": account_id, "global": glob, "regions": regions,
                                                   "errors": []}]}
 
 
-# Lists that describe the account or a region rather than resources in it.
-NOT_RESOURCES = {"zones", "regions", "password_policy", "security_report"}
+def _sas(template: dict, instances: list, off) -> dict:
+    """Security Center: the compliant fixture's settings, and one server asset per ECS instance (the
+    instances seen by Security Center), a seeded share with the agent offline."""
+    sas = copy.deepcopy({k: v for k, v in template.items() if k != "assets"})
+    base = template["assets"][0]
+    sas["assets"] = []
+    for n, (region, _, iid) in enumerate(instances):
+        status = "offline" if off() else "online"
+        sas["assets"].append(dict(base, Uuid=f"5a5e0000-syn0-4000-8000-{n:012d}", InstanceId=iid, InstanceName=iid,
+                                  RegionId=region, ClientStatus=status, ClientSubStatus=status))
+    return sas
+
+
+# Lists that describe the account or a region rather than resources in it; Security Center's settings, and
+# its assets (the ECS instances as Security Center sees them).
+NOT_RESOURCES = {"zones", "regions", "password_policy", "security_report", "version_config", "concern_necessity",
+                 "notice_configs", "vul_configs", "service_linked_roles", "fingerprint_schedules", "assets"}
 
 
 def resource_count(doc: dict) -> int:

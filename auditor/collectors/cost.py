@@ -69,6 +69,8 @@ DOC_PAGE = {  # list call -> documented maximum page size
     # ACK documents no maximum page size for DescribeClustersV1 (SOURCES-ack.md): 100, as the collector asks
     "ack:DescribeClustersV1": 100,
     "sls:ListProject": 500, "sls:ListLogStores": 500, "sls:ListAlerts": 200,
+    # Security Center: no maximum is documented (default 20); 100 is accepted (Prowler 5.46 asks it)
+    "sas:DescribeCloudCenterInstances": 100,
 }
 DOC_RULES_PAGE = 1000      # ecs:DescribeSecurityGroupAttribute rules a page (MaxResults), per NicType
 DOC_SLB_BATCH = 10         # slb:DescribeLoadBalancerListeners: LoadBalancerId takes up to 10 ids
@@ -102,7 +104,7 @@ def documented_minimum(account: dict, regions: list[str]) -> list[Cost]:
     """One Cost per (product[, region]) task of a discovering scan of this account (a snapshot section):
     the documented minimum, its calls per API and the longest chain of calls that must follow each other.
     The identity call (sts:GetCallerIdentity) is not included."""
-    tasks = [_regions(), _ram(account), _ims(), _oss(account, regions)]
+    tasks = [_regions(), _ram(account), _ims(), _oss(account, regions), _sas(account)]
     for region in regions:
         tasks += [_ecs(account, region), _per_item(account, region), _balancers(account, region),
                   _hbr(account, region), _vpc(account, region), _trails(account, region), _nas(account, region),
@@ -276,4 +278,20 @@ def _sls(account: dict, region: str) -> Cost:
             cost.detail("sls:GetLogStore", n)
         deepest = max(deepest, alerts, stores + (1 if n else 0))
     cost.chain = listing + deepest
+# Security Center: the service-linked roles its rules judge, and the asset fingerprint types (each call
+# takes one ServiceLinkedRole / one Type; SOURCES-sas.md).
+DOC_SAS_ROLES = 2
+DOC_SAS_FINGERPRINT_TYPES = 9
+
+
+def _sas(account: dict) -> Cost:
+    """The edition and the scanned priorities once each; the server assets 100 a page; the notification and
+    vulnerability settings (unpaged) once each; one call per service-linked role and per fingerprint type."""
+    assets = ((account.get("global") or {}).get("sas") or {}).get("assets") or []
+    n = _count(len(assets), "sas:DescribeCloudCenterInstances")
+    cost = Cost().list("sas:DescribeVersionConfig", 1).list("sas:DescribeConcernNecessity", 1)
+    cost.list("sas:DescribeCloudCenterInstances", n).list("sas:DescribeNoticeConfig", 1).list("sas:DescribeVulConfig", 1)
+    cost.detail("sas:DescribeServiceLinkedRoleStatus", DOC_SAS_ROLES)
+    cost.detail("sas:DescribePropertyScheduleConfig", DOC_SAS_FINGERPRINT_TYPES)
+    cost.chain = n + 5
     return cost

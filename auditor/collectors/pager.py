@@ -140,7 +140,7 @@ def _is_id(value: Any) -> bool:
 
 
 def _total(body: dict, name: str) -> int:
-    value, _ = resolve(body, name)  # a dotted path where the total is nested (ACK page_info.total_count)
+    value, _ = resolve(body, name)  # a dotted path where the total is nested (ACK page_info.total_count, SAS PageInfo.TotalCount)
     if isinstance(value, str) and value.isdigit():  # VPC DescribeFlowLogs documents string counters
         return int(value)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:

@@ -157,6 +157,9 @@ class Product:
     details: tuple[Detail, ...] = ()
     ram_code: str | None = None
     regional: bool = True  # False: account-level sections only (RAM, IMS)
+    # (action, RAM service code) where one action's documented RAM code differs from the product's
+    # (Security Center: yundun-sas for most actions, yundun-aegis for DescribeNoticeConfig)
+    ram_codes: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self):
         actions = [c.action for c in self.calls]
@@ -185,7 +188,8 @@ class Product:
         raise KeyError(f"{self.name} declares no call {action}")
 
     def ram_action(self, action: str) -> str:
-        return f"{self.ram_code or self.name}:{action}"
+        code = dict(self.ram_codes).get(action) or self.ram_code or self.name
+        return f"{code}:{action}"
 
 
 class _Absent:

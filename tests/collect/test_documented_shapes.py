@@ -136,6 +136,22 @@ RPC = {
                                      ["AccessRules.AccessRule.0.AccessRuleId", "AccessRules.AccessRule.0.SourceCidrIp",
                                       "AccessRules.AccessRule.0.Ipv6SourceCidrIp", "AccessRules.AccessRule.0.RWAccess",
                                       "TotalCount"]),
+    # Security Center (SOURCES-sas.md: several bodies assembled from the SDK models' documented examples)
+    ("sas", "DescribeVersionConfig"): (lambda m: m.DescribeVersionConfigRequest(), ["Version", "IsTrialVersion"]),
+    ("sas", "DescribeCloudCenterInstances"): (
+        lambda m: m.DescribeCloudCenterInstancesRequest(machine_types="ecs", current_page=1, page_size=100),
+        ["Instances.0.Uuid", "Instances.0.InstanceId", "Instances.0.RegionId", "Instances.0.ClientStatus",
+         "Instances.0.ClientSubStatus", "Instances.0.RiskCount", "PageInfo.TotalCount", "PageInfo.CurrentPage"]),
+    ("sas", "DescribeNoticeConfig"): (lambda m: m.DescribeNoticeConfigRequest(),
+                                      ["NoticeConfigList.0.Project", "NoticeConfigList.0.Route"]),
+    ("sas", "DescribeVulConfig"): (lambda m: m.DescribeVulConfigRequest(),
+                                   ["TargetConfigs.0.Type", "TargetConfigs.0.Config", "TargetConfigs.0.OverAllConfig"]),
+    ("sas", "DescribeConcernNecessity"): (lambda m: m.DescribeConcernNecessityRequest(), ["ConcernNecessity"]),
+    ("sas", "DescribeServiceLinkedRoleStatus"): (
+        lambda m: m.DescribeServiceLinkedRoleStatusRequest(service_linked_role="AliyunServiceRoleForSas"),
+        ["RoleStatus.Status"]),
+    ("sas", "DescribePropertyScheduleConfig"): (
+        lambda m: m.DescribePropertyScheduleConfigRequest(type="scheduler_port_period"), ["Config"]),
     ("redis", "DescribeInstances"): (lambda m: m.DescribeInstancesRequest(region_id="cn-hangzhou", page_size=50),
                                      ["Instances.KVStoreInstance.0.InstanceId", "Instances.KVStoreInstance.0.NetworkType",
                                       "Instances.KVStoreInstance.0.ZoneId", "Instances.KVStoreInstance.0.SecondaryZoneId",

@@ -96,6 +96,11 @@ EVIDENCE_ONLY_IN = {
     # SLS: the BYOK key of an encrypted logstore and the hot tier's ttl are shown, not deciding
     ("sls-logstore-encrypted", "user_cmk_info"), ("sls-logstore-encrypted", "cmk_key_id"),
     ("sls-logstore-retention-365", "hot_ttl"),
+    # Security Center: an asset is named by its InstanceId (its Uuid otherwise) and placed by its RegionId; the
+    # agent's sub-status decides only NOT_APPLICABLE (a server shut down); the rest is shown, not deciding
+    *{(r, f) for r in ("sas-agent-online", "sas-os-vulnerabilities-fixed", "sas-ecs-agent-online")
+      for f in ("Uuid", "RegionId", "ClientSubStatus")},
+    ("sas-ecs-agent-online", "Status"), ("sas-edition-advanced", "IsTrialVersion"),
 }
 # Fields where any string is a valid value (names, ids, zones): a different string is not "unknown", so only
 # wrong types and absence are tried.
