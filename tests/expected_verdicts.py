@@ -234,6 +234,16 @@ GAPS_VERDICTS = {
     ('rds-log-backup-enabled', 'rm-j6cpolicydb01'): 'PASS',
     ('rds-multi-zone', 'rm-j6cclaimspg01'): 'FAIL',
     ('rds-multi-zone', 'rm-j6cpolicydb01'): 'PASS',
+    ('rds-postgresql-log-connections', 'rm-j6cclaimspg01'): 'FAIL',
+    ('rds-postgresql-log-connections', 'rm-j6cpolicydb01'): 'NOT_APPLICABLE',
+    ('rds-postgresql-log-disconnections', 'rm-j6cclaimspg01'): 'FAIL',
+    ('rds-postgresql-log-disconnections', 'rm-j6cpolicydb01'): 'NOT_APPLICABLE',
+    ('rds-postgresql-log-duration', 'rm-j6cclaimspg01'): 'FAIL',
+    ('rds-postgresql-log-duration', 'rm-j6cpolicydb01'): 'NOT_APPLICABLE',
+    ('rds-sql-audit-enabled', 'rm-j6cclaimspg01'): 'FAIL',
+    ('rds-sql-audit-enabled', 'rm-j6cpolicydb01'): 'PASS',
+    ('rds-sql-audit-retention', 'rm-j6cclaimspg01'): 'FAIL',
+    ('rds-sql-audit-retention', 'rm-j6cpolicydb01'): 'PASS',
     ('rds-ssl-enabled', 'rm-j6cclaimspg01'): 'FAIL',
     ('rds-ssl-enabled', 'rm-j6cpolicydb01'): 'PASS',
     ('rds-tde-cmk', 'rm-j6cclaimspg01'): 'FAIL',
@@ -278,4 +288,4 @@ GAPS_VERDICTS = {
     ('vpc-flow-logs-enabled', 'vpc-t4nanalytics'): 'FAIL',
 }
 
-EXPECTED_RULES = 91
+EXPECTED_RULES = 96

@@ -180,6 +180,13 @@ def _per_item(account: dict, region: str) -> Cost:
             tde = sum(1 for i in items if (i.get("attribute") or i).get("IsSupportTDE") is not False)
             cost.detail("redis:DescribeInstanceTDEStatus", tde)
             extra = 1 if tde else 0
+        if product == "rds":  # SQL audit where the engine has it; parameters for PostgreSQL (collectors/rds.py)
+            audited = sum(1 for i in items if i.get("Engine") in ("MySQL", "SQLServer", "PostgreSQL"))
+            postgres = sum(1 for i in items if i.get("Engine") == "PostgreSQL")
+            for action, k in (("DescribeSQLCollectorPolicy", audited), ("DescribeSQLCollectorRetention", audited),
+                              ("DescribeParameters", postgres)):
+                if k:
+                    cost.detail(f"rds:{action}", k)
         cost.chain = max(cost.chain, n + (1 + extra if items else 0))
     return cost
 

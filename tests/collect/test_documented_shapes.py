@@ -70,6 +70,15 @@ RPC = {
     ("rds", "DescribeInstanceCrossBackupPolicy"): (
         lambda m: m.DescribeInstanceCrossBackupPolicyRequest(region_id="cn-hangzhou", dbinstance_id="rm-1"),
         ["BackupEnabled", "LogBackupEnabled", "CrossBackupRegion", "Retention"]),
+    # tests/documented/SOURCES-rds-audit.md: SQL audit (SQL Explorer) status and retention, instance parameters
+    ("rds", "DescribeSQLCollectorPolicy"): (lambda m: m.DescribeSQLCollectorPolicyRequest(dbinstance_id="rm-1"),
+                                            ["SQLCollectorStatus"]),
+    ("rds", "DescribeSQLCollectorRetention"): (lambda m: m.DescribeSQLCollectorRetentionRequest(dbinstance_id="rm-1"),
+                                               ["ConfigValue"]),
+    ("rds", "DescribeParameters"): (lambda m: m.DescribeParametersRequest(dbinstance_id="rm-1"),
+                                    ["RunningParameters.DBInstanceParameter.0.ParameterName",
+                                     "RunningParameters.DBInstanceParameter.0.ParameterValue",
+                                     "ConfigParameters.DBInstanceParameter", "Engine"]),
     ("slb", "DescribeLoadBalancers"): (lambda m: m.DescribeLoadBalancersRequest(region_id="cn-hangzhou"),
                                        ["LoadBalancers.LoadBalancer.0.LoadBalancerId", "LoadBalancers.LoadBalancer.0.MasterZoneId",
                                         "LoadBalancers.LoadBalancer.0.SlaveZoneId", "TotalCount"]),

@@ -99,6 +99,8 @@ FREE_FORM = {
     "AutoSnapshotPolicyId", "SecurityGroupId", "Location", "ZoneId", "SecondaryZoneId", "ZoneIds", "MasterZoneId",
     "SlaveZoneId", "TDERegion", "CrossBackupRegion", "KMSKeyId", "KMSMasterKeyID", "EncryptionKey",
     "SourcePrefixListId", "DataLevel2BackupAnotherRegionRegion",
+    # RDS DescribeParameters: any string names some parameter; the rule looks for its own by name
+    "ParameterName",
 }
 
 
