@@ -142,6 +142,22 @@ GAPS_VERDICTS = {
     ('kms-key-rotation', 'key-hk-legacy-6a7b8c9d0e1f'): 'FAIL',
     ('kms-key-rotation', 'key-hk-retired-2a3b4c5d6e7f'): 'NOT_APPLICABLE',
     ('kms-key-rotation', 'key-sg-analytics-3c4d5e6f7a8b'): 'PASS',
+    ('mongodb-allowlist-not-open', 'dds-j6clegacymg01'): 'FAIL',
+    ('mongodb-allowlist-not-open', 'dds-j6cpolicymg01'): 'PASS',
+    ('mongodb-backup-retention', 'dds-j6clegacymg01'): 'FAIL',
+    ('mongodb-backup-retention', 'dds-j6cpolicymg01'): 'PASS',
+    ('mongodb-log-backup-enabled', 'dds-j6clegacymg01'): 'FAIL',
+    ('mongodb-log-backup-enabled', 'dds-j6cpolicymg01'): 'PASS',
+    ('mongodb-multi-zone', 'dds-j6clegacymg01'): 'FAIL',
+    ('mongodb-multi-zone', 'dds-j6cpolicymg01'): 'PASS',
+    ('mongodb-ssl-enabled', 'dds-j6clegacymg01'): 'FAIL',
+    ('mongodb-ssl-enabled', 'dds-j6cpolicymg01'): 'PASS',
+    ('mongodb-tde-cmk', 'dds-j6clegacymg01'): 'FAIL',
+    ('mongodb-tde-cmk', 'dds-j6cpolicymg01'): 'PASS',
+    ('mongodb-tde-enabled', 'dds-j6clegacymg01'): 'FAIL',
+    ('mongodb-tde-enabled', 'dds-j6cpolicymg01'): 'PASS',
+    ('mongodb-vpc-network', 'dds-j6clegacymg01'): 'FAIL',
+    ('mongodb-vpc-network', 'dds-j6cpolicymg01'): 'PASS',
     ('nas-access-rule-not-open', 'DEFAULT_VPC_GROUP_NAME'): 'FAIL',
     ('nas-access-rule-not-open', 'hk-app-vpc'): 'PASS',
     ('nas-encrypted-kms', '31a8e4j6c1'): 'PASS',
@@ -288,4 +304,4 @@ GAPS_VERDICTS = {
     ('vpc-flow-logs-enabled', 'vpc-t4nanalytics'): 'FAIL',
 }
 
-EXPECTED_RULES = 96
+EXPECTED_RULES = 104

@@ -66,6 +66,7 @@ DOC_PAGE = {  # list call -> documented maximum page size
     "alb:ListLoadBalancers": 100, "alb:ListSecurityPolicies": 100, "hbr:DescribeBackupPlans": 99,
     "vpc:DescribeVpcs": 50, "vpc:DescribeFlowLogs": 50, "oss:ListBuckets": 1000, "ram:ListUsers": 1000,
     "nas:DescribeFileSystems": 100, "nas:DescribeAccessGroups": 100, "nas:DescribeAccessRules": 100,
+    "mongodb:DescribeDBInstances": 100,
 }
 DOC_RULES_PAGE = 1000      # ecs:DescribeSecurityGroupAttribute rules a page (MaxResults), per NicType
 DOC_SLB_BATCH = 10         # slb:DescribeLoadBalancerListeners: LoadBalancerId takes up to 10 ids
@@ -102,7 +103,8 @@ def documented_minimum(account: dict, regions: list[str]) -> list[Cost]:
     tasks = [_regions(), _ram(account), _ims(), _oss(account, regions)]
     for region in regions:
         tasks += [_ecs(account, region), _per_item(account, region), _balancers(account, region),
-                  _hbr(account, region), _vpc(account, region), _trails(account, region), _nas(account, region)]
+                  _hbr(account, region), _vpc(account, region), _trails(account, region), _nas(account, region),
+                  _mongodb(account, region)]
     return tasks
 
 
@@ -236,6 +238,20 @@ def _trails(account: dict, region: str) -> Cost:
     n = len(region_section(account, region, "actiontrail").get("trails") or [])
     cost = Cost().list("actiontrail:DescribeTrails", 1).detail("actiontrail:GetTrailStatus", n)
     cost.chain = 2 if n else 1
+    return cost
+
+
+def _mongodb(account: dict, region: str) -> Cost:
+    """DescribeDBInstances 100 a page, once for replica sets (the default DBInstanceType) and once for sharded
+    clusters, one after the other; five calls per instance (attribute, TDE, SSL, backup policy, whitelists)."""
+    instances = region_section(account, region, "mongodb").get("instances") or []
+    listing = sum(_count(sum(1 for i in instances if (i.get("DBInstanceType") or "replicate") == kind),
+                         "mongodb:DescribeDBInstances") for kind in ("replicate", "sharding"))
+    cost = Cost().list("mongodb:DescribeDBInstances", listing)
+    for action in ("DescribeDBInstanceAttribute", "DescribeDBInstanceTDEInfo", "DescribeDBInstanceSSL",
+                   "DescribeBackupPolicy", "DescribeSecurityIps"):
+        cost.detail(f"mongodb:{action}", len(instances))
+    cost.chain = listing + (1 if instances else 0)
     return cost
 
 
