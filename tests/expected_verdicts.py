@@ -34,6 +34,8 @@ GAPS_VERDICTS = {
     ('data-residency-allowed-regions', 'd-j6cweb01sys'): 'PASS',
     ('data-residency-allowed-regions', 'd-j6cweb02sys'): 'PASS',
     ('data-residency-allowed-regions', 'd-t4nanalytics01sys'): 'FAIL',
+    ('data-residency-allowed-regions', 'dds-j6clegacymg01'): 'PASS',
+    ('data-residency-allowed-regions', 'dds-j6cpolicymg01'): 'PASS',
     ('data-residency-allowed-regions', 'hkins-app-logs'): 'PASS',
     ('data-residency-allowed-regions', 'hkins-claims-docs'): 'PASS',
     ('data-residency-allowed-regions', 'hkins-marketing-assets'): 'PASS',
