@@ -36,6 +36,8 @@ RPC_SDKS = {
     "ack": ("alibabacloud_cs20151215", "2015-12-15"),
     # Security Center (central endpoints tds.cn-shanghai / tds.ap-southeast-1, from the SDK's endpoint map)
     "sas": ("alibabacloud_sas20181203", "2018-12-03"),
+    # ApsaraDB for MongoDB: the SDK's endpoint and RAM code are "dds"; our product name is "mongodb".
+    "mongodb": ("alibabacloud_dds20151201", "2015-12-01"),
     # RAM users, keys and password policy; the account security report is only in IMS.
     "ram": ("alibabacloud_ram20150501", "2015-05-01"),
     "ims": ("alibabacloud_ims20190815", "2019-08-15"),

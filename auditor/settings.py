@@ -13,6 +13,9 @@ from .errors import UsageError
 class Settings:
     # GL8 5.1(c): days of RDS data backups to keep.
     rds_backup_retention_days: int = 7
+    # GL20 monitoring / CIS 6.4: days RDS SQL audit logs must be kept (SQL Explorer offers 30, 180, 365,
+    # 1095 and 1825; 180 is the benchmark's "6 months").
+    rds_sql_audit_retention_days: int = 180
     # GL8 5.1(c): days an automatic snapshot policy keeps snapshots (-1, forever, also passes).
     snapshot_retention_days: int = 7
     # GL14 5.17: distinct zones a region's ECS instances must span.
@@ -25,6 +28,8 @@ class Settings:
     polardb_backup_retention_days: int = 7
     # GL8 5.1(c): days of Redis/Tair backups to keep (the service keeps 7 to 730; 7 is its default).
     redis_backup_retention_days: int = 14
+    # GL8 5.1(c): days of MongoDB backups to keep (the service keeps 30 by default since 2021-09-10).
+    mongodb_backup_retention_days: int = 7
     # GL8 5.1(c): days a Cloud Backup (HBR) plan keeps its backups.
     hbr_retention_days: int = 7
     # GL8 5.1(d): the most days an AccessKey may live.
@@ -41,8 +46,9 @@ class Settings:
 # The domain of each setting, checked at load time: (smallest, largest) for numbers; the choices for text.
 TLS_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
 RANGES = {
-    "rds_backup_retention_days": (1, 7300), "snapshot_retention_days": (1, 65536), "min_zones": (1, 32),
+    "rds_backup_retention_days": (1, 7300), "rds_sql_audit_retention_days": (1, 1825), "snapshot_retention_days": (1, 65536), "min_zones": (1, 32),
     "polardb_backup_retention_days": (1, 7300), "redis_backup_retention_days": (1, 7300),
+    "mongodb_backup_retention_days": (1, 7300),
     "hbr_retention_days": (1, 36500), "access_key_max_age_days": (1, 36500),
     "access_key_max_unused_days": (1, 36500), "password_min_length": (1, 32), "password_max_age_days": (1, 1095),
     "password_reuse_prevention": (0, 24), "password_max_login_attempts": (1, 32),

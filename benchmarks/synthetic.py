@@ -27,7 +27,7 @@ FIXTURE = os.path.join(HERE, "..", "examples", "fixtures", "hk-insurer-compliant
 # share of resources by kind; disks take what is left
 MIX = {"instances": 0.17, "buckets": 0.05, "users": 0.04, "rds": 0.03, "security_groups": 0.03, "slb": 0.02,
        "keys": 0.02, "redis": 0.015, "policies": 0.01, "polardb": 0.01, "alb": 0.01, "vpcs": 0.01,
-       "backup_plans": 0.01, "file_systems": 0.005, "ack_clusters": 0.002, "log_projects": 0.005}
+       "backup_plans": 0.01, "file_systems": 0.005, "ack_clusters": 0.002, "log_projects": 0.005, "mongodb": 0.005}
 REGIONS = {"cn-hongkong": (0.8, ("cn-hongkong-b", "cn-hongkong-c")),
            "ap-southeast-1": (0.15, ("ap-southeast-1a", "ap-southeast-1b")),
            "cn-shanghai": (0.05, ("cn-shanghai-e", "cn-shanghai-f"))}
@@ -52,6 +52,7 @@ def _templates() -> dict:
         "file_system": r["nas"]["file_systems"][0], "access_group": r["nas"]["access_groups"][0],
         "ack_cluster": r["ack"]["clusters"][0],
         "log_project": r["sls"]["projects"][0],
+        "mongodb": r["mongodb"]["instances"][0],
         "trail": r["actiontrail"]["trails"][0], "users": account["global"]["ram"]["users"],
         "password_policy": account["global"]["ram"]["password_policy"],
         "security_report": account["global"]["ram"]["security_report"],
@@ -73,7 +74,7 @@ def _empty_region(zones, t) -> dict:
             "polardb": {"clusters": []}, "redis": {"instances": []}, "alb": {"load_balancers": []},
             "hbr": {"backup_plans": []}, "vpc": {"vpcs": [], "flow_logs": []}, "actiontrail": {"trails": []},
             "nas": {"file_systems": [], "access_groups": []}, "ack": {"clusters": []},
-            "sls": {"projects": []}}
+            "sls": {"projects": []}, "mongodb": {"instances": []}}
 
 
 def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dict:
@@ -253,6 +254,15 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
             if isinstance(store.get("config"), dict) and off():
                 store["config"]["ttl"] = 30
         sec(region, "sls")["projects"].append(p)
+    for i in range(per_kind["mongodb"]):
+        region, zone = place()
+        db = copy.deepcopy(t["mongodb"])
+        iid = f"dds-syn{i:06d}"
+        db.update(DBInstanceId=iid, RegionId=region, ZoneId=zone, DBInstanceType="sharding" if off(0.3) else "replicate")
+        db["attribute"].update(DBInstanceId=iid, RegionId=region, ZoneId=zone, DBInstanceType=db["DBInstanceType"])
+        if off():
+            db["ssl"] = dict(db["ssl"], SSLStatus="Closed")
+        sec(region, "mongodb")["instances"].append(db)
     for region in REGIONS:  # a multi-region trail lives in Hong Kong and shows up as a shadow elsewhere
         sec(region, "actiontrail")["trails"].append(dict(copy.deepcopy(t["trail"]), Region=region))
     users = []

@@ -1,4 +1,4 @@
-"""ApsaraDB RDS 2014-08-15: instances, attributes, backup policy, TDE and SSL.
+"""ApsaraDB RDS 2014-08-15: instances, attributes, backup policy, TDE, SSL, SQL audit and parameters.
 
 An instance whose snapshot item lacks a detail sub-document is served the
 value a new instance has on the real service (see DEFAULTS).
@@ -13,7 +13,12 @@ VERSION = "2014-08-15"
 HOST_PREFIXES = ("rds",)
 # The request parameter naming one resource, and its ARN type (fakes/policy.py).
 RESOURCE = ("DBInstanceId", "dbinstance")
-DETAILS = ("attribute", "backup_policy", "tde", "ssl", "ip_arrays", "cross_backup")
+DETAILS = ("attribute", "backup_policy", "tde", "ssl", "ip_arrays", "cross_backup", "sql_audit", "sql_audit_retention",
+           "parameters")
+# SQL Explorer (SQL audit) is documented for these engines only (DescribeSQLCollectorPolicy /
+# DescribeSQLCollectorRetention "Supported database engines"); the documentation names no error for the
+# others: the fake answers them as for an unknown instance (see sql_audit below).
+SQL_AUDIT_ENGINES = {"MySQL", "SQLServer", "PostgreSQL"}
 
 DEFAULTS = {
     "backup_policy": {"BackupRetentionPeriod": 7, "PreferredBackupPeriod": "Monday,Wednesday,Friday,Sunday",
@@ -24,7 +29,14 @@ DEFAULTS = {
     "ip_arrays": [{"DBInstanceIPArrayName": "default", "DBInstanceIPArrayAttribute": "", "WhitelistNetworkType": "MIX",
                    "SecurityIPList": "127.0.0.1", "SecurityIPType": "IPv4"}],
     "cross_backup": {"BackupEnabled": "Disable", "LogBackupEnabled": "Disable", "CrossBackupRegion": ""},
+    # SQL Explorer is off on a new instance; its shortest retention choice is 30 days.
+    "sql_audit": {"SQLCollectorStatus": "Disabled", "StoragePeriod": 0},
+    "sql_audit_retention": {"ConfigValue": "30"},
 }
+# PostgreSQL's own defaults for the connection logging parameters (off).
+PG_DEFAULT_PARAMETERS = [{"ParameterName": name, "ParameterValue": "off", "ParameterDefaultValue": "off",
+                          "ParameterValueRange": "[on|off]", "ParameterDescription": ""}
+                         for name in ("log_connections", "log_disconnections", "log_duration")]
 
 
 def describe_db_instances(call: Call) -> dict:
@@ -87,6 +99,27 @@ def describe_cross_backup_policy(call: Call) -> dict:
     return policy
 
 
+def _sql_audit(name: str):
+    def handler(call: Call) -> dict:
+        item = _instance(call)
+        if item.get("Engine") not in SQL_AUDIT_ENGINES:
+            raise ApiError("InvalidDBInstanceId.NotFound", "Specified instance does not exist or not support.", 404)
+        return dict(item.get(name) or DEFAULTS[name])
+
+    handler.__name__ = f"describe_{name}"
+    return handler
+
+
+def describe_parameters(call: Call) -> dict:
+    item = _instance(call)
+    if item.get("parameters") is not None:
+        return dict(item["parameters"])
+    running = PG_DEFAULT_PARAMETERS if item.get("Engine") == "PostgreSQL" else []
+    return {"Engine": item.get("Engine"), "EngineVersion": item.get("EngineVersion"),
+            "ConfigParameters": {"DBInstanceParameter": []},
+            "RunningParameters": {"DBInstanceParameter": [dict(p) for p in running]}}
+
+
 ACTIONS = {
     "DescribeDBInstances": describe_db_instances,
     "DescribeDBInstanceAttribute": describe_db_instance_attribute,
@@ -95,4 +128,7 @@ ACTIONS = {
     "DescribeDBInstanceSSL": _detail("ssl"),
     "DescribeDBInstanceIPArrayList": describe_ip_array_list,
     "DescribeInstanceCrossBackupPolicy": describe_cross_backup_policy,
+    "DescribeSQLCollectorPolicy": _sql_audit("sql_audit"),
+    "DescribeSQLCollectorRetention": _sql_audit("sql_audit_retention"),
+    "DescribeParameters": describe_parameters,
 }

@@ -1,13 +1,18 @@
-"""RDS rules: SSL, TDE and its key, backup retention, log backup, cross-region backup, multi-zone, allow-lists."""
+"""RDS rules: SSL, TDE and its key, backup retention, log backup, cross-region backup, multi-zone, allow-lists,
+SQL audit and its retention, PostgreSQL connection logging."""
 
 
-from .base import check, each, rule, unknown
+from .base import check, each, not_applicable, rule, unknown
 from .common import allowlist_open, customer_key_check, items, read
 
 SSL_ON = {"Yes", "on"}  # MySQL / SQL Server say Yes, PostgreSQL says on
 SSL_VALUES = ("Yes", "No", "on", "off")  # DescribeDBInstanceSSL SSLEnabled
 TDE_VALUES = ("Enabled", "Disabled")  # DescribeDBInstanceTDE TDEStatus
 EACH = ("rds", "instances", "DBInstanceId")
+ENGINES = ("MySQL", "SQLServer", "PostgreSQL", "MariaDB")  # DescribeDBInstances Engine
+SQL_AUDIT_ENGINES = ("MySQL", "SQLServer", "PostgreSQL")  # DescribeSQLCollectorPolicy "Supported database engines"
+SQL_AUDIT_VALUES = ("Enable", "Disabled")  # DescribeSQLCollectorPolicy SQLCollectorStatus
+PG_SWITCH_VALUES = ("on", "off")  # DescribeParameters ParameterValueRange of a PostgreSQL boolean
 
 
 @rule(id="rds-ssl-enabled", product="rds", severity="high", resource_type="rds:instance",
@@ -225,3 +230,123 @@ def allowlist_not_open(inst, acct, settings):
                       "SecurityIPList": a.get("SecurityIPList")} for a in arrays]},
                  "" if not open_groups else f"group(s) {', '.join(open_groups)} together admit every address "
                                             "(0.0.0.0/0 or ::/0)")
+
+
+def _engine(inst) -> str:
+    return read(inst, "Engine", "str", name="DescribeDBInstances.Engine", optional=False, values=ENGINES)
+
+
+def _audit_scope(inst):
+    """NOT_APPLICABLE for an engine without SQL Explorer (MariaDB), else None."""
+    engine = _engine(inst)
+    if engine not in SQL_AUDIT_ENGINES:
+        return not_applicable(inst.get("DBInstanceId"), inst.region, f"{engine} has no SQL audit (SQL Explorer)",
+                              {"DescribeDBInstances.Engine": engine})
+    return None
+
+
+def _audit_status(inst) -> str:
+    return read(inst, "sql_audit.SQLCollectorStatus", "str", name="DescribeSQLCollectorPolicy.SQLCollectorStatus",
+                optional=False, values=SQL_AUDIT_VALUES)
+
+
+@rule(id="rds-sql-audit-enabled", product="rds", severity="medium", resource_type="rds:instance",
+      needs=("rds:DescribeDBInstances", "rds:DescribeSQLCollectorPolicy"),
+      title="RDS SQL audit (SQL Explorer) is on",
+      rationale="GL20 monitoring and GL8 5.1(d): without SQL audit there is no record of who read or changed "
+                "clients' data in the database, so misuse cannot be detected or investigated.",
+      remediation={
+          "console": "RDS console > the instance > Autonomy Services > SQL Explorer and Audit: enable it.",
+          "cli": "aliyun rds ModifySQLCollectorPolicy --RegionId {region} --DBInstanceId {resource_id} --SQLCollectorStatus Enable",
+          "terraform": "alicloud_db_instance ({resource_id}, {region}): sql_collector_status = \"Enabled\"",
+      })
+@each(*EACH)
+def sql_audit_enabled(inst, acct, settings):
+    scope = _audit_scope(inst)
+    if scope:
+        return scope
+    status = _audit_status(inst)
+    ok = status == "Enable"
+    return check(inst.get("DBInstanceId"), inst.region, ok,
+                 {"DescribeSQLCollectorPolicy.SQLCollectorStatus": status, "DescribeDBInstances.Engine": inst.get("Engine")},
+                 "" if ok else "SQL audit (SQL Explorer) is off")
+
+
+@rule(id="rds-sql-audit-retention", product="rds", severity="medium", resource_type="rds:instance",
+      needs=("rds:DescribeDBInstances", "rds:DescribeSQLCollectorPolicy", "rds:DescribeSQLCollectorRetention"),
+      title="RDS SQL audit logs are kept for at least the required days (6 months by default)",
+      rationale="GL20 monitoring and GL14 5.15(c): an incident noticed months later can only be investigated "
+                "when the SQL audit logs of that time are still kept.",
+      remediation={
+          "console": "RDS console > the instance > Autonomy Services > SQL Explorer and Audit > Service Settings: "
+                     "set the log retention to 180 days or more.",
+          "cli": "aliyun rds ModifySQLCollectorRetention --RegionId {region} --DBInstanceId {resource_id} --ConfigValue 365",
+          "terraform": "alicloud_db_instance ({resource_id}, {region}): sql_collector_status = \"Enabled\", "
+                       "sql_collector_config_value = 365",
+      })
+@each(*EACH)
+def sql_audit_retention(inst, acct, settings):
+    """DescribeSQLCollectorRetention ConfigValue: days, one of 30, 180, 365, 1095, 1825 (a string of digits)."""
+    scope = _audit_scope(inst)
+    if scope:
+        return scope
+    need = settings.rds_sql_audit_retention_days
+    status = _audit_status(inst)
+    evidence = {"DescribeSQLCollectorPolicy.SQLCollectorStatus": status, "required_days": need}
+    if status != "Enable":
+        return check(inst.get("DBInstanceId"), inst.region, False, evidence, "SQL audit is off: no audit logs are kept")
+    days = read(inst, "sql_audit_retention.ConfigValue", "digits", name="DescribeSQLCollectorRetention.ConfigValue",
+                optional=False)
+    evidence["DescribeSQLCollectorRetention.ConfigValue"] = days
+    ok = days >= need
+    return check(inst.get("DBInstanceId"), inst.region, ok, evidence,
+                 "" if ok else f"SQL audit logs are kept {days} days, fewer than {need}")
+
+
+def _pg_parameter(inst, name: str):
+    """The running value of a PostgreSQL switch (DescribeParameters RunningParameters); NOT_APPLICABLE for
+    other engines; ERROR when the parameter is not in the list."""
+    iid = inst.get("DBInstanceId")
+    engine = _engine(inst)
+    if engine != "PostgreSQL":
+        return not_applicable(iid, inst.region, f"a {engine} instance: {name} is a PostgreSQL parameter",
+                              {"DescribeDBInstances.Engine": engine})
+    running = items(inst, "parameters.RunningParameters.DBInstanceParameter", optional=False,
+                    name="DescribeParameters.RunningParameters.DBInstanceParameter")
+    # every entry must be named: an entry without a name could be the parameter sought
+    names = [read(p, "ParameterName", "str", optional=False,
+                  name="DescribeParameters.RunningParameters.DBInstanceParameter.ParameterName") for p in running]
+    found = [p for p, n in zip(running, names) if n == name]
+    if not found:
+        return unknown(iid, inst.region, f"{name} is not among the running parameters",
+                       {"DescribeParameters.RunningParameters.DBInstanceParameter.ParameterName": name})
+    value = read(found[0], "ParameterValue", "str", optional=False, values=PG_SWITCH_VALUES,
+                 name=f"DescribeParameters.RunningParameters.{name}")
+    ok = value == "on"
+    return check(iid, inst.region, ok, {f"DescribeParameters.RunningParameters.{name}": value},
+                 "" if ok else f"{name} is {value}")
+
+
+def _pg_rule(param: str, cis_id: str, what: str):
+    @rule(id=f"rds-postgresql-{param.replace('_', '-')}", product="rds", severity="low", resource_type="rds:instance",
+          needs=("rds:DescribeDBInstances", "rds:DescribeParameters"),
+          title=f"RDS PostgreSQL instances log {what} ({param} on)",
+          rationale=f"GL20 monitoring (CIS {cis_id}): with {param} on, the database log shows {what}, the trail "
+                    "needed to detect and investigate misuse of a database account.",
+          remediation={
+              "console": f"RDS console > the instance > Parameters: set {param} to on and apply.",
+              "cli": f"aliyun rds ModifyParameter --RegionId {{region}} --DBInstanceId {{resource_id}} "
+                     f"--Parameters '{{\"{param}\":\"on\"}}'",
+              "terraform": f"alicloud_db_instance ({{resource_id}}, {{region}}): parameters {{ name = \"{param}\" "
+                           "value = \"on\" }",
+          })
+    @each(*EACH)
+    def evaluate(inst, acct, settings):
+        return _pg_parameter(inst, param)
+
+    return evaluate
+
+
+pg_log_connections = _pg_rule("log_connections", "6.7", "each successful connection")
+pg_log_disconnections = _pg_rule("log_disconnections", "6.8", "the end of each session")
+pg_log_duration = _pg_rule("log_duration", "6.9", "the duration of each statement")

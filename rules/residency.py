@@ -16,6 +16,7 @@ RESOURCES = (
     ("polardb", "clusters", "DBClusterId", "polardb:cluster", "DescribeDBClusters"),
     ("redis", "instances", "InstanceId", "redis:instance", "DescribeInstances"),
     ("alb", "load_balancers", "LoadBalancerId", "alb:load-balancer", "ListLoadBalancers"),
+    ("mongodb", "instances", "DBInstanceId", "mongodb:instance", "DescribeDBInstances"),
 )
 
 

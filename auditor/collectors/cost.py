@@ -71,6 +71,7 @@ DOC_PAGE = {  # list call -> documented maximum page size
     "sls:ListProject": 500, "sls:ListLogStores": 500, "sls:ListAlerts": 200,
     # Security Center: no maximum is documented (default 20); 100 is accepted (Prowler 5.46 asks it)
     "sas:DescribeCloudCenterInstances": 100,
+    "mongodb:DescribeDBInstances": 100,
 }
 DOC_RULES_PAGE = 1000      # ecs:DescribeSecurityGroupAttribute rules a page (MaxResults), per NicType
 DOC_SLB_BATCH = 10         # slb:DescribeLoadBalancerListeners: LoadBalancerId takes up to 10 ids
@@ -108,7 +109,7 @@ def documented_minimum(account: dict, regions: list[str]) -> list[Cost]:
     for region in regions:
         tasks += [_ecs(account, region), _per_item(account, region), _balancers(account, region),
                   _hbr(account, region), _vpc(account, region), _trails(account, region), _nas(account, region),
-                  _ack(account, region), _sls(account, region)]
+                  _ack(account, region), _sls(account, region), _mongodb(account, region)]
     return tasks
 
 
@@ -186,6 +187,13 @@ def _per_item(account: dict, region: str) -> Cost:
             tde = sum(1 for i in items if (i.get("attribute") or i).get("IsSupportTDE") is not False)
             cost.detail("redis:DescribeInstanceTDEStatus", tde)
             extra = 1 if tde else 0
+        if product == "rds":  # SQL audit where the engine has it; parameters for PostgreSQL (collectors/rds.py)
+            audited = sum(1 for i in items if i.get("Engine") in ("MySQL", "SQLServer", "PostgreSQL"))
+            postgres = sum(1 for i in items if i.get("Engine") == "PostgreSQL")
+            for action, k in (("DescribeSQLCollectorPolicy", audited), ("DescribeSQLCollectorRetention", audited),
+                              ("DescribeParameters", postgres)):
+                if k:
+                    cost.detail(f"rds:{action}", k)
         cost.chain = max(cost.chain, n + (1 + extra if items else 0))
     return cost
 
@@ -238,6 +246,20 @@ def _trails(account: dict, region: str) -> Cost:
     return cost
 
 
+def _mongodb(account: dict, region: str) -> Cost:
+    """DescribeDBInstances 100 a page, once for replica sets (the default DBInstanceType) and once for sharded
+    clusters, one after the other; five calls per instance (attribute, TDE, SSL, backup policy, whitelists)."""
+    instances = region_section(account, region, "mongodb").get("instances") or []
+    listing = sum(_count(sum(1 for i in instances if (i.get("DBInstanceType") or "replicate") == kind),
+                         "mongodb:DescribeDBInstances") for kind in ("replicate", "sharding"))
+    cost = Cost().list("mongodb:DescribeDBInstances", listing)
+    for action in ("DescribeDBInstanceAttribute", "DescribeDBInstanceTDEInfo", "DescribeDBInstanceSSL",
+                   "DescribeBackupPolicy", "DescribeSecurityIps"):
+        cost.detail(f"mongodb:{action}", len(instances))
+    cost.chain = listing + (1 if instances else 0)
+    return cost
+
+
 def _nas(account: dict, region: str) -> Cost:
     """File systems and permission groups 100 a page; a group's rules (DescribeAccessRules takes one
     AccessGroupName) 100 a page, so one call at least per group."""
@@ -262,6 +284,9 @@ def _ack(account: dict, region: str) -> Cost:
         if clusters:
             cost.detail(f"ack:{action}", len(clusters))
     cost.chain = n + (1 if clusters else 0)
+    return cost
+
+
 def _sls(account: dict, region: str) -> Cost:
     """SLS projects 500 a page (offset/size); per project its alerts (200 a page) and its logstores (500 a page,
     names only), one call at least each; GetLogStore per logstore (no batch form: SOURCES-sls.md)."""
@@ -278,6 +303,9 @@ def _sls(account: dict, region: str) -> Cost:
             cost.detail("sls:GetLogStore", n)
         deepest = max(deepest, alerts, stores + (1 if n else 0))
     cost.chain = listing + deepest
+    return cost
+
+
 # Security Center: the service-linked roles its rules judge, and the asset fingerprint types (each call
 # takes one ServiceLinkedRole / one Type; SOURCES-sas.md).
 DOC_SAS_ROLES = 2

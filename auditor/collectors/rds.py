@@ -23,7 +23,16 @@ SPEC = Product("rds", lists=(
     Detail("DescribeDBInstanceTDE", per="DBInstanceId", into="tde", require="TDEStatus"),
     Detail("DescribeDBInstanceSSL", per="DBInstanceId", into="ssl"),
     Detail("DescribeInstanceCrossBackupPolicy", per="DBInstanceId", into="cross_backup", require="BackupEnabled"),
+    Detail("DescribeSQLCollectorPolicy", per="DBInstanceId", into="sql_audit", require="SQLCollectorStatus"),
+    Detail("DescribeSQLCollectorRetention", per="DBInstanceId", into="sql_audit_retention", require="ConfigValue"),
+    Detail("DescribeParameters", per="DBInstanceId", into="parameters", require="RunningParameters.DBInstanceParameter[]"),
 ))
+# The engines each call is documented for (DescribeDBInstances Engine values: MySQL, SQLServer, PostgreSQL,
+# MariaDB). SQL Explorer (SQL audit) and its retention: MySQL, SQL Server and PostgreSQL, not MariaDB
+# (tests/documented/SOURCES-rds-audit.md); the instance parameters are read for PostgreSQL only, the one
+# engine whose log_connections / log_disconnections / log_duration the rules judge.
+SQL_AUDIT_ENGINES = ("MySQL", "SQLServer", "PostgreSQL")
+PARAMETER_ENGINES = ("PostgreSQL",)
 PRODUCT = SPEC.name
 CALLS = SPEC.actions
 
@@ -66,13 +75,39 @@ def _details(col: Collection, m, region: str, inst: dict) -> None:
                    require="BackupEnabled")
     if body is not None:
         inst["cross_backup"] = body
+    engine = inst["Engine"]
+    if engine in SQL_AUDIT_ENGINES:
+        body = col.rpc("rds", "DescribeSQLCollectorPolicy", region,
+                       m.DescribeSQLCollectorPolicyRequest(dbinstance_id=iid), resource=iid,
+                       require="SQLCollectorStatus")
+        if body is not None:
+            inst["sql_audit"] = body
+        body = col.rpc("rds", "DescribeSQLCollectorRetention", region,
+                       m.DescribeSQLCollectorRetentionRequest(dbinstance_id=iid), resource=iid,
+                       require="ConfigValue")
+        if body is not None:
+            inst["sql_audit_retention"] = body
+    if engine in PARAMETER_ENGINES:
+        body = col.rpc("rds", "DescribeParameters", region, m.DescribeParametersRequest(dbinstance_id=iid),
+                       resource=iid, require="RunningParameters.DBInstanceParameter[]")
+        if body is not None:
+            inst["parameters"] = body
 
 
 def min_calls(account: dict, region: str) -> Cost:
-    """DescribeDBInstances 100 a page (documented maximum); six detail calls per instance, each for one id."""
-    n = len(region_section(account, region, "rds").get("instances") or [])
+    """DescribeDBInstances 100 a page (documented maximum); six detail calls per instance, each for one id,
+    two more (SQL audit) for the engines that have it and one (parameters) for PostgreSQL."""
+    instances = region_section(account, region, "rds").get("instances") or []
+    n = len(instances)
+    per_engine = {"DescribeSQLCollectorPolicy": SQL_AUDIT_ENGINES, "DescribeSQLCollectorRetention": SQL_AUDIT_ENGINES,
+                  "DescribeParameters": PARAMETER_ENGINES}
     cost = Cost().list("rds:DescribeDBInstances", pages(n, 100))
     for action in CALLS[1:]:
-        cost.detail(f"rds:{action}", n)
+        if action in per_engine:
+            k = sum(1 for i in instances if i.get("Engine") in per_engine[action])
+            if k:
+                cost.detail(f"rds:{action}", k)
+        else:
+            cost.detail(f"rds:{action}", n)
     cost.chain = pages(n, 100) + (1 if n else 0)
     return cost

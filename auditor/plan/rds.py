@@ -6,7 +6,9 @@ from .kms import ensure_key
 from .references import Values
 
 ANSWERS = frozenset({"rds:DescribeDBInstances", "rds:DescribeDBInstanceAttribute", "rds:DescribeDBInstanceSSL",
-                     "rds:DescribeDBInstanceTDE", "rds:DescribeBackupPolicy", "rds:DescribeDBInstanceIPArrayList"})
+                     "rds:DescribeDBInstanceTDE", "rds:DescribeBackupPolicy", "rds:DescribeDBInstanceIPArrayList",
+                     "rds:DescribeSQLCollectorPolicy", "rds:DescribeSQLCollectorRetention", "rds:DescribeParameters"})
+PG_LOGGING = ("log_connections", "log_disconnections", "log_duration")
 
 SSL_ACTIONS = {"Open": "Yes", "Update": "Yes", "Close": "No"}
 
@@ -51,11 +53,43 @@ def map_db_instance(ad, rc: dict, v: Values, region: str) -> None:
         groups += [{"DBInstanceIPArrayName": a.get("db_instance_ip_array_name") or "default",
                     "SecurityIPList": ",".join(a.get("security_ips") or [])} for a in arrays or []]
         item["ip_arrays"] = groups
+    _sql_audit_and_parameters(ad, sid, v, item)
     # the backup policy lives in alicloud_db_backup_policy; without one it is the service default
     ad.ctx.gap(sid, "DescribeBackupPolicy", "alicloud_db_backup_policy",
                "the plan has no alicloud_db_backup_policy for this instance: its backup policy is the service "
                "default, which the plan cannot show", kind="missing")
     ad.region_bucket(region, "rds", "instances").append(ad.register(sid, item))
+
+
+def _sql_audit_and_parameters(ad, sid: str, v: Values, item: dict) -> None:
+    """sql_collector_status (Enabled / Disabled, default Disabled) and sql_collector_config_value (days, default
+    30); `parameters` blocks (name, value) for the PostgreSQL logging switches: one the plan does not set runs
+    at the service's default, which the plan cannot show (a gap)."""
+    status = ad.known_or_default(sid, v, "sql_collector_status", "DescribeSQLCollectorPolicy.SQLCollectorStatus",
+                                 "Disabled")
+    if status is not None:
+        item["sql_audit"] = {"SQLCollectorStatus": "Enable" if status == "Enabled" else "Disabled"}
+    days = ad.known_or_default(sid, v, "sql_collector_config_value", "DescribeSQLCollectorRetention.ConfigValue", 30)
+    if days is not None:
+        item["sql_audit_retention"] = {"ConfigValue": str(days)}
+    if item.get("Engine") != "PostgreSQL":
+        return
+    blocks, unk = v.get("parameters")
+    if unk:
+        ad.ctx.gap(sid, "DescribeParameters", "parameters", "the parameters are unknown until apply")
+        return
+    running = []
+    for block in blocks or []:
+        name, value = block.get("name"), block.get("value")
+        if isinstance(value, str) and value.lower() in ("on", "off"):
+            value = value.lower()  # PostgreSQL reads booleans in any case; the API shows on / off
+        running.append({"ParameterName": name, "ParameterValue": value})
+    for name in PG_LOGGING:
+        if name not in {p["ParameterName"] for p in running}:
+            ad.ctx.gap(sid, f"DescribeParameters.RunningParameters.{name}", "parameters",
+                       f"the plan does not set {name}: it runs at the service's default, which the plan cannot show",
+                       kind="missing")
+    item["parameters"] = {"RunningParameters": {"DBInstanceParameter": running}}
 
 
 def map_db_backup_policy(ad, rc: dict, v: Values, region: str) -> None:

@@ -70,6 +70,33 @@ RPC = {
     ("rds", "DescribeInstanceCrossBackupPolicy"): (
         lambda m: m.DescribeInstanceCrossBackupPolicyRequest(region_id="cn-hangzhou", dbinstance_id="rm-1"),
         ["BackupEnabled", "LogBackupEnabled", "CrossBackupRegion", "Retention"]),
+    # tests/documented/SOURCES-rds-audit.md: SQL audit (SQL Explorer) status and retention, instance parameters
+    ("rds", "DescribeSQLCollectorPolicy"): (lambda m: m.DescribeSQLCollectorPolicyRequest(dbinstance_id="rm-1"),
+                                            ["SQLCollectorStatus"]),
+    ("rds", "DescribeSQLCollectorRetention"): (lambda m: m.DescribeSQLCollectorRetentionRequest(dbinstance_id="rm-1"),
+                                               ["ConfigValue"]),
+    ("rds", "DescribeParameters"): (lambda m: m.DescribeParametersRequest(dbinstance_id="rm-1"),
+                                    ["RunningParameters.DBInstanceParameter.0.ParameterName",
+                                     "RunningParameters.DBInstanceParameter.0.ParameterValue",
+                                     "ConfigParameters.DBInstanceParameter", "Engine"]),
+    # tests/documented/SOURCES-mongodb.md (ApsaraDB for MongoDB, dds 2015-12-01)
+    ("mongodb", "DescribeDBInstances"): (
+        lambda m: m.DescribeDBInstancesRequest(region_id="cn-hangzhou", dbinstance_type="replicate"),
+        ["DBInstances.DBInstance.0.DBInstanceId", "DBInstances.DBInstance.0.NetworkType",
+         "DBInstances.DBInstance.0.DBInstanceType", "TotalCount"]),
+    ("mongodb", "DescribeDBInstanceAttribute"): (
+        lambda m: m.DescribeDBInstanceAttributeRequest(dbinstance_id="dds-1"),
+        ["DBInstances.DBInstance.0.ZoneId", "DBInstances.DBInstance.0.SecondaryZoneId",
+         "DBInstances.DBInstance.0.HiddenZoneId"]),
+    ("mongodb", "DescribeDBInstanceTDEInfo"): (lambda m: m.DescribeDBInstanceTDEInfoRequest(dbinstance_id="dds-1"),
+                                               ["TDEStatus", "EncryptionKey"]),
+    ("mongodb", "DescribeDBInstanceSSL"): (lambda m: m.DescribeDBInstanceSSLRequest(dbinstance_id="dds-1"),
+                                           ["SSLStatus"]),
+    ("mongodb", "DescribeBackupPolicy"): (lambda m: m.DescribeBackupPolicyRequest(dbinstance_id="dds-1"),
+                                          ["BackupRetentionPeriod", "EnableBackupLog"]),
+    ("mongodb", "DescribeSecurityIps"): (lambda m: m.DescribeSecurityIpsRequest(dbinstance_id="dds-1"),
+                                         ["SecurityIpGroups.SecurityIpGroup.0.SecurityIpGroupName",
+                                          "SecurityIpGroups.SecurityIpGroup.0.SecurityIpList"]),
     ("slb", "DescribeLoadBalancers"): (lambda m: m.DescribeLoadBalancersRequest(region_id="cn-hangzhou"),
                                        ["LoadBalancers.LoadBalancer.0.LoadBalancerId", "LoadBalancers.LoadBalancer.0.MasterZoneId",
                                         "LoadBalancers.LoadBalancer.0.SlaveZoneId", "TotalCount"]),

@@ -167,3 +167,71 @@ def test_an_ack_cluster_version_left_to_apply_is_error(tmp_path):
     assert by[("ack-dashboard-not-installed", "alicloud_cs_managed_kubernetes.core")]["status"] == "ERROR"
     # no alicloud_cs_kubernetes_node_pool in the plan: nothing to judge, never a PASS
     assert by[("ack-node-pool-disks-encrypted", "alicloud_cs_managed_kubernetes.core")]["status"] == "NOT_APPLICABLE"
+MONGODB_RULES = ("mongodb-tde-enabled", "mongodb-tde-cmk", "mongodb-ssl-enabled", "mongodb-allowlist-not-open",
+                 "mongodb-backup-retention", "mongodb-log-backup-enabled", "mongodb-multi-zone", "mongodb-vpc-network")
+
+
+def test_a_mongodb_instance_maps_tde_ssl_whitelist_backups_zones_and_network(tmp_path):
+    p = Plan()
+    p.add("alicloud_kms_key", "db", dict(KEY), unknown=KEY_UNKNOWN)
+    p.add("alicloud_mongodb_instance", "policies",
+          {"engine_version": "4.4", "db_instance_class": "dds.mongo.mid", "db_instance_storage": 20,
+           "zone_id": "cn-hongkong-b", "secondary_zone_id": "cn-hongkong-c", "hidden_zone_id": "cn-hongkong-d",
+           "vswitch_id": "vsw-j6c1", "network_type": "VPC", "tde_status": "enabled", "encryption_key": None,
+           "ssl_action": "Open", "security_ip_list": ["10.20.0.0/16"], "backup_retention_period": 30,
+           "enable_backup_log": 1},
+          unknown={"encryption_key": True}, refs={"encryption_key": ["alicloud_kms_key.db.id", "alicloud_kms_key.db"]})
+    # nothing set: TDE and SSL off, no log backup, one zone, the classic network; open to everyone
+    p.add("alicloud_mongodb_instance", "legacy",
+          {"engine_version": "4.4", "db_instance_class": "dds.mongo.mid", "db_instance_storage": 20,
+           "zone_id": "cn-hongkong-b", "network_type": "Classic", "security_ip_list": ["0.0.0.0/0"],
+           "backup_retention_period": 3})
+    code, report, _ = scan(p.doc(), tmp_path)
+    by = by_key(report)
+    assert {r: by[(r, "alicloud_mongodb_instance.policies")]["status"] for r in MONGODB_RULES} == \
+        dict.fromkeys(MONGODB_RULES, "PASS")
+    assert {r: by[(r, "alicloud_mongodb_instance.legacy")]["status"] for r in MONGODB_RULES} == \
+        dict.fromkeys(MONGODB_RULES, "FAIL")
+    assert code == 1
+
+
+def test_a_mongodb_setting_unknown_until_apply_is_error_not_pass(tmp_path):
+    p = Plan()
+    p.add("alicloud_mongodb_instance", "later",
+          {"engine_version": "4.4", "db_instance_class": "dds.mongo.mid", "db_instance_storage": 20,
+           "zone_id": "cn-hongkong-b", "secondary_zone_id": None, "network_type": "VPC", "tde_status": None,
+           "ssl_action": None, "security_ip_list": None, "backup_retention_period": 30, "enable_backup_log": 1},
+          unknown={"secondary_zone_id": True, "tde_status": True, "ssl_action": True, "security_ip_list": True})
+    code, report, _ = scan(p.doc(), tmp_path)
+    by = by_key(report)
+    for r in ("mongodb-tde-enabled", "mongodb-ssl-enabled", "mongodb-allowlist-not-open", "mongodb-multi-zone"):
+        assert by[(r, "alicloud_mongodb_instance.later")]["status"] == "ERROR", r
+    assert by[("mongodb-backup-retention", "alicloud_mongodb_instance.later")]["status"] == "PASS"
+
+
+@pytest.mark.parametrize("status, days, logging, verdict", [("Enabled", 365, "ON", "PASS"), ("Disabled", 30, "off", "FAIL")])
+def test_an_rds_instance_maps_sql_audit_and_postgresql_logging(tmp_path, status, days, logging, verdict):
+    p = Plan()
+    p.add("alicloud_db_instance", "claims", {
+        "engine": "PostgreSQL", "engine_version": "14.0", "zone_id": "cn-hongkong-b", "instance_type": "pg.n2.medium.2c",
+        "instance_storage": 100, "security_ips": ["10.0.0.0/8"], "sql_collector_status": status,
+        "sql_collector_config_value": days,
+        "parameters": [{"name": n, "value": logging} for n in ("log_connections", "log_disconnections", "log_duration")]})
+    code, report, _ = scan(p.doc(), tmp_path)
+    by = by_key(report)
+    for rule in ("rds-sql-audit-enabled", "rds-sql-audit-retention", "rds-postgresql-log-connections",
+                 "rds-postgresql-log-disconnections", "rds-postgresql-log-duration"):
+        assert by[(rule, "alicloud_db_instance.claims")]["status"] == verdict, rule
+
+
+def test_a_postgresql_logging_switch_the_plan_does_not_set_is_error(tmp_path):
+    p = Plan()
+    p.add("alicloud_db_instance", "claims", {
+        "engine": "PostgreSQL", "engine_version": "14.0", "zone_id": "cn-hongkong-b", "instance_type": "pg.n2.medium.2c",
+        "instance_storage": 100, "parameters": [{"name": "log_connections", "value": "on"}]})
+    code, report, _ = scan(p.doc(), tmp_path)
+    by = by_key(report)
+    assert by[("rds-postgresql-log-connections", "alicloud_db_instance.claims")]["status"] == "PASS"
+    assert by[("rds-postgresql-log-duration", "alicloud_db_instance.claims")]["status"] == "ERROR"
+    # the provider's defaults: SQL audit Disabled, kept 30 days
+    assert by[("rds-sql-audit-enabled", "alicloud_db_instance.claims")]["status"] == "FAIL"

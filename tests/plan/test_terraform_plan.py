@@ -183,6 +183,8 @@ def test_unknown_values_and_resources_outside_the_plan_are_never_pass():
         ("rds-backup-retention", "alicloud_db_instance.claims"): "ERROR",
         ("rds-log-backup-enabled", "alicloud_db_instance.claims"): "ERROR",
         ("rds-multi-zone", "alicloud_db_instance.claims"): "PASS",
+        ("rds-sql-audit-enabled", "alicloud_db_instance.claims"): "FAIL",  # sql_collector_status default Disabled
+        ("rds-sql-audit-retention", "alicloud_db_instance.claims"): "FAIL",  # SQL audit off: no logs kept
         ("rds-ssl-enabled", "alicloud_db_instance.claims"): "PASS",
         ("rds-tde-cmk", "alicloud_db_instance.claims"): "FAIL",  # no tde_encryption_key: service-managed key
         ("rds-tde-enabled", "alicloud_db_instance.claims"): "PASS",

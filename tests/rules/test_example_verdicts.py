@@ -67,11 +67,12 @@ def test_compliant_fixture_every_automated_clause_compliant(compliant_report):
         else:
             assert c["status"] == "COMPLIANT", c
     # NOT_APPLICABLE only where a check has nothing to judge (a RAM user without console login needs no MFA,
-    # an attached disk is not an unattached one).
+    # an attached disk is not an unattached one, a MySQL instance has no PostgreSQL logging parameters).
     assert {f["status"] for f in compliant_report["findings"]} == {"PASS", "NOT_APPLICABLE"}
     assert sorted((f["rule"], f["resource_id"]) for f in compliant_report["findings"] if f["status"] == "NOT_APPLICABLE") \
         == [("ecs-unattached-disk-encrypted", d) for d in ("d-j6dapp01data", "d-j6dapp01sys", "d-j6dapp02sys")] \
-        + [("ram-console-user-mfa", "app-runtime")]
+        + [("ram-console-user-mfa", "app-runtime")] \
+        + [(f"rds-postgresql-{p}", "rm-j6dcore01") for p in ("log-connections", "log-disconnections", "log-duration")]
 
 
 def test_manual_clauses_never_compliant_without_attestation(gaps_report):

@@ -67,6 +67,8 @@ EVIDENCE_ONLY_IN = {
     # Redis zones come from DescribeInstanceAttribute or DescribeInstances: either decides
     *{("redis-multi-zone", f) for f in ("attribute", "ZoneId", "SecondaryZoneId")},
     ("redis-password-required", "NetworkType"),
+    # the fixtures' MongoDB hidden nodes share the primary's zone: the secondary's zone decides (a third source)
+    ("mongodb-multi-zone", "HiddenZoneId"),
     ("ram-access-key-unused", "CreateDate"),  # decides only for a key never used (none in the fixtures)
     ("ram-user-single-active-key", "AccessKeyId"),  # names the active keys; their Status decides
     ("ram-console-user-mfa", "login_profile"),  # any login profile (an object) means console access; MFA decides  # decides only when VpcAuthMode is absent (NOT_APPLICABLE)
@@ -113,6 +115,8 @@ FREE_FORM = {
     "SourcePrefixListId", "DataLevel2BackupAnotherRegionRegion",
     # ACK: add-on names (any name is a valid add-on; a renamed one is another add-on), node pool ids, SLS projects
     "name", "nodepool_id", "log_project",
+    # RDS DescribeParameters: any string names some parameter; the rule looks for its own by name
+    "ParameterName",
 }
 
 
