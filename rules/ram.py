@@ -100,6 +100,36 @@ password_lockout = _policy_rule(
     "set Logon Retry Limit to 5 or fewer", tf="max_login_attempts", cli="--MaxLoginAttemps 5",
     why="unlimited attempts allow online guessing. (The API spells the field MaxLoginAttemps.)")
 
+CIS_MIN_PASSWORD_AGE_DAYS = 365  # CIS 1.13: forced changes no more often than yearly
+
+
+@rule(id="ram-password-max-age-cis", product="ram", severity="low", resource_type="ram:password-policy",
+      needs=POLICY_API,
+      title="RAM passwords are not forced to change more often than yearly (CIS 1.13)",
+      rationale="CIS Alibaba 2.0 control 1.13: frequent forced changes push people to predictable variants of "
+                "old passwords; the benchmark asks for no expiry or a validity of 365 days or more. This is the "
+                "opposite of the HKIA reading (ram-password-max-age, 90 days or less), so the rule belongs to the "
+                "CIS catalogue only and runs only with --framework cis-alibaba-2.0.",
+      remediation={"console": f"{CONSOLE}: set Password Validity Period to 365 days or more, or switch it off (0).",
+                   "cli": "aliyun ram SetPasswordPolicy --MaxPasswordAge 365",
+                   "terraform": f"{POLICY_TF}.max_password_age = 365"})
+def password_max_age_cis(acct, settings):
+    policy = _policy(acct)
+    if policy is None:
+        yield unknown(acct.account_id, None, "the password policy was not read")
+        return
+    field = "GetPasswordPolicy.PasswordPolicy.MaxPasswordAge"
+    try:
+        age = read(policy, "MaxPasswordAge", "int", name=field, optional=False)
+        if age < 0:
+            raise BadField(field, age, "0 (no expiry) or a number of days")
+    except BadField as bad:
+        yield unknown(acct.account_id, None, bad.reason, bad.evidence)
+        return
+    ok = age == 0 or age >= CIS_MIN_PASSWORD_AGE_DAYS
+    yield check(acct.account_id, None, ok, {field: age, "min_days": CIS_MIN_PASSWORD_AGE_DAYS},
+                "" if ok else f"passwords expire after {age} days, sooner than {CIS_MIN_PASSWORD_AGE_DAYS}")
+
 
 def _users(acct):
     return acct.global_items("ram", "users")

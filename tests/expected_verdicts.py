@@ -278,4 +278,4 @@ GAPS_VERDICTS = {
     ('vpc-flow-logs-enabled', 'vpc-t4nanalytics'): 'FAIL',
 }
 
-EXPECTED_RULES = 91
+EXPECTED_RULES = 92
