@@ -50,6 +50,8 @@ GAPS_VERDICTS = {
     ('data-residency-allowed-regions', 'r-j6csession01'): 'PASS',
     ('data-residency-allowed-regions', 'rm-j6cclaimspg01'): 'PASS',
     ('data-residency-allowed-regions', 'rm-j6cpolicydb01'): 'PASS',
+    ('ecs-data-tier-no-public-ip', 'i-j6c0batch01'): 'FAIL',
+    ('ecs-data-tier-no-public-ip', 'i-t4n0analytics01'): 'PASS',
     ('ecs-disk-auto-snapshot', 'd-j6cbatch01data'): 'FAIL',
     ('ecs-disk-auto-snapshot', 'd-j6cbatch01sys'): 'PASS',
     ('ecs-disk-auto-snapshot', 'd-j6cspare01'): 'PASS',
@@ -71,6 +73,14 @@ GAPS_VERDICTS = {
     ('ecs-disk-encrypted-cmk', 'd-j6cweb01sys'): 'PASS',
     ('ecs-disk-encrypted-cmk', 'd-j6cweb02sys'): 'FAIL',
     ('ecs-disk-encrypted-cmk', 'd-t4nanalytics01sys'): 'PASS',
+    ('ecs-instance-deletion-protection', 'i-j6c0batch01'): 'FAIL',
+    ('ecs-instance-deletion-protection', 'i-j6c0web01'): 'PASS',
+    ('ecs-instance-deletion-protection', 'i-j6c0web02'): 'FAIL',
+    ('ecs-instance-deletion-protection', 'i-t4n0analytics01'): 'FAIL',
+    ('ecs-instance-metadata-hardened', 'i-j6c0batch01'): 'FAIL',
+    ('ecs-instance-metadata-hardened', 'i-j6c0web01'): 'PASS',
+    ('ecs-instance-metadata-hardened', 'i-j6c0web02'): 'FAIL',
+    ('ecs-instance-metadata-hardened', 'i-t4n0analytics01'): 'FAIL',
     ('ecs-instance-not-classic-network', 'i-j6c0batch01'): 'FAIL',
     ('ecs-instance-not-classic-network', 'i-j6c0web01'): 'PASS',
     ('ecs-instance-not-classic-network', 'i-j6c0web02'): 'PASS',
@@ -165,6 +175,9 @@ GAPS_VERDICTS = {
     ('oss-bucket-policy-not-public', 'hkins-app-logs'): 'PASS',
     ('oss-bucket-policy-not-public', 'hkins-claims-docs'): 'PASS',
     ('oss-bucket-policy-not-public', 'hkins-marketing-assets'): 'FAIL',
+    ('oss-bucket-source-ip-restricted', 'hkins-app-logs'): 'FAIL',
+    ('oss-bucket-source-ip-restricted', 'hkins-claims-docs'): 'PASS',
+    ('oss-bucket-source-ip-restricted', 'hkins-marketing-assets'): 'FAIL',
     ('oss-bucket-sse-byok', 'hkins-app-logs'): 'FAIL',
     ('oss-bucket-sse-byok', 'hkins-claims-docs'): 'PASS',
     ('oss-bucket-sse-byok', 'hkins-marketing-assets'): 'FAIL',
@@ -278,4 +291,4 @@ GAPS_VERDICTS = {
     ('vpc-flow-logs-enabled', 'vpc-t4nanalytics'): 'FAIL',
 }
 
-EXPECTED_RULES = 92
+EXPECTED_RULES = 96

@@ -78,6 +78,9 @@ EVIDENCE_ONLY_IN = {
                        "actiontrail-trail-read-write", "actiontrail-oss-bucket-not-public")
       for f in ("Name", "TrailArn", "HomeRegion")},
     ("actiontrail-multi-region-trail", "EventRW"),
+    # CIS 5.7: every Allow must carry a source condition whatever it grants to whom, and a Deny outside chosen
+    # addresses decides alone: the other statements' parts (valid in every mutated form) do not decide
+    *{("oss-bucket-source-ip-restricted", f) for f in ("Action", "Resource", "Condition", "Principal")},
     # NAS: the file system type and the group's mount-target count are shown, not deciding; a rule's id names it;
     # every rule counts whatever its RWAccess (read access to every address is already open)
     ("nas-encrypted-kms", "FileSystemType"), ("nas-access-rule-not-open", "MountTargetCount"),
@@ -124,6 +127,8 @@ OPTIONAL_IN = {
     ("alb-listener-https-only", "RuleConditions"),  # no condition: the rule matches every request
     # a key never used has no LastUsedDate: its idle time runs from CreateDate (GetAccessKeyLastUsed)
     ("ram-access-key-unused", "last_used"), ("ram-access-key-unused", "LastUsedDate"),
+    # DescribeInstances EipAddress.IpAddress "" is the documented "no EIP associated" value
+    ("ecs-data-tier-no-public-ip", "IpAddress"),
 }
 # Allow-list fields: "" is a group without entries (documented as a string of comma-separated entries)
 EMPTY_OK = {"SecurityIPList", "SecurityIps", "SecurityIpList"}
