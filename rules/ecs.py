@@ -220,7 +220,7 @@ def instance_metadata_hardened(inst, acct, settings):
         return check(inst.get("InstanceId"), inst.region, True, evidence, "the metadata endpoint is switched off")
     ok = tokens == "required"
     return check(inst.get("InstanceId"), inst.region, ok, evidence,
-                 "" if ok else "metadata is served in normal mode: no token is needed to read it")
+                 "" if ok else "tokens not required")
 
 
 @rule(id="ecs-instance-deletion-protection", product="ecs", severity="low", resource_type="ecs:instance",
@@ -231,14 +231,14 @@ def instance_metadata_hardened(inst, acct, settings):
       remediation={
           "console": "ECS console > Instances > {resource_id} > More > Instance Settings > Change Release "
                      "Protection Setting: on.",
-          "cli": "aliyun ecs ModifyInstanceAttribute --region {region} --InstanceId {resource_id} --DeletionProtection true",
+          "cli": "aliyun ecs ModifyInstanceAttribute --InstanceId {resource_id} --DeletionProtection true",
           "terraform": "alicloud_instance ({resource_id}, {region}): deletion_protection = true",
       })
 @each("ecs", "instances", "InstanceId")
 def instance_deletion_protection(inst, acct, settings):
     on = read(inst, "DeletionProtection", "bool", name="DescribeInstances.DeletionProtection", optional=False)
     return check(inst.get("InstanceId"), inst.region, on, {"DescribeInstances.DeletionProtection": on},
-                 "" if on else "the instance can be released without lifting a protection first")
+                 "" if on else "release protection is off")
 
 
 def _tags(inst) -> dict[str, str]:
@@ -266,7 +266,7 @@ def _public_addresses(inst) -> list[str]:
 
 @rule(id="ecs-data-tier-no-public-ip", product="ecs", severity="high", resource_type="ecs:instance",
       needs=("ecs:DescribeInstances",),
-      title="ECS instances tagged as data tier have no public IP address or EIP",
+      title="Data-tier ECS instances have no public IP or EIP",
       rationale="GL8 5.1(d) and GL20 protection.exposure: a database or file server holding clients' data should be "
                 "reachable only from the application tier inside the VPC; a public address puts it one security-"
                 "group mistake away from the internet. Data-tier instances are those carrying the tag set by "
@@ -299,7 +299,7 @@ def data_tier_no_public_ip(acct, settings):
                     "DescribeInstances.PublicIpAddress.IpAddress": inst.get("PublicIpAddress", {}).get("IpAddress"),
                     "DescribeInstances.EipAddress.IpAddress": inst.get("EipAddress", {}).get("IpAddress")}
         yield check(iid, inst.region, not public, evidence,
-                    "" if not public else f"the data-tier instance has public address(es) {', '.join(public)}")
+                    "" if not public else f"public address(es) {', '.join(public)}")
     if seen and not marked:  # no instance at all: nothing in scope, as for the per-instance rules
         yield not_applicable(acct.account_id, None, f"no ECS instance carries the data-tier tag {settings.data_tier_tag}",
                              {"data_tier_tag": settings.data_tier_tag})

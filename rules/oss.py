@@ -378,8 +378,7 @@ def _deny_outside(policy: dict, bucket: str) -> dict | None:
           "console": "OSS console > {resource_id} > Permission Control > Bucket Policy: add a condition "
                      "(IP = your office and VPC egress ranges) to each authorisation, or a Deny for all users "
                      "outside those addresses.",
-          "cli": "aliyun oss bucket-policy --method put oss://{resource_id} policy.json (each Allow with "
-                 "\"Condition\": {\"IpAddress\": {\"acs:SourceIp\": [\"<your-cidr>\"]}})",
+          "cli": "aliyun oss bucket-policy --method put oss://{resource_id} policy.json (acs:SourceIp conditions)",
           "terraform": "alicloud_oss_bucket_policy (bucket = \"{resource_id}\"): statements with an IpAddress "
                        "acs:SourceIp condition",
       })
@@ -389,7 +388,7 @@ def bucket_source_ip_restricted(bucket, acct, settings):
     policy = _policy(bucket)
     if policy is None:
         return check(name, bucket.region, False, {"GetBucketPolicy": None},
-                     "the bucket has no policy: nothing limits where it is reached from")
+                     "no bucket policy limits the source addresses")
     deny = _deny_outside(policy, name)
     if deny is not None:
         return check(name, bucket.region, True, {"GetBucketPolicy.Statement": deny})
@@ -398,7 +397,7 @@ def bucket_source_ip_restricted(bucket, acct, settings):
         inside = _source_limit(stmt, "IpAddress")
         if not ((inside is not None and _ip_limited(inside)) or _limited_to_vpc(stmt)):
             return check(name, bucket.region, False, {"GetBucketPolicy.Statement": stmt},
-                         "an Allow statement has no source address (acs:SourceIp) or VPC condition")
+                         "an Allow without a source condition")
     if not allows:
         return check(name, bucket.region, False, {"GetBucketPolicy.Statement": "no Allow, no Deny outside chosen "
                                                   "addresses"}, "the policy does not limit source addresses")

@@ -67,6 +67,8 @@ EVIDENCE_ONLY_IN = {
     ("redis-password-required", "NetworkType"),
     ("ram-access-key-unused", "CreateDate"),  # decides only for a key never used (none in the fixtures)
     ("ram-user-single-active-key", "AccessKeyId"),  # names the active keys; their Status decides
+    ("ram-console-user-idle", "login_profile"),  # any login profile (an object) means console access
+    ("ram-console-user-idle", "CreateDate"),  # decides only for a user who never logged on (none in the fixtures)
     ("ram-console-user-mfa", "login_profile"),  # any login profile (an object) means console access; MFA decides  # decides only when VpcAuthMode is absent (NOT_APPLICABLE)
     ("redis-tde-enabled", "IsSupportTDE"), ("redis-tde-enabled", "attribute"),  # decides only NOT_APPLICABLE
     # the mutations of a policy statement's parts are valid policies here (a single string is the documented
@@ -102,6 +104,7 @@ FREE_FORM = {
     "AutoSnapshotPolicyId", "SecurityGroupId", "Location", "ZoneId", "SecondaryZoneId", "ZoneIds", "MasterZoneId",
     "SlaveZoneId", "TDERegion", "CrossBackupRegion", "KMSKeyId", "KMSMasterKeyID", "EncryptionKey",
     "SourcePrefixListId", "DataLevel2BackupAnotherRegionRegion",
+    "PolicyName",  # a RAM policy's name: any name is valid (only AdministratorAccess is singled out)
 }
 
 
