@@ -78,6 +78,19 @@ def for_report(names: list[str] | None = None) -> list[dict]:
     return known or load()
 
 
+def opt_in_frameworks() -> dict[str, list[str]]:
+    """rule id -> the opt-in frameworks (`default: false`) of a rule whose clauses are all in opt-in
+    catalogues (a CIS-only rule): such a rule runs only when its framework, one of its clauses or the
+    rule itself (--rule) is asked for, so it never adds findings to a default (HKIA) scan."""
+    default = {c["framework"] for c in _all() if c.get("default", True)}
+    out: dict[str, list[str]] = {}
+    for rid, keys in rule_clauses().items():
+        frameworks = list(dict.fromkeys(k.split(":", 1)[0] for k in keys))
+        if not set(frameworks) & default:
+            out[rid] = frameworks
+    return out
+
+
 def rule_clauses(catalogues: list[dict] | None = None) -> dict[str, list[str]]:
     """rule id -> ["hkia-gl8:5.1(b)", ...], from the catalogues (all of them by default)."""
     out: dict[str, list[str]] = {}

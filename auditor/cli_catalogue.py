@@ -43,8 +43,11 @@ def list_rules(frameworks, clause_ids, products, severity, fmt: str) -> None:
     except UsageError as exc:
         _fail(str(exc))
     mapping = clauses.rule_clauses(scope.catalogues(every) if (frameworks or clause_ids) else None)
+    opt_in = clauses.opt_in_frameworks()  # CIS-only rules: listed, but scanned only with their framework
     rows = [{"id": r.id, "title": r.title, "product": r.product, "severity": r.severity,
-             "clauses": mapping.get(r.id, []), "api": list(r.needs)} for r in scope.select_rules(every)]
+             "clauses": mapping.get(r.id, []), "api": list(r.needs),
+             **({"only_with_framework": opt_in[r.id]} if r.id in opt_in else {})}
+            for r in scope.select_rules(every, listing=True)]
     if fmt == "json":
         click.echo(json.dumps({"rules": rows, "count": len(rows), "products": sorted({r["product"] for r in rows}),
                                "scope": scope.record()}, indent=2))
@@ -56,7 +59,9 @@ def list_rules(frameworks, clause_ids, products, severity, fmt: str) -> None:
     for col in ("id", "product", "severity", "clauses", "title"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["id"], r["product"], r["severity"], ", ".join(r["clauses"]), r["title"])
+        only = r.get("only_with_framework")
+        note = f" (scanned only with --framework {', '.join(only)})" if only else ""
+        table.add_row(r["id"], r["product"], r["severity"], ", ".join(r["clauses"]) + note, r["title"])
     Console(file=sys.stdout, width=200, color_system=None).print(table)
 
 

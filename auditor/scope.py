@@ -3,7 +3,7 @@
 One `Scope` is built from the command-line options and used everywhere:
 
 - `select_rules(rules)`: the rules evaluated. `--framework` and `--clause` keep only the rules those
-  clauses use; `--severity` (the minimum), `--product`, `--rule` and `--exclude-rule` narrow further.
+  clauses use; without them, a rule only opt-in catalogues use (CIS-only) is left out unless --rule names it; `--severity` (the minimum), `--product`, `--rule` and `--exclude-rule` narrow further.
 - `catalogues()`: the clause catalogues reported, cut down to the clauses in scope.
 - `keep_finding(f)`: `--status` (applied after the roll-up, so a clause's status is never changed by it).
 - `record()`: the scope as the JSON report keeps it (report["scope"]); `diff` and `--baseline` compare
@@ -90,9 +90,14 @@ class Scope:
                 out.append({**cat, "clauses": kept})
         return out
 
-    def select_rules(self, rules, cats: list[dict] | None = None) -> list:
-        """The rules evaluated under this scope, in the order given."""
+    def select_rules(self, rules, cats: list[dict] | None = None, *, listing: bool = False) -> list:
+        """The rules evaluated under this scope, in the order given. Without --framework or --clause, a rule
+        whose clauses are all in opt-in catalogues (a CIS-only rule) is left out unless named with --rule;
+        `listing` (`rules list`) keeps it."""
         rules = list(rules)
+        if not (self.frameworks or self.clauses or listing):
+            opt_in = catalogue.opt_in_frameworks()
+            rules = [r for r in rules if r.id not in opt_in or r.id in self.rules]
         if self.frameworks or self.clauses:
             cats = cats if cats is not None else self._catalogues()
             used = {rid for cat in cats for cl in cat["clauses"]

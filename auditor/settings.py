@@ -41,6 +41,11 @@ class Settings:
     password_max_age_days: int = 90
     password_reuse_prevention: int = 5
     password_max_login_attempts: int = 5
+    # GL20 protection.exposure: the instance tag "key=value" that marks an ECS instance as data tier (no
+    # public IP address allowed on it).
+    data_tier_tag: str = "aliaudit:tier=data"
+    # CIS 1.5: days a RAM user with console logon may go without logging on.
+    console_user_max_idle_days: int = 90
 
 
 # The domain of each setting, checked at load time: (smallest, largest) for numbers; the choices for text.
@@ -52,6 +57,7 @@ RANGES = {
     "hbr_retention_days": (1, 36500), "access_key_max_age_days": (1, 36500),
     "access_key_max_unused_days": (1, 36500), "password_min_length": (1, 32), "password_max_age_days": (1, 1095),
     "password_reuse_prevention": (0, 24), "password_max_login_attempts": (1, 32),
+    "console_user_max_idle_days": (1, 36500),
 }
 REGION_ID = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 
@@ -63,6 +69,8 @@ def _check_domain(key: str, value, path: str):
             raise UsageError(f"{value} is out of range: {key} is between {low} and {high}", path, key)
     elif key == "min_tls_version" and value not in TLS_VERSIONS:
         raise UsageError(f"{value!r} is not a TLS version (one of {', '.join(TLS_VERSIONS)})", path, key)
+    elif key == "data_tier_tag" and not re.fullmatch(r"[^=\s][^=]{0,127}=[^=]{0,128}", value):
+        raise UsageError(f"{value!r} is not a tag as key=value (like aliaudit:tier=data)", path, key)
     elif key == "allowed_regions":
         if not value:
             raise UsageError("an empty list: name at least one region", path, key)

@@ -56,6 +56,7 @@ def _templates() -> dict:
         "trail": r["actiontrail"]["trails"][0], "users": account["global"]["ram"]["users"],
         "password_policy": account["global"]["ram"]["password_policy"],
         "security_report": account["global"]["ram"]["security_report"],
+        "ram_policies": account["global"]["ram"].get("policies") or [],  # custom policies (CIS 1.15)
         "region": account["global"]["ecs"]["regions"][0],
         "sas": account["global"]["sas"],
     }
@@ -272,6 +273,8 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
         u.update(UserName=name, DisplayName=name, UserId=f"20300000{i:08d}", Email=f"{name}@example.com")
         if u.get("login_profile"):
             u["login_profile"]["UserName"] = name
+        if u.get("detail"):  # GetUser's answer names the user too
+            u["detail"].update(UserName=name, DisplayName=name, UserId=u["UserId"], Email=u["Email"])
         if u.get("mfa_device"):
             u["mfa_device"]["SerialNumber"] = f"acs:ram::{u['UserId']}:mfa/{name}"
         for k, key in enumerate(u.get("access_keys") or []):
@@ -281,7 +284,8 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
                    for r in sorted([*REGIONS, *EMPTY_REGIONS])]
     glob = {"ecs": {"regions": region_list},
             "ram": {"password_policy": copy.deepcopy(t["password_policy"]), "users": users,
-                    "security_report": copy.deepcopy(t["security_report"])},
+                    "security_report": copy.deepcopy(t["security_report"]),
+                    "policies": copy.deepcopy(t["ram_policies"])},
             "sas": _sas(t["sas"], instances, off)}
     return {"format": "aliaudit-snapshot/1", "collected_at": "2026-11-27T00:00:00Z", "tool_version": "bench",
             "source": "synthetic", "accounts": [{"account_id": account_id, "global": glob, "regions": regions,

@@ -1,8 +1,9 @@
-"""ECS rules: disk encryption, automatic snapshots, instances across zones."""
+"""ECS rules: disk encryption, automatic snapshots, instances across zones, instance hardening (metadata mode,
+release protection, no public address on data-tier instances)."""
 
 from collections import defaultdict
 
-from .base import check, each, not_applicable, rule, unknown
+from .base import BadField, check, each, not_applicable, rule, unknown
 from .common import customer_key_check, read
 
 
@@ -186,3 +187,119 @@ def instance_not_classic(inst, acct, settings):
     ok = network == "vpc"
     return check(inst.get("InstanceId"), inst.region, ok, {"DescribeInstances.InstanceNetworkType": network},
                  "" if ok else "the instance is on the classic network")
+
+
+# ==== ECS hardening: instance metadata, deletion protection, public addresses on data-tier instances ====
+
+METADATA_TOKENS = ("optional", "required")  # DescribeInstances MetadataOptions.HttpTokens
+METADATA_ENDPOINT = ("enabled", "disabled")  # DescribeInstances MetadataOptions.HttpEndpoint
+
+
+@rule(id="ecs-instance-metadata-hardened", product="ecs", severity="medium", resource_type="ecs:instance",
+      needs=("ecs:DescribeInstances",),
+      title="ECS instances serve metadata in security-hardened mode only (tokens required)",
+      rationale="GL8 5.1(d) and GL20 protection.identity: in normal mode any process, or a server-side request "
+                "forgery through a web application, can read the instance's RAM role credentials from the metadata "
+                "service with a plain GET; hardened mode (HttpTokens required) asks for a token first.",
+      remediation={
+          "console": "ECS console > Instances > {resource_id} > More > Instance Settings > Modify Instance "
+                     "Metadata Access Mode: Security Hardening Mode.",
+          "cli": "aliyun ecs ModifyInstanceMetadataOptions --RegionId {region} --InstanceId {resource_id} "
+                 "--HttpEndpoint enabled --HttpTokens required",
+          "terraform": "alicloud_instance ({resource_id}, {region}): http_tokens = \"required\"",
+      })
+@each("ecs", "instances", "InstanceId")
+def instance_metadata_hardened(inst, acct, settings):
+    endpoint = read(inst, "MetadataOptions.HttpEndpoint", "str", name="DescribeInstances.MetadataOptions.HttpEndpoint",
+                    optional=False, values=METADATA_ENDPOINT)
+    tokens = read(inst, "MetadataOptions.HttpTokens", "str", name="DescribeInstances.MetadataOptions.HttpTokens",
+                  optional=False, values=METADATA_TOKENS)
+    evidence = {"DescribeInstances.MetadataOptions.HttpTokens": tokens,
+                "DescribeInstances.MetadataOptions.HttpEndpoint": endpoint}
+    if endpoint == "disabled":
+        return check(inst.get("InstanceId"), inst.region, True, evidence, "the metadata endpoint is switched off")
+    ok = tokens == "required"
+    return check(inst.get("InstanceId"), inst.region, ok, evidence,
+                 "" if ok else "tokens not required")
+
+
+@rule(id="ecs-instance-deletion-protection", product="ecs", severity="low", resource_type="ecs:instance",
+      needs=("ecs:DescribeInstances",),
+      title="ECS instances have release (deletion) protection on",
+      rationale="GL14 5.17 and GL20 recovery: a pay-as-you-go instance released by mistake, by a script or by a "
+                "compromised identity takes its system and data disks with it; release protection stops that.",
+      remediation={
+          "console": "ECS console > Instances > {resource_id} > More > Instance Settings > Change Release "
+                     "Protection Setting: on.",
+          "cli": "aliyun ecs ModifyInstanceAttribute --InstanceId {resource_id} --DeletionProtection true",
+          "terraform": "alicloud_instance ({resource_id}, {region}): deletion_protection = true",
+      })
+@each("ecs", "instances", "InstanceId")
+def instance_deletion_protection(inst, acct, settings):
+    on = read(inst, "DeletionProtection", "bool", name="DescribeInstances.DeletionProtection", optional=False)
+    return check(inst.get("InstanceId"), inst.region, on, {"DescribeInstances.DeletionProtection": on},
+                 "" if on else "release protection is off")
+
+
+def _tags(inst) -> dict[str, str]:
+    """DescribeInstances Tags.Tag[] as {TagKey: TagValue}; absent Tags is no tag."""
+    tags = read(inst, "Tags.Tag", "list", name="DescribeInstances.Tags.Tag") or []
+    out = {}
+    for tag in tags:
+        if not isinstance(tag, dict):
+            raise BadField("DescribeInstances.Tags.Tag", tag, "a tag object")
+        key = read(tag, "TagKey", "str", name="DescribeInstances.Tags.Tag.TagKey", optional=False)
+        out[key] = read(tag, "TagValue", "str", name="DescribeInstances.Tags.Tag.TagValue") or ""
+    return out
+
+
+def _public_addresses(inst) -> list[str]:
+    """The instance's public addresses: its fixed public IPs (PublicIpAddress.IpAddress[]) and the EIP
+    associated with it (EipAddress.IpAddress, "" when none). Both are always in the answer."""
+    fixed = read(inst, "PublicIpAddress.IpAddress", "list", name="DescribeInstances.PublicIpAddress.IpAddress",
+                 optional=False)
+    if not all(isinstance(a, str) for a in fixed):
+        raise BadField("DescribeInstances.PublicIpAddress.IpAddress", fixed, "a list of addresses")
+    eip = read(inst, "EipAddress.IpAddress", "str", name="DescribeInstances.EipAddress.IpAddress", optional=False)
+    return [a for a in fixed if a] + ([eip] if eip else [])
+
+
+@rule(id="ecs-data-tier-no-public-ip", product="ecs", severity="high", resource_type="ecs:instance",
+      needs=("ecs:DescribeInstances",),
+      title="Data-tier ECS instances have no public IP or EIP",
+      rationale="GL8 5.1(d) and GL20 protection.exposure: a database or file server holding clients' data should be "
+                "reachable only from the application tier inside the VPC; a public address puts it one security-"
+                "group mistake away from the internet. Data-tier instances are those carrying the tag set by "
+                "`data_tier_tag` (aliaudit:tier=data by default); with none so tagged the rule is NOT_APPLICABLE.",
+      remediation={
+          "console": "ECS console > Instances > {resource_id}: unassociate the EIP (More > Network and Security "
+                     "Group > Unbind EIP) and/or convert or release the fixed public IP; reach the instance through "
+                     "a bastion host or the VPC.",
+          "cli": "aliyun vpc UnassociateEipAddress --RegionId {region} --InstanceId {resource_id} "
+                 "--AllocationId <eip-allocation-id>",
+          "terraform": "alicloud_instance ({resource_id}, {region}): internet_max_bandwidth_out = 0, and no "
+                       "alicloud_eip_association for it",
+      })
+def data_tier_no_public_ip(acct, settings):
+    key, _, value = settings.data_tier_tag.partition("=")
+    marked = seen = 0
+    for inst in acct.resources("ecs", "instances"):
+        seen += 1
+        iid = inst.get("InstanceId")
+        try:
+            if _tags(inst).get(key) != value:
+                continue
+            marked += 1
+            public = _public_addresses(inst)
+        except BadField as bad:
+            marked += 1  # perhaps a data-tier instance: the account is not "none tagged"
+            yield unknown(iid, inst.region, bad.reason, bad.evidence)
+            continue
+        evidence = {"DescribeInstances.Tags.Tag": settings.data_tier_tag,
+                    "DescribeInstances.PublicIpAddress.IpAddress": inst.get("PublicIpAddress", {}).get("IpAddress"),
+                    "DescribeInstances.EipAddress.IpAddress": inst.get("EipAddress", {}).get("IpAddress")}
+        yield check(iid, inst.region, not public, evidence,
+                    "" if not public else f"public address(es) {', '.join(public)}")
+    if seen and not marked:  # no instance at all: nothing in scope, as for the per-instance rules
+        yield not_applicable(acct.account_id, None, f"no ECS instance carries the data-tier tag {settings.data_tier_tag}",
+                             {"data_tier_tag": settings.data_tier_tag})

@@ -1,10 +1,11 @@
 """OSS rules: encryption (KMS, customer key), HTTPS-only policy and TLS versions, versioning, replication,
-zone redundancy, public access (ACL, policy, Block Public Access) and access logging."""
+zone redundancy, public access (ACL, policy, Block Public Access), access logging and source-address limits."""
 
 from dataclasses import replace
 
 from .base import Check, check, each, rule
-from .common import BadField, _as_list, customer_key_check, https_only_statement, read, version_tuple
+from .common import (BadField, _as_list, _covers_objects_of, allowlist_open, customer_key_check, https_only_statement,
+                     read, version_tuple)
 
 EACH = ("oss", "buckets", "Name")
 SSE_ALGORITHMS = ("KMS", "AES256", "SM4")  # GetBucketEncryption SSEAlgorithm
@@ -336,3 +337,91 @@ def bucket_logging(bucket, acct, settings):
                  {"GetBucketLogging.LoggingEnabled.TargetBucket": target,
                   "GetBucketLogging.LoggingEnabled.TargetPrefix": enabled.get("TargetPrefix")},
                  "" if target else "access logging is not configured")
+
+
+# CIS 5.7: network access limited to chosen addresses. OSS bucket policy conditions (OSS "Bucket policy" and
+# RAM "Policy elements" pages): IpAddress / NotIpAddress on acs:SourceIp (IP addresses or CIDR blocks),
+# StringEquals on acs:SourceVpc (a VPC id).
+def _source_limit(stmt: dict, operator: str) -> list[str] | None:
+    """The acs:SourceIp entries of `operator` (IpAddress or NotIpAddress) in a statement's Condition, or None
+    when it has none. An entry that is not an address or CIDR block raises BadField (allowlist_open)."""
+    for op, entries in (stmt.get("Condition") or {}).items():
+        if op.lower() != operator.lower():
+            continue
+        for key, value in entries.items():
+            if key.lower() == "acs:sourceip":
+                values = value if isinstance(value, list) else [value]
+                if not values or not all(isinstance(v, str) and v.strip() for v in values):
+                    raise BadField("GetBucketPolicy.Statement.Condition.acs:SourceIp", value,
+                                   "IP addresses or CIDR blocks")
+                return values
+    return None
+
+
+def _limited_to_vpc(stmt: dict) -> bool:
+    return any(op.lower() == "stringequals" and any(k.lower() == "acs:sourcevpc" and v for k, v in entries.items())
+               for op, entries in (stmt.get("Condition") or {}).items())
+
+
+def _ip_limited(values: list[str]) -> bool:
+    """True when the addresses are a chosen set, not the whole internet (0.0.0.0/0, ::/0 or a union of them)."""
+    return not allowlist_open([("acs:SourceIp", ",".join(values))], "GetBucketPolicy.Statement.Condition.acs:SourceIp")
+
+
+def _deny_outside(policy: dict, bucket: str) -> dict | None:
+    """A Deny for every principal, on every action and every object of the bucket, from outside a chosen set of
+    addresses (NotIpAddress acs:SourceIp): it limits all access, whatever else allows it."""
+    for stmt in _as_list(policy.get("Statement")):
+        if stmt.get("Effect") != "Deny" or "*" not in _as_list(stmt.get("Principal")):
+            continue
+        if not any(a in ("oss:*", "*") for a in _as_list(stmt.get("Action"))):
+            continue
+        if not any(_covers_objects_of(str(r), bucket) for r in _as_list(stmt.get("Resource"))):
+            continue
+        condition = stmt.get("Condition") or {}
+        if [(op.lower(), [k.lower() for k in entries]) for op, entries in condition.items()] \
+                != [("notipaddress", ["acs:sourceip"])]:
+            continue  # another condition beside it would narrow the Deny: it no longer covers all outside access
+        outside = _source_limit(stmt, "NotIpAddress")
+        if outside is not None and _ip_limited(outside):
+            return stmt
+    return None
+
+
+@rule(id="oss-bucket-source-ip-restricted", product="oss", severity="medium", resource_type="oss:bucket",
+      needs=("oss:ListBuckets", "oss:GetBucketPolicy"),
+      title="OSS bucket policies limit access to chosen source addresses",
+      rationale="CIS 5.7, GL8 5.1(d) and GL20 protection.exposure: with a source-address condition only clients "
+                "from the insurer's networks reach the bucket, so a leaked credential or a too-wide grant cannot be "
+                "used from anywhere on the internet. Passes when a Deny for every principal on every action and "
+                "object applies outside a chosen set of addresses (NotIpAddress acs:SourceIp), or when the policy "
+                "has Allow statements and each is limited by IpAddress acs:SourceIp (not 0.0.0.0/0 or ::/0) or "
+                "StringEquals acs:SourceVpc. No policy, or an Allow without such a condition, fails.",
+      remediation={
+          "console": "OSS console > {resource_id} > Permission Control > Bucket Policy: add a condition "
+                     "(IP = your office and VPC egress ranges) to each authorisation, or a Deny for all users "
+                     "outside those addresses.",
+          "cli": "aliyun oss bucket-policy --method put oss://{resource_id} policy.json (acs:SourceIp conditions)",
+          "terraform": "alicloud_oss_bucket_policy (bucket = \"{resource_id}\"): statements with an IpAddress "
+                       "acs:SourceIp condition",
+      })
+@each(*EACH)
+def bucket_source_ip_restricted(bucket, acct, settings):
+    name = bucket.get("Name")
+    policy = _policy(bucket)
+    if policy is None:
+        return check(name, bucket.region, False, {"GetBucketPolicy": None},
+                     "no bucket policy limits the source addresses")
+    deny = _deny_outside(policy, name)
+    if deny is not None:
+        return check(name, bucket.region, True, {"GetBucketPolicy.Statement": deny})
+    allows = [s for s in policy["Statement"] if s.get("Effect") == "Allow"]
+    for stmt in allows:
+        inside = _source_limit(stmt, "IpAddress")
+        if not ((inside is not None and _ip_limited(inside)) or _limited_to_vpc(stmt)):
+            return check(name, bucket.region, False, {"GetBucketPolicy.Statement": stmt},
+                         "an Allow without a source condition")
+    if not allows:
+        return check(name, bucket.region, False, {"GetBucketPolicy.Statement": "no Allow, no Deny outside chosen "
+                                                  "addresses"}, "the policy does not limit source addresses")
+    return check(name, bucket.region, True, {"GetBucketPolicy.Statement": allows})

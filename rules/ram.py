@@ -1,4 +1,5 @@
-"""RAM rules (account level): password policy, MFA for console users, AccessKey hygiene, no root AccessKey.
+"""RAM rules (account level): password policy, MFA for console users, AccessKey hygiene, no root AccessKey,
+idle console users, full-administrator custom policies and policies attached to users.
 
 Findings are account-wide: their region is None. Ages are measured from the time the state was
 collected (the snapshot's collected_at), so a recorded fixture gives the same verdicts every day.
@@ -99,6 +100,36 @@ password_lockout = _policy_rule(
                    "failed logons never lock the account (MaxLoginAttemps 0)"),
     "set Logon Retry Limit to 5 or fewer", tf="max_login_attempts", cli="--MaxLoginAttemps 5",
     why="unlimited attempts allow online guessing. (The API spells the field MaxLoginAttemps.)")
+
+CIS_MIN_PASSWORD_AGE_DAYS = 365  # CIS 1.13: forced changes no more often than yearly
+
+
+@rule(id="ram-password-max-age-cis", product="ram", severity="low", resource_type="ram:password-policy",
+      needs=POLICY_API,
+      title="RAM passwords are not forced to change more often than yearly (CIS 1.13)",
+      rationale="CIS Alibaba 2.0 control 1.13: frequent forced changes push people to predictable variants of "
+                "old passwords; the benchmark asks for no expiry or a validity of 365 days or more. This is the "
+                "opposite of the HKIA reading (ram-password-max-age, 90 days or less), so the rule belongs to the "
+                "CIS catalogue only and runs only with --framework cis-alibaba-2.0.",
+      remediation={"console": f"{CONSOLE}: set Password Validity Period to 365 days or more, or switch it off (0).",
+                   "cli": "aliyun ram SetPasswordPolicy --MaxPasswordAge 365",
+                   "terraform": f"{POLICY_TF}.max_password_age = 365"})
+def password_max_age_cis(acct, settings):
+    policy = _policy(acct)
+    if policy is None:
+        yield unknown(acct.account_id, None, "the password policy was not read")
+        return
+    field = "GetPasswordPolicy.PasswordPolicy.MaxPasswordAge"
+    try:
+        age = read(policy, "MaxPasswordAge", "int", name=field, optional=False)
+        if age < 0:
+            raise BadField(field, age, "0 (no expiry) or a number of days")
+    except BadField as bad:
+        yield unknown(acct.account_id, None, bad.reason, bad.evidence)
+        return
+    ok = age == 0 or age >= CIS_MIN_PASSWORD_AGE_DAYS
+    yield check(acct.account_id, None, ok, {field: age, "min_days": CIS_MIN_PASSWORD_AGE_DAYS},
+                "" if ok else f"passwords expire after {age} days, sooner than {CIS_MIN_PASSWORD_AGE_DAYS}")
 
 
 def _users(acct):
@@ -332,3 +363,226 @@ def root_mfa(acct, settings):
         return
     yield check(acct.account_id, None, bound, {field: bound},
                 "" if bound else "the Alibaba Cloud account has no MFA bound")
+
+
+# ==== CIS 1.5, 1.15, 1.16: idle console users, full-administrator policies, policies on users ==============
+
+@rule(id="ram-console-user-idle", product="ram", severity="medium", resource_type="ram:user",
+      needs=("ram:ListUsers", "ram:GetLoginProfile", "ram:GetUser"),
+      title="RAM users with console logon have logged on within the last 90 days",
+      rationale="CIS 1.5, GL8 5.1(d) and GL20 protection.identity: a console password nobody uses is a credential "
+                "nobody watches; switch console logon off for users idle for console_user_max_idle_days (90). "
+                "A user who never logged on counts from the user's creation.",
+      remediation={
+          "console": "RAM console > Identities > Users > {resource_id} > Authentication > Console Logon "
+                     "Management: disable console logon (or delete the user if it is no longer needed).",
+          "cli": "aliyun ram DeleteLoginProfile --UserName {resource_id}",
+          "terraform": "remove the alicloud_ram_login_profile of user {resource_id}",
+      })
+def console_user_idle(acct, settings):
+    now = _as_of(acct)
+    limit = settings.console_user_max_idle_days
+    for user in _users(acct):
+        name = user.get("UserName")
+        if "login_profile" not in user:
+            yield unknown(name, None, "the login profile was not read")
+            continue
+        if user["login_profile"] is None:
+            yield not_applicable(name, None, "no console login (EntityNotExist.User.LoginProfile)",
+                                 {"GetLoginProfile.LoginProfile": None})
+            continue
+        if not isinstance(user["login_profile"], dict):
+            yield unknown(name, None, "the login profile has an undocumented form",
+                          {"GetLoginProfile.LoginProfile": user["login_profile"]})
+            continue
+        if "detail" not in user:
+            yield unknown(name, None, "the user's last logon (GetUser) was not read")
+            continue
+        try:
+            detail = read(user, "detail", "dict", name="GetUser.User", optional=False)
+            raw = read(detail, "LastLoginDate", "str", name="GetUser.User.LastLoginDate")
+            created_raw = read(detail, "CreateDate", "str", name="GetUser.User.CreateDate")
+        except BadField as bad:
+            yield unknown(name, None, bad.reason, bad.evidence)
+            continue
+        last, created = _parse(raw), _parse(created_raw)
+        evidence = {"GetUser.User.LastLoginDate": raw, "GetUser.User.CreateDate": created_raw, "max_idle_days": limit}
+        if raw and last is None:
+            yield unknown(name, None, "the user's LastLoginDate is unreadable", evidence)
+            continue
+        since = last or created
+        if since is None:
+            yield unknown(name, None, "neither the last logon nor the creation date is readable", evidence)
+            continue
+        idle = (now - since).days
+        evidence["idle_days"] = idle
+        ok = idle < limit
+        yield check(name, None, ok, evidence,
+                    "" if ok else (f"no console logon for {idle} days" if last else
+                                   f"never logged on in the {idle} days since it was created"))
+
+
+FULL = ("*",)  # RAM policy Action / Resource that cover everything
+
+
+def _document(policy: dict, name: str):
+    """A policy version's document (GetPolicyVersion PolicyVersion.PolicyDocument, a JSON string) as its
+    statements; a document of a form the RAM policy grammar does not list raises BadField."""
+    import json
+
+    field = "GetPolicyVersion.PolicyVersion.PolicyDocument"
+    text = read(policy, "default_version.PolicyDocument", "str", name=field, optional=False)
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        raise BadField(field, text, "a JSON policy document") from None
+    statements = doc.get("Statement") if isinstance(doc, dict) else None
+    if not isinstance(statements, list) or not statements:
+        raise BadField(field, text, "a policy document with a list of statements")
+    for stmt in statements:
+        if not isinstance(stmt, dict) or stmt.get("Effect") not in ("Allow", "Deny"):
+            raise BadField(field, text, "statements with Effect Allow or Deny")
+        for key in ("Action", "Resource", "NotAction", "NotResource"):
+            value = stmt.get(key)
+            if value is not None and not (isinstance(value, str) or
+                                          (isinstance(value, list) and all(isinstance(v, str) for v in value))):
+                raise BadField(field, text, f"{key} as a string or a list of strings")
+    return statements
+
+
+def _grants_everything(stmt: dict) -> bool | None:
+    """True: an Allow of Action "*" on Resource "*" (with or without a Condition); None: an Allow written with
+    NotAction / NotResource, which may grant nearly everything: not decided here."""
+    if stmt["Effect"] != "Allow":
+        return False
+    if "NotAction" in stmt or "NotResource" in stmt:
+        return None
+    actions = stmt.get("Action")
+    resources = stmt.get("Resource")
+    actions = [actions] if isinstance(actions, str) else actions or []
+    resources = [resources] if isinstance(resources, str) else resources or []
+    return any(a in FULL for a in actions) and any(r in FULL for r in resources)  # a Condition still leaves it full
+
+
+@rule(id="ram-no-full-admin-custom-policy", product="ram", severity="high", resource_type="ram:policy",
+      needs=("ram:ListPolicies", "ram:GetPolicyVersion"),
+      title="No attached custom RAM policy allows \"*\" on \"*\"",
+      rationale="CIS 1.15, GL8 5.1(d) and GL20 protection.identity: a custom policy granting every action on every "
+                "resource makes whoever holds it an administrator; start from least privilege. A policy attached to "
+                "no one (AttachmentCount 0) passes, as the benchmark allows; an Allow written with NotAction or "
+                "NotResource, or a document of an undocumented form, is ERROR.",
+      remediation={
+          "console": "RAM console > Permissions > Policies > {resource_id}: replace the statement allowing \"*\" on "
+                     "\"*\" with the actions and resources needed, and set that version as default (or detach the "
+                     "policy from every user, group and role).",
+          "cli": "aliyun ram CreatePolicyVersion --PolicyName {resource_id} --PolicyDocument <least-privilege-json> "
+                 "--SetAsDefault true",
+          "terraform": "alicloud_ram_policy (policy_name = \"{resource_id}\"): a document without Action \"*\" on "
+                       "Resource \"*\"",
+      })
+def no_full_admin_custom_policy(acct, settings):
+    for policy in acct.global_items("ram", "policies"):
+        name = policy.get("PolicyName")
+        try:
+            kind = read(policy, "PolicyType", "str", name="ListPolicies.Policies.Policy.PolicyType", optional=False,
+                        values=("Custom", "System"))
+            attached = read(policy, "AttachmentCount", "int", name="ListPolicies.Policies.Policy.AttachmentCount",
+                            optional=False)
+            if kind != "Custom":
+                continue  # only custom policies were asked for (PolicyType Custom)
+            if "default_version" not in policy:
+                yield unknown(name, None, "the policy's default version (GetPolicyVersion) was not read")
+                continue
+            statements = _document(policy, name)
+        except BadField as bad:
+            yield unknown(name, None, bad.reason, bad.evidence)
+            continue
+        verdicts = [_grants_everything(s) for s in statements]
+        full = [s for s, v in zip(statements, verdicts) if v]
+        evidence = {"GetPolicyVersion.PolicyVersion.PolicyDocument": full or "no Allow of * on *",
+                    "ListPolicies.Policies.Policy.AttachmentCount": attached}
+        if not full and None in verdicts:
+            yield unknown(name, None, "an Allow statement uses NotAction or NotResource: whether it grants "
+                          "everything is not decided", {**evidence, "GetPolicyVersion.PolicyVersion.PolicyDocument":
+                                                         policy["default_version"].get("PolicyDocument")})
+            continue
+        ok = not full or attached == 0
+        yield check(name, None, ok, evidence,
+                    "" if ok else f"allows * on *, attached {attached} time(s)")
+
+
+POLICY_TYPES = ("System", "Custom")
+
+
+def _user_policies(user) -> list[dict]:
+    policies = read(user, "policies", "list", name="ListPoliciesForUser.Policies.Policy", optional=False)
+    for p in policies:
+        if not isinstance(p, dict):
+            raise BadField("ListPoliciesForUser.Policies.Policy", p, "a policy object")
+        if not read(p, "PolicyName", "str", name="ListPoliciesForUser.Policies.Policy.PolicyName", optional=False):
+            raise BadField("ListPoliciesForUser.Policies.Policy.PolicyName", "", "a policy name")
+        read(p, "PolicyType", "str", name="ListPoliciesForUser.Policies.Policy.PolicyType", optional=False,
+             values=POLICY_TYPES)
+    return policies
+
+
+@rule(id="ram-user-no-direct-policy", product="ram", severity="low", resource_type="ram:user",
+      needs=("ram:ListUsers", "ram:ListPoliciesForUser"),
+      title="RAM users get their permissions from groups or roles, not from policies attached to them",
+      rationale="CIS 1.16, GL8 5.1(d) and GL20 protection.identity: permissions granted per user are hard to review "
+                "and linger when people change jobs; attach policies to groups or roles.",
+      remediation={
+          "console": "RAM console > Identities > Users > {resource_id} > Permissions > Individual: move each policy to "
+                     "a group the user joins (or a role), then revoke it from the user.",
+          "cli": "aliyun ram DetachPolicyFromUser --UserName {resource_id} --PolicyType <type> --PolicyName <policy> "
+                 "(once a group of the user has it)",
+          "terraform": "alicloud_ram_group_policy_attachment and alicloud_ram_group_membership instead of "
+                       "alicloud_ram_user_policy_attachment for user {resource_id}",
+      })
+def user_no_direct_policy(acct, settings):
+    for user in _users(acct):
+        name = user.get("UserName")
+        if "policies" not in user:
+            yield unknown(name, None, "the user's policies (ListPoliciesForUser) were not read")
+            continue
+        try:
+            policies = _user_policies(user)
+        except BadField as bad:
+            yield unknown(name, None, bad.reason, bad.evidence)
+            continue
+        names = [f"{p['PolicyType']}:{p['PolicyName']}" for p in policies]
+        yield check(name, None, not names, {"ListPoliciesForUser.Policies.Policy": names},
+                    "" if not names else "policies attached to the user itself")
+
+
+ADMIN_POLICY = ("System", "AdministratorAccess")
+
+
+@rule(id="ram-user-no-direct-admin", product="ram", severity="critical", resource_type="ram:user",
+      needs=("ram:ListUsers", "ram:ListPoliciesForUser"),
+      title="No RAM user holds AdministratorAccess directly",
+      rationale="GL8 5.1(d) and GL20 protection.identity: full administration belongs to a small, named group "
+                "(or a role assumed when needed), reviewed as a whole; a user holding the system policy "
+                "AdministratorAccess directly escapes that review.",
+      remediation={
+          "console": "RAM console > Identities > Users > {resource_id} > Permissions > Individual: revoke "
+                     "AdministratorAccess; grant it through the administrators' group or a role instead.",
+          "cli": "aliyun ram DetachPolicyFromUser --UserName {resource_id} --PolicyType System "
+                 "--PolicyName AdministratorAccess",
+          "terraform": "remove the alicloud_ram_user_policy_attachment of AdministratorAccess for user {resource_id}",
+      })
+def user_no_direct_admin(acct, settings):
+    for user in _users(acct):
+        name = user.get("UserName")
+        if "policies" not in user:
+            yield unknown(name, None, "the user's policies (ListPoliciesForUser) were not read")
+            continue
+        try:
+            policies = _user_policies(user)
+        except BadField as bad:
+            yield unknown(name, None, bad.reason, bad.evidence)
+            continue
+        admin = any((p["PolicyType"], p["PolicyName"]) == ADMIN_POLICY for p in policies)
+        yield check(name, None, not admin,
+                    {"ListPoliciesForUser.Policies.Policy": [f"{p['PolicyType']}:{p['PolicyName']}" for p in policies]},
+                    "" if not admin else "AdministratorAccess is attached to the user")

@@ -65,6 +65,7 @@ DOC_PAGE = {  # list call -> documented maximum page size
     "slb:DescribeLoadBalancers": 100, "polardb:DescribeDBClusters": 100, "redis:DescribeInstances": 50,
     "alb:ListLoadBalancers": 100, "alb:ListSecurityPolicies": 100, "hbr:DescribeBackupPlans": 99,
     "vpc:DescribeVpcs": 50, "vpc:DescribeFlowLogs": 50, "oss:ListBuckets": 1000, "ram:ListUsers": 1000,
+    "ram:ListPolicies": 1000,
     "nas:DescribeFileSystems": 100, "nas:DescribeAccessGroups": 100, "nas:DescribeAccessRules": 100,
     # ACK documents no maximum page size for DescribeClustersV1 (SOURCES-ack.md): 100, as the collector asks
     "ack:DescribeClustersV1": 100,
@@ -126,14 +127,21 @@ def _ims() -> Cost:
 
 
 def _ram(account: dict) -> Cost:
-    users = ((account.get("global") or {}).get("ram") or {}).get("users") or []
+    ram = (account.get("global") or {}).get("ram") or {}
+    users, policies = ram.get("users") or [], ram.get("policies") or []
     keys = sum(len(u.get("access_keys") or []) for u in users)
+    console = sum(1 for u in users if u.get("login_profile"))  # GetUser: users with a console logon only
     listing = _count(len(users), "ram:ListUsers")
     cost = Cost().list("ram:GetPasswordPolicy", 1).list("ram:ListUsers", listing)
-    for action in ("GetLoginProfile", "GetUserMFAInfo", "ListAccessKeys"):
+    cost.list("ram:ListPolicies", _count(len(policies), "ram:ListPolicies"))  # PolicyType Custom
+    for action in ("GetLoginProfile", "GetUserMFAInfo", "ListAccessKeys", "ListPoliciesForUser"):
         cost.detail(f"ram:{action}", len(users))
     cost.detail("ram:GetAccessKeyLastUsed", keys)
-    cost.chain = listing + (2 if keys else 1 if users else 0)
+    if console:
+        cost.detail("ram:GetUser", console)
+    if policies:
+        cost.detail("ram:GetPolicyVersion", len(policies))  # the default version's document, one per policy
+    cost.chain = listing + (2 if keys or console else 1 if users else 0)
     return cost
 
 

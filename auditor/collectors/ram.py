@@ -1,4 +1,5 @@
-"""RAM (account level): password policy, users with their console login, MFA device and AccessKeys.
+"""RAM (account level): password policy, users with their console login (and last logon), MFA device, AccessKeys
+and directly attached policies; custom policies with their default version's document.
 
 RAM is global: one central endpoint (ram.aliyuncs.com, the SDK's endpoint map for every region).
 "Not configured" answers are documented 404s: EntityNotExist.User.LoginProfile (no console
@@ -14,13 +15,21 @@ from .cost import Cost, pages
 from .spec import Detail, ListCall, Marker, Product
 
 # ListUsers: MaxItems 1-1000 with Marker/IsTruncated (tests/documented/SOURCES-issue4.md). ListAccessKeys
-# has no paging.
+# has no paging. ListPolicies (PolicyType Custom): MaxItems 1-1000 with Marker/IsTruncated, like ListUsers.
 SPEC = Product("ram", regional=False, lists=(
     ListCall("ListUsers", scope="account", items="Users.User", id="UserName", into="users",
              paging=Marker(max_size=1000), require=("UserName",)),
     ListCall("ListAccessKeys", scope="resource", per="UserName", items="AccessKeys.AccessKey", id="AccessKeyId",
              into="access_keys", require=("AccessKeyId", "Status", "CreateDate")),
+    ListCall("ListPolicies", scope="account", items="Policies.Policy", id="PolicyName", into="policies",
+             paging=Marker(max_size=1000), require=("PolicyName", "PolicyType", "DefaultVersion", "AttachmentCount")),
 ), details=(
+    # the user's last console logon (User.LastLoginDate), asked for users with a login profile only
+    Detail("GetUser", per="UserName", into="detail", require="User"),
+    # the policies attached to the user itself: one unpaged answer, read whole (an empty list is valid)
+    Detail("ListPoliciesForUser", per="UserName", into="policies", require="Policies.Policy[]"),
+    # a custom policy's default version and its document
+    Detail("GetPolicyVersion", per="PolicyName", into="default_version", require="PolicyVersion"),
     Detail("GetPasswordPolicy", scope="account", into="password_policy", require="PasswordPolicy"),
     Detail("GetLoginProfile", per="UserName", into="login_profile", require="LoginProfile",
            absent=("EntityNotExist.User.LoginProfile",)),
@@ -41,11 +50,35 @@ def collect_account(col: Collection) -> None:
     body = col.rpc("ram", "GetPasswordPolicy", None, None, require="PasswordPolicy", client_region=region)
     if body is not None:
         out["password_policy"] = [body["PasswordPolicy"]]
+    policies = _custom_policies(col, m, region)
+    if policies is not None:
+        out["policies"] = policies
     users = _users(col, region)
     if users is None:
         return
     col.map(lambda user: _user_details(col, m, region, user), users)
     out["users"] = users
+
+
+def _custom_policies(col: Collection, m, region: str) -> list[dict] | None:
+    """ListPolicies PolicyType Custom (system policies are Alibaba's own), then each one's default version
+    (GetPolicyVersion with its DefaultVersion); a failed GetPolicyVersion leaves `default_version` absent."""
+    got = pager.list_rpc(col, PRODUCT, SPEC.list("ListPolicies"), None, {"policy_type": "Custom"},
+                         client_region=region)
+    if not got.complete:
+        return None
+
+    def version(policy: dict) -> None:
+        name = policy["PolicyName"]
+        body = col.rpc("ram", "GetPolicyVersion", None,
+                       m.GetPolicyVersionRequest(policy_type="Custom", policy_name=name,
+                                                 version_id=str(policy["DefaultVersion"])),
+                       resource=name, require="PolicyVersion", client_region=region)
+        if body is not None:
+            policy["default_version"] = body["PolicyVersion"]
+
+    col.map(version, got.items)
+    return got.items
 
 
 def _users(col: Collection, region: str) -> list[dict] | None:
@@ -61,6 +94,14 @@ def _user_details(col: Collection, m, region: str, user: dict) -> None:
         user["login_profile"] = None
     elif body is not None:
         user["login_profile"] = body["LoginProfile"]
+        body = col.rpc("ram", "GetUser", None, m.GetUserRequest(user_name=name), resource=name, require="User",
+                       client_region=region)
+        if body is not None:
+            user["detail"] = body["User"]
+    body = col.rpc("ram", "ListPoliciesForUser", None, m.ListPoliciesForUserRequest(user_name=name), resource=name,
+                   require="Policies.Policy[]", client_region=region)
+    if body is not None:
+        user["policies"] = body["Policies"]["Policy"]
     body = col.rpc("ram", "GetUserMFAInfo", None, m.GetUserMFAInfoRequest(user_name=name), resource=name,
                    require="MFADevice", absent=("EntityNotExist.User.MFADevice",), client_region=region)
     if body is ABSENT:
@@ -82,13 +123,23 @@ def _user_details(col: Collection, m, region: str, user: dict) -> None:
 
 
 def min_calls_account(account: dict, regions: list[str]) -> Cost:
-    """GetPasswordPolicy; ListUsers 1000 a page (MaxItems maximum); per user its login profile, MFA device
-    and AccessKeys (no batch form), then when each key was last used."""
-    users = ((account.get("global") or {}).get("ram") or {}).get("users") or []
+    """GetPasswordPolicy; ListUsers 1000 a page (MaxItems maximum); per user its login profile, MFA device,
+    AccessKeys and attached policies (no batch form), then when each key was last used and, for a user with a
+    login profile, GetUser; ListPolicies (Custom) 1000 a page, then each policy's default version."""
+    ram = (account.get("global") or {}).get("ram") or {}
+    users = ram.get("users") or []
+    policies = ram.get("policies") or []
     keys = sum(len(u.get("access_keys") or []) for u in users)
+    console = sum(1 for u in users if u.get("login_profile"))
     cost = Cost().list("ram:GetPasswordPolicy", 1).list("ram:ListUsers", pages(len(users), MAX_ITEMS))
-    for action in ("GetLoginProfile", "GetUserMFAInfo", "ListAccessKeys"):
+    cost.list("ram:ListPolicies", pages(len(policies), MAX_ITEMS))
+    for action in ("GetLoginProfile", "GetUserMFAInfo", "ListAccessKeys", "ListPoliciesForUser"):
         cost.detail(f"ram:{action}", len(users))
     cost.detail("ram:GetAccessKeyLastUsed", keys)
-    cost.chain = pages(len(users), MAX_ITEMS) + (2 if keys else 1 if users else 0)
+    if console:
+        cost.detail("ram:GetUser", console)
+    if policies:
+        cost.detail("ram:GetPolicyVersion", len(policies))
+    cost.chain = max(pages(len(users), MAX_ITEMS) + (2 if keys or console else 1 if users else 0),
+                     pages(len(policies), MAX_ITEMS) + (1 if policies else 0))
     return cost

@@ -30,6 +30,7 @@ from aliaudit.fakes import FakeCloud, FakeState
 from aliaudit.fakes.server import FakeServer
 from aliaudit.fakes.state import account_key
 from aliaudit.rules import all_rules
+from aliaudit.scope import Scope
 from aliaudit.collectors import oss as oss_collector, ram_action
 from aliaudit.sdk import Clients, StaticKey
 from aliaudit.settings import Settings
@@ -38,7 +39,9 @@ from conftest import FAULT_MATRIX, load_fixture
 DOC = load_fixture("hk-insurer-compliant.json")
 ACCOUNT = DOC["accounts"][0]["account_id"]
 REGIONS = sorted(DOC["accounts"][0]["regions"])
-RULES = all_rules()
+# The rules a default scan evaluates: a CIS-only rule (clauses only in opt-in catalogues) runs only with its
+# framework; test_cis_only_rules_error_on_each_needed_call covers those.
+RULES = Scope().select_rules(all_rules())
 NO_SLEEP = RetryPolicy(attempts=2, sleep=lambda s: None)  # a retry happens, and waits for nothing
 READ_TIMEOUT_MS = 150  # the timeout fault answers after 1 s
 FAULTS = ("denied", "throttle", "unavailable", "timeout", "malformed", "truncated", "empty")
@@ -230,6 +233,28 @@ def test_a_carried_call_is_made_and_can_fail_when_get_bucket_info_fails(matrix, 
             assert f["status"] == "ERROR", f
         else:
             assert before.get((f["rule"], f["region"], f["resource_id"])) == f["status"], f
+def test_cis_only_rules_error_on_each_needed_call(matrix):
+    """A CIS-only rule, scanned with its framework: each call it needs, denied, makes it ERROR naming the call;
+    its verdict on the clean tenant is PASS or FAIL (CIS 1.13 conflicts with HKIA's password expiry, which the
+    compliant tenant meets)."""
+    opt_in = clauses.opt_in_frameworks()
+    cis_rules = [r for r in all_rules() if r.id in opt_in]
+    assert cis_rules
+
+    def cis_report(account):
+        collected = {"format": DOC["format"], "collected_at": DOC["collected_at"], "identities": [],
+                     "accounts": [account]}
+        frameworks = sorted({f for r in cis_rules for f in opt_in[r.id]})
+        return scanning.evaluate(collected, scanning.ScanOptions(frameworks=frameworks), {"kind": "fixture"})
+
+    clean = {f["rule"]: f["status"] for f in cis_report(matrix.clean)["findings"]}
+    for rule in cis_rules:
+        assert clean.get(rule.id) in ("PASS", "FAIL"), rule.id
+        for call in rule.needs:
+            got = collect([COLLECTOR_OF[call]], call, "denied")
+            findings = [f for f in cis_report(matrix.splice(got, COLLECTOR_OF[call]))["findings"] if f["rule"] == rule.id]
+            assert findings and all(f["status"] == "ERROR" and f["evidence"]["error"]["call"] == call
+                                    for f in findings), (rule.id, call)
 
 
 def test_needs_declarations_match_what_the_collectors_call(matrix):

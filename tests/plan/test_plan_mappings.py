@@ -235,3 +235,30 @@ def test_a_postgresql_logging_switch_the_plan_does_not_set_is_error(tmp_path):
     assert by[("rds-postgresql-log-duration", "alicloud_db_instance.claims")]["status"] == "ERROR"
     # the provider's defaults: SQL audit Disabled, kept 30 days
     assert by[("rds-sql-audit-enabled", "alicloud_db_instance.claims")]["status"] == "FAIL"
+@pytest.mark.parametrize("attrs, status", [({"http_tokens": "required", "deletion_protection": True}, "PASS"),
+                                           ({}, "FAIL")])
+def test_an_instance_maps_metadata_mode_and_release_protection(tmp_path, attrs, status):
+    """alicloud_instance http_tokens (default optional) and deletion_protection (default false)."""
+    p = Plan()
+    p.add("alicloud_instance", "app", {"availability_zone": "cn-hongkong-b", "instance_type": "ecs.g7.large",
+                                       "vswitch_id": "vsw-j6cexample01", **attrs})
+    code, report, _ = scan(p.doc(), tmp_path)
+    by = by_key(report)
+    assert by[("ecs-instance-metadata-hardened", "alicloud_instance.app")]["status"] == status
+    assert by[("ecs-instance-deletion-protection", "alicloud_instance.app")]["status"] == status
+
+
+def test_a_data_tier_instance_in_a_plan_is_error_on_its_eip_or_fail_on_a_public_ip(tmp_path):
+    """A data-tier instance: a public IP (internet_max_bandwidth_out > 0) fails; without one, whether an EIP is
+    associated (a separate resource) is not read from the plan: ERROR, never PASS. Untagged: not in scope."""
+    p = Plan()
+    tier = {"aliaudit:tier": "data"}
+    p.add("alicloud_instance", "db", {"availability_zone": "cn-hongkong-b", "vswitch_id": "vsw-j6cexample01",
+                                      "tags": tier, "internet_max_bandwidth_out": 0})
+    p.add("alicloud_instance", "db_public", {"availability_zone": "cn-hongkong-b", "vswitch_id": "vsw-j6cexample01",
+                                             "tags": tier, "internet_max_bandwidth_out": 10})
+    p.add("alicloud_instance", "web", {"availability_zone": "cn-hongkong-b", "vswitch_id": "vsw-j6cexample01",
+                                       "internet_max_bandwidth_out": 10})
+    code, report, _ = scan(p.doc(), tmp_path)
+    got = {k[1]: f["status"] for k, f in by_key(report).items() if k[0] == "ecs-data-tier-no-public-ip"}
+    assert got == {"alicloud_instance.db": "ERROR", "alicloud_instance.db_public": "FAIL"}

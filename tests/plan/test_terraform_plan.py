@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from aliaudit import engine, plan as terraform
 from aliaudit.cli import main
 from aliaudit.rules import all_rules
+from aliaudit.scope import Scope
 from aliaudit.settings import Settings
 from conftest import ROOT
 
@@ -110,7 +111,8 @@ def test_fixed_plan_exits_0():
     bucket = "alicloud_oss_bucket.records"
     for rule in ("oss-bucket-acl-not-public", "oss-bucket-block-public-access", "oss-bucket-cross-region-replication",
                  "oss-bucket-https-only", "oss-bucket-logging", "oss-bucket-policy-not-public", "oss-bucket-sse-byok",
-                 "oss-bucket-sse-kms", "oss-bucket-tls-version", "oss-bucket-versioning", "oss-bucket-zrs"):
+                 "oss-bucket-sse-kms", "oss-bucket-tls-version", "oss-bucket-versioning", "oss-bucket-zrs",
+                 "oss-bucket-source-ip-restricted"):
         assert v[(rule, bucket)] == "PASS", rule
     for rule in ("redis-multi-zone", "redis-password-required", "redis-release-protection", "redis-tde-enabled",
                  "redis-tls-enabled", "redis-vpc-network", "redis-whitelist-not-open"):
@@ -121,7 +123,7 @@ def test_fixed_plan_exits_0():
     assert v[("alb-https-listener-tls12", "alicloud_alb_listener.api_https")] == "PASS"
     assert {r for (r, res) in v if res == "alicloud_security_group.web"} == set(SG_RULES)
     assert v[("ecs-unattached-disk-encrypted", "alicloud_disk.data")] == "PASS"  # encrypted, created unattached
-    assert len(v) == 51
+    assert len(v) == 52
     # what the plan cannot show: NOT_APPLICABLE with the call, on the resource when the rule judged one
     na = not_assessable(report)
     assert na[("hbr-oss-bucket-covered", bucket)] == ["hbr:DescribeBackupPlans"]
@@ -131,7 +133,9 @@ def test_fixed_plan_exits_0():
                                                                         "actiontrail:GetTrailStatus"]
     assert na[("ram-password-min-length", "terraform-plan")] == ["ram:GetPasswordPolicy"]
     assert na[("vpc-flow-logs-enabled", "cn-hongkong")] == ["vpc:DescribeFlowLogs", "vpc:DescribeVpcs"]
-    assert {r for r, _ in na} == {r.id for r in all_rules() if set(r.needs) - terraform.ANSWERED_CALLS}
+    # the rules a default scan evaluates (a CIS-only rule runs only with --framework cis-alibaba-2.0)
+    assert {r for r, _ in na} == {r.id for r in Scope().select_rules(all_rules())
+                                  if set(r.needs) - terraform.ANSWERED_CALLS}
     assert all(f["reason"].startswith("not assessable from a Terraform plan: needs ") and
                f["reason"].endswith("; a live scan checks it") for f in report["findings"] if f["status"] == "NOT_APPLICABLE")
     assert {u["scope"] for u in report["unavailable"]} == {"call"}
@@ -169,6 +173,8 @@ def test_unknown_values_and_resources_outside_the_plan_are_never_pass():
         ("oss-bucket-logging", "alicloud_oss_bucket.claims"): "FAIL",
         ("oss-bucket-policy-not-public", "alicloud_oss_bucket.claims"): "PASS",
         ("oss-bucket-policy-not-public", "alicloud_oss_bucket_policy.legacy"): "FAIL",
+        ("oss-bucket-source-ip-restricted", "alicloud_oss_bucket.claims"): "FAIL",  # only an HTTPS-only Deny
+        ("oss-bucket-source-ip-restricted", "alicloud_oss_bucket_policy.legacy"): "FAIL",
         ("oss-bucket-sse-byok", "alicloud_oss_bucket.claims"): "PASS",
         ("oss-bucket-sse-kms", "alicloud_oss_bucket.claims"): "PASS",
         ("oss-bucket-tls-version", "alicloud_oss_bucket.claims"): "FAIL",
@@ -204,7 +210,8 @@ def test_unknown_values_and_resources_outside_the_plan_are_never_pass():
     assert na[("hbr-oss-bucket-covered", "alicloud_oss_bucket.claims")] == ["hbr:DescribeBackupPlans"]
     # the existing bucket's other settings are not reviewed: only what the plan changes on it
     assert not [k for k in verdicts(report) if k[1] in ("legacy-reports", "alicloud_oss_bucket_policy.legacy")
-                and k[0] not in ("oss-bucket-https-only", "oss-bucket-policy-not-public")]
+                and k[0] not in ("oss-bucket-https-only", "oss-bucket-policy-not-public",
+                                 "oss-bucket-source-ip-restricted")]
     by = {(f["rule"], f["resource_id"]): f for f in report["findings"]}
     scratch = by[("ecs-disk-encrypted", "alicloud_ecs_disk.scratch")]
     assert "encrypted is unknown until apply" in scratch["reason"]

@@ -160,7 +160,8 @@ def fixed_plan() -> Plan:
                                              "versioning": [{"status": "Enabled"}],
                                              "logging": [{"target_bucket": "policy-access-logs",
                                                           "target_prefix": "records/"}],
-                                             "policy": json.dumps(https_only_policy("policy-records"))},
+                                             "policy": json.dumps(source_limited(https_only_policy("policy-records"),
+                                                                                 "policy-records"))},
           unknown={"server_side_encryption_rule": [{"kms_master_key_id": True}], "extranet_endpoint": True,
                    "intranet_endpoint": True, "location": True, "owner": True},
           refs={"server_side_encryption_rule.0.kms_master_key_id": ["alicloud_kms_key.disk.id", "alicloud_kms_key.disk"]})
@@ -214,6 +215,14 @@ def https_only_policy(bucket: str) -> dict:
     return {"Version": "1", "Statement": [{"Effect": "Deny", "Principal": ["*"], "Action": ["oss:*"],
                                            "Resource": [f"acs:oss:*:*:{bucket}/*"],
                                            "Condition": {"Bool": {"acs:SecureTransport": ["false"]}}}]}
+
+
+def source_limited(policy: dict, bucket: str) -> dict:
+    """The policy plus a Deny for everyone outside the office and VPC ranges (CIS 5.7)."""
+    policy["Statement"].append({"Effect": "Deny", "Principal": ["*"], "Action": ["oss:*"],
+                                "Resource": [f"acs:oss:*:*:{bucket}", f"acs:oss:*:*:{bucket}/*"],
+                                "Condition": {"NotIpAddress": {"acs:SourceIp": ["10.0.0.0/8", "203.0.113.0/24"]}}})
+    return policy
 
 
 HTTPS_ONLY_POLICY = {"Version": "1", "Statement": [{

@@ -119,7 +119,7 @@ def test_gaps_report_in_chromium(browser, artifacts, gaps_report):
     assert _matching(browser) == ["FAIL"] * report["summary"]["severities"]["critical"]["FAIL"]
     groups = browser.execute_script(
         "return Array.from(document.querySelectorAll('details.rule')).filter(g => !g.hidden).map(g => g.dataset.rule);")
-    assert groups == ["ecs-sg-no-public-all-ports", "ram-no-root-access-key", "ram-root-mfa"]
+    assert groups == ["ecs-sg-no-public-all-ports", "ram-no-root-access-key", "ram-root-mfa", "ram-user-no-direct-admin"]
     Select(browser.find_element("id", "filter-severity")).select_by_value("")
 
     # product: a narrowing filter opens the matching groups

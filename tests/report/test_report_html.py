@@ -67,7 +67,7 @@ def test_one_row_per_finding_grouped_by_rule_with_clause_tags(gaps_report):
     ranks = [common.severity_rank(g["data-severity"]) for g in groups]
     assert ranks == sorted(ranks, reverse=True)
     assert {g["data-rule"] for g in groups if "open" in g} == {"ecs-sg-no-public-all-ports", "ram-no-root-access-key",
-                                                               "ram-root-mfa"}
+                                                               "ram-root-mfa", "ram-user-no-direct-admin"}
     # the page opens on what needs action
     status = next(a for t, a in page.tags if t == "select" and a.get("id") == "filter-status")
     assert status["data-default"] == "ACTION"

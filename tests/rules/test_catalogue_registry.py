@@ -45,8 +45,11 @@ def test_the_scan_command_offers_and_accepts_each_framework(name):
     result = CliRunner().invoke(main, ["scan", "--fixture", os.path.join(ROOT, "examples", "fixtures",
                                                                         "hk-insurer-compliant.json"),
                                        "--framework", name, "--format", "json"])
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["frameworks"] == [name]
+    report = json.loads(result.stdout)
+    # CIS 1.13 (ram-password-max-age-cis) asks the opposite of HKIA's expiry, which the compliant tenant meets
+    fails = {f["rule"] for f in report["findings"] if f["status"] == "FAIL"}
+    assert fails <= {"ram-password-max-age-cis"} and result.exit_code == (1 if fails else 0), result.output
+    assert report["frameworks"] == [name]
 
 
 def test_a_catalogue_not_named_after_its_framework_is_refused(tmp_path, monkeypatch):

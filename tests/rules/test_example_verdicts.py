@@ -71,7 +71,7 @@ def test_compliant_fixture_every_automated_clause_compliant(compliant_report):
     assert {f["status"] for f in compliant_report["findings"]} == {"PASS", "NOT_APPLICABLE"}
     assert sorted((f["rule"], f["resource_id"]) for f in compliant_report["findings"] if f["status"] == "NOT_APPLICABLE") \
         == [("ecs-unattached-disk-encrypted", d) for d in ("d-j6dapp01data", "d-j6dapp01sys", "d-j6dapp02sys")] \
-        + [("ram-console-user-mfa", "app-runtime")] \
+        + [("ram-console-user-idle", "app-runtime"), ("ram-console-user-mfa", "app-runtime")] \
         + [(f"rds-postgresql-{p}", "rm-j6dcore01") for p in ("log-connections", "log-disconnections", "log-duration")]
 
 
@@ -103,7 +103,8 @@ def test_cli_compliant_exit_0():
 
 
 def test_cli_fail_on_threshold(tmp_path):
-    # The gaps fixture's critical FAILs: the security group open on every port, the root AccessKey, root without MFA.
+    # The gaps fixture's critical FAILs: the security group open on every port, the root AccessKey, root without MFA,
+    # AdministratorAccess attached to a user.
     proc = _cli("scan", "--fixture", fixture_path("hk-insurer-gaps.json"), "--fail-on", "critical")
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(open(fixture_path("hk-insurer-gaps.json")).read())
@@ -111,6 +112,8 @@ def test_cli_fail_on_threshold(tmp_path):
     hk["ecs"]["security_groups"] = [g for g in hk["ecs"]["security_groups"] if g["SecurityGroupId"] != "sg-j6clegacy"]
     doc["accounts"][0]["global"]["ram"]["security_report"][0]["AccountSecurityPracticeUserInfo"]["RootWithAccessKey"] = 0
     doc["accounts"][0]["global"]["ram"]["security_report"][0]["AccountSecurityPracticeUserInfo"]["BindMfa"] = True
+    for user in doc["accounts"][0]["global"]["ram"]["users"]:  # bob.claims holds AdministratorAccess directly
+        user["policies"] = [p for p in user["policies"] if p["PolicyName"] != "AdministratorAccess"]
     path = tmp_path / "no-critical.json"
     path.write_text(json.dumps(doc))
     # Without it, --fail-on critical lets the high-severity FAILs through.

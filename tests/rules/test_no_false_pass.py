@@ -71,6 +71,8 @@ EVIDENCE_ONLY_IN = {
     ("mongodb-multi-zone", "HiddenZoneId"),
     ("ram-access-key-unused", "CreateDate"),  # decides only for a key never used (none in the fixtures)
     ("ram-user-single-active-key", "AccessKeyId"),  # names the active keys; their Status decides
+    ("ram-console-user-idle", "login_profile"),  # any login profile (an object) means console access
+    ("ram-console-user-idle", "CreateDate"),  # decides only for a user who never logged on (none in the fixtures)
     ("ram-console-user-mfa", "login_profile"),  # any login profile (an object) means console access; MFA decides  # decides only when VpcAuthMode is absent (NOT_APPLICABLE)
     ("redis-tde-enabled", "IsSupportTDE"), ("redis-tde-enabled", "attribute"),  # decides only NOT_APPLICABLE
     # the mutations of a policy statement's parts are valid policies here (a single string is the documented
@@ -82,6 +84,9 @@ EVIDENCE_ONLY_IN = {
                        "actiontrail-trail-read-write", "actiontrail-oss-bucket-not-public")
       for f in ("Name", "TrailArn", "HomeRegion")},
     ("actiontrail-multi-region-trail", "EventRW"),
+    # CIS 5.7: every Allow must carry a source condition whatever it grants to whom, and a Deny outside chosen
+    # addresses decides alone: the other statements' parts (valid in every mutated form) do not decide
+    *{("oss-bucket-source-ip-restricted", f) for f in ("Action", "Resource", "Condition", "Principal")},
     # NAS: the file system type and the group's mount-target count are shown, not deciding; a rule's id names it;
     # every rule counts whatever its RWAccess (read access to every address is already open)
     ("nas-encrypted-kms", "FileSystemType"), ("nas-access-rule-not-open", "MountTargetCount"),
@@ -117,6 +122,7 @@ FREE_FORM = {
     "name", "nodepool_id", "log_project",
     # RDS DescribeParameters: any string names some parameter; the rule looks for its own by name
     "ParameterName",
+    "PolicyName",  # a RAM policy's name: any name is valid (only AdministratorAccess is singled out)
 }
 
 
@@ -143,6 +149,8 @@ OPTIONAL_IN = {
     # a key never used has no LastUsedDate: its idle time runs from CreateDate (GetAccessKeyLastUsed)
     ("ram-access-key-unused", "last_used"), ("ram-access-key-unused", "LastUsedDate"),
     ("ack-node-pool-disks-encrypted", "data_disks"),  # a node pool without data disks has none to encrypt
+    # DescribeInstances EipAddress.IpAddress "" is the documented "no EIP associated" value
+    ("ecs-data-tier-no-public-ip", "IpAddress"),
 }
 # Allow-list fields: "" is a group without entries (documented as a string of comma-separated entries)
 EMPTY_OK = {"SecurityIPList", "SecurityIps", "SecurityIpList"}
