@@ -54,6 +54,7 @@ def _templates() -> dict:
         "password_policy": account["global"]["ram"]["password_policy"],
         "security_report": account["global"]["ram"]["security_report"],
         "region": account["global"]["ecs"]["regions"][0],
+        "cms": account["global"]["cms"],
     }
 
 
@@ -254,7 +255,10 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
                    for r in sorted([*REGIONS, *EMPTY_REGIONS])]
     glob = {"ecs": {"regions": region_list},
             "ram": {"password_policy": copy.deepcopy(t["password_policy"]), "users": users,
-                    "security_report": copy.deepcopy(t["security_report"])}}
+                    "security_report": copy.deepcopy(t["security_report"])},
+            # CloudMonitor (account level): the compliant fixture's contacts, one alert rule per region
+            "cms": {"contacts": copy.deepcopy(t["cms"]["contacts"]),
+                    "alarms": [dict(copy.deepcopy(t["cms"]["alarms"][0]), RuleId=f"cms-rule-syn-{r}") for r in REGIONS]}}
     return {"format": "aliaudit-snapshot/1", "collected_at": "2026-11-27T00:00:00Z", "tool_version": "bench",
             "source": "synthetic", "accounts": [{"account_id": account_id, "global": glob, "regions": regions,
                                                   "errors": []}]}

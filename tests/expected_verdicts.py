@@ -25,6 +25,10 @@ GAPS_VERDICTS = {
     ('alb-listener-https-only', 'alb-j6cweb01/HTTPS:443'): 'PASS',
     ('alb-multi-zone', 'alb-j6clegacy01'): 'FAIL',
     ('alb-multi-zone', 'alb-j6cweb01'): 'PASS',
+    ('cms-alarm-contact-active', '5184000000000001'): 'FAIL',
+    ('cms-alarm-rule-notifies', 'cms-rule-hk-ecs-cpu'): 'PASS',
+    ('cms-alarm-rule-notifies', 'cms-rule-hk-rds-conn'): 'FAIL',
+    ('cms-alarm-rule-notifies', 'cms-rule-hk-slb-5xx'): 'FAIL',
     ('data-residency-allowed-regions', 'alb-j6clegacy01'): 'PASS',
     ('data-residency-allowed-regions', 'alb-j6cweb01'): 'PASS',
     ('data-residency-allowed-regions', 'd-j6cbatch01data'): 'PASS',
@@ -278,4 +282,4 @@ GAPS_VERDICTS = {
     ('vpc-flow-logs-enabled', 'vpc-t4nanalytics'): 'FAIL',
 }
 
-EXPECTED_RULES = 91
+EXPECTED_RULES = 93

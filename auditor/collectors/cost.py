@@ -67,6 +67,8 @@ DOC_PAGE = {  # list call -> documented maximum page size
     "vpc:DescribeVpcs": 50, "vpc:DescribeFlowLogs": 50, "oss:ListBuckets": 1000, "ram:ListUsers": 1000,
     "nas:DescribeFileSystems": 100, "nas:DescribeAccessGroups": 100, "nas:DescribeAccessRules": 100,
 }
+# CloudMonitor documents no maximum page size (SOURCES-cms.md): 100, the contact list's documented default.
+DOC_PAGE.update({"cms:DescribeContactList": 100, "cms:DescribeMetricRuleList": 100})
 DOC_RULES_PAGE = 1000      # ecs:DescribeSecurityGroupAttribute rules a page (MaxResults), per NicType
 DOC_SLB_BATCH = 10         # slb:DescribeLoadBalancerListeners: LoadBalancerId takes up to 10 ids
 DOC_ALB_BATCH = 20         # alb:ListListeners / ListRules: LoadBalancerIds takes up to 20 ids
@@ -99,7 +101,7 @@ def documented_minimum(account: dict, regions: list[str]) -> list[Cost]:
     """One Cost per (product[, region]) task of a discovering scan of this account (a snapshot section):
     the documented minimum, its calls per API and the longest chain of calls that must follow each other.
     The identity call (sts:GetCallerIdentity) is not included."""
-    tasks = [_regions(), _ram(account), _ims(), _oss(account, regions)]
+    tasks = [_regions(), _ram(account), _ims(), _oss(account, regions), _cms(account)]
     for region in regions:
         tasks += [_ecs(account, region), _per_item(account, region), _balancers(account, region),
                   _hbr(account, region), _vpc(account, region), _trails(account, region), _nas(account, region)]
@@ -109,6 +111,16 @@ def documented_minimum(account: dict, regions: list[str]) -> list[Cost]:
 def _regions() -> Cost:
     cost = Cost().list("ecs:DescribeRegions", 1)
     cost.chain = 1
+    return cost
+
+
+def _cms(account: dict) -> Cost:
+    """CloudMonitor: alert contacts and alert rules, each listed once for the account."""
+    section = (account.get("global") or {}).get("cms") or {}
+    contacts = _count(len(section.get("contacts") or []), "cms:DescribeContactList")
+    alarms = _count(len(section.get("alarms") or []), "cms:DescribeMetricRuleList")
+    cost = Cost().list("cms:DescribeContactList", contacts).list("cms:DescribeMetricRuleList", alarms)
+    cost.chain = max(contacts, alarms)
     return cost
 
 

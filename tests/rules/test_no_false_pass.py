@@ -82,6 +82,9 @@ EVIDENCE_ONLY_IN = {
     # every rule counts whatever its RWAccess (read access to every address is already open)
     ("nas-encrypted-kms", "FileSystemType"), ("nas-access-rule-not-open", "MountTargetCount"),
     ("nas-access-rule-not-open", "AccessRuleId"), ("nas-access-rule-not-open", "RWAccess"),
+    # CloudMonitor: a contact's name and an alert rule's name, namespace and metric are shown, never deciding
+    ("cms-alarm-contact-active", "Name"),
+    *{("cms-alarm-rule-notifies", f) for f in ("RuleName", "Namespace", "MetricName")},
     # shown with each trail's verdict; each decides another rule
     *{("actiontrail-trail-delivery", f) for f in ("Status", "TrailRegion", "EventRW", "IsLogging")},
     *{("actiontrail-trail-logging", f) for f in ("TrailRegion", "EventRW", "OssBucketName", "SlsProjectArn",
@@ -99,6 +102,8 @@ FREE_FORM = {
     "AutoSnapshotPolicyId", "SecurityGroupId", "Location", "ZoneId", "SecondaryZoneId", "ZoneIds", "MasterZoneId",
     "SlaveZoneId", "TDERegion", "CrossBackupRegion", "KMSKeyId", "KMSMasterKeyID", "EncryptionKey",
     "SourcePrefixListId", "DataLevel2BackupAnotherRegionRegion",
+    # CloudMonitor: an alert rule's contact group names, a contact's e-mail address
+    "ContactGroups", "Mail",
 }
 
 
