@@ -34,6 +34,8 @@ RPC_SDKS = {
     "nas": ("alibabacloud_nas20170626", "2017-06-26"),
     # CloudMonitor alert contacts and alert rules (account level).
     "cms": ("alibabacloud_cms20190101", "2019-01-01"),
+    # WAF 3.0: instances per site, protected objects and their log status (account level).
+    "waf": ("alibabacloud_waf_openapi20211001", "2021-10-01"),
     # RAM users, keys and password policy; the account security report is only in IMS.
     "ram": ("alibabacloud_ram20150501", "2015-05-01"),
     "ims": ("alibabacloud_ims20190815", "2019-08-15"),

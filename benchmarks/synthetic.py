@@ -55,6 +55,7 @@ def _templates() -> dict:
         "security_report": account["global"]["ram"]["security_report"],
         "region": account["global"]["ecs"]["regions"][0],
         "cms": account["global"]["cms"],
+        "waf": account["global"]["waf"],
     }
 
 
@@ -258,7 +259,9 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
                     "security_report": copy.deepcopy(t["security_report"])},
             # CloudMonitor (account level): the compliant fixture's contacts, one alert rule per region
             "cms": {"contacts": copy.deepcopy(t["cms"]["contacts"]),
-                    "alarms": [dict(copy.deepcopy(t["cms"]["alarms"][0]), RuleId=f"cms-rule-syn-{r}") for r in REGIONS]}}
+                    "alarms": [dict(copy.deepcopy(t["cms"]["alarms"][0]), RuleId=f"cms-rule-syn-{r}") for r in REGIONS]},
+            # WAF 3.0: the compliant fixture's site outside the mainland; none bought on the mainland site
+            "waf": copy.deepcopy(t["waf"])}
     return {"format": "aliaudit-snapshot/1", "collected_at": "2026-11-27T00:00:00Z", "tool_version": "bench",
             "source": "synthetic", "accounts": [{"account_id": account_id, "global": glob, "regions": regions,
                                                   "errors": []}]}

@@ -280,6 +280,9 @@ GAPS_VERDICTS = {
     ('vpc-flow-logs-enabled', 'vpc-j6cdev01'): 'FAIL',
     ('vpc-flow-logs-enabled', 'vpc-j6cprod01'): 'PASS',
     ('vpc-flow-logs-enabled', 'vpc-t4nanalytics'): 'FAIL',
+    ('waf-instance-active', 'ap-southeast-1'): 'FAIL',
+    ('waf-protected-object-logging', 'waf_v3_j6c01/alb-j6cweb01'): 'PASS',
+    ('waf-protected-object-logging', 'waf_v3_j6c01/lb-j6clegacy01-80'): 'FAIL',
 }
 
-EXPECTED_RULES = 93
+EXPECTED_RULES = 95

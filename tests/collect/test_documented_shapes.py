@@ -145,6 +145,16 @@ RPC = {
                                         ["Alarms.Alarm.0.RuleId", "Alarms.Alarm.0.EnableState",
                                          "Alarms.Alarm.0.ContactGroups", "Alarms.Alarm.0.RuleName",
                                          "Alarms.Alarm.0.Namespace", "Alarms.Alarm.0.MetricName", "Total", "Success"]),
+    # WAF 3.0 (SOURCES-waf.md: DescribeInstance and DescribeDefenseResources assembled from the response tables)
+    ("waf", "DescribeInstance"): (lambda m: m.DescribeInstanceRequest(region_id="ap-southeast-1"),
+                                  ["InstanceId", "Status", "RegionId"]),
+    ("waf", "DescribeDefenseResources"): (
+        lambda m: m.DescribeDefenseResourcesRequest(instance_id="waf-1", region_id="ap-southeast-1", page_size=10),
+        ["Resources.0.Resource", "Resources.0.Product", "Resources.0.InstanceId", "TotalCount"]),
+    ("waf", "DescribeResourceLogStatus"): (
+        lambda m: m.DescribeResourceLogStatusRequest(instance_id="waf-1", region_id="ap-southeast-1",
+                                                     resources="alb-rencs***"),
+        ["Result.0.Resource", "Result.0.Status"]),
     ("redis", "DescribeInstances"): (lambda m: m.DescribeInstancesRequest(region_id="cn-hangzhou", page_size=50),
                                      ["Instances.KVStoreInstance.0.InstanceId", "Instances.KVStoreInstance.0.NetworkType",
                                       "Instances.KVStoreInstance.0.ZoneId", "Instances.KVStoreInstance.0.SecondaryZoneId",

@@ -85,6 +85,8 @@ EVIDENCE_ONLY_IN = {
     # CloudMonitor: a contact's name and an alert rule's name, namespace and metric are shown, never deciding
     ("cms-alarm-contact-active", "Name"),
     *{("cms-alarm-rule-notifies", f) for f in ("RuleName", "Namespace", "MetricName")},
+    # WAF: a protected object's cloud service and its WAF site are shown, never deciding
+    ("waf-protected-object-logging", "Product"), ("waf-protected-object-logging", "region"),
     # shown with each trail's verdict; each decides another rule
     *{("actiontrail-trail-delivery", f) for f in ("Status", "TrailRegion", "EventRW", "IsLogging")},
     *{("actiontrail-trail-logging", f) for f in ("TrailRegion", "EventRW", "OssBucketName", "SlsProjectArn",
