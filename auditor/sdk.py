@@ -32,6 +32,8 @@ RPC_SDKS = {
     "vpc": ("alibabacloud_vpc20160428", "2016-04-28"),
     "actiontrail": ("alibabacloud_actiontrail20200706", "2020-07-06"),
     "nas": ("alibabacloud_nas20170626", "2017-06-26"),
+    # Cloud Firewall: the edition (and log delivery), internet-facing assets and their protection.
+    "cloudfw": ("alibabacloud_cloudfw20171207", "2017-12-07"),
     # CloudMonitor alert contacts and alert rules (account level).
     "cms": ("alibabacloud_cms20190101", "2019-01-01"),
     # WAF 3.0: instances per site, protected objects and their log status (account level).

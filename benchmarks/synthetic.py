@@ -56,6 +56,7 @@ def _templates() -> dict:
         "region": account["global"]["ecs"]["regions"][0],
         "cms": account["global"]["cms"],
         "waf": account["global"]["waf"],
+        "cloudfw": account["global"]["cloudfw"], "cloudfw_asset": r["cloudfw"]["assets"][0],
     }
 
 
@@ -71,7 +72,7 @@ def _empty_region(zones, t) -> dict:
             "kms": {"keys": []}, "oss": {"buckets": []}, "rds": {"instances": []}, "slb": {"load_balancers": []},
             "polardb": {"clusters": []}, "redis": {"instances": []}, "alb": {"load_balancers": []},
             "hbr": {"backup_plans": []}, "vpc": {"vpcs": [], "flow_logs": []}, "actiontrail": {"trails": []},
-            "nas": {"file_systems": [], "access_groups": []}}
+            "nas": {"file_systems": [], "access_groups": []}, "cloudfw": {"assets": []}}
 
 
 def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dict:
@@ -238,6 +239,12 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
     for region in REGIONS:  # one permission group (with its rules) where the region has file systems
         if sec(region, "nas")["file_systems"]:
             sec(region, "nas")["access_groups"] = [dict(copy.deepcopy(t["access_group"]), RegionId=region)]
+    for region in REGIONS:  # one internet-facing asset per region with instances, behind the internet firewall
+        for k, inst in enumerate(sec(region, "ecs")["instances"][:2]):
+            sec(region, "cloudfw")["assets"].append(dict(copy.deepcopy(t["cloudfw_asset"]), RegionID=region,
+                                                         ResourceInstanceId=inst["InstanceId"],
+                                                         BindInstanceId=inst["InstanceId"],
+                                                         InternetAddress=f"203.0.113.{100 + 10 * list(REGIONS).index(region) + k}"))
     for region in REGIONS:  # a multi-region trail lives in Hong Kong and shows up as a shadow elsewhere
         sec(region, "actiontrail")["trails"].append(dict(copy.deepcopy(t["trail"]), Region=region))
     users = []
@@ -261,7 +268,9 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
             "cms": {"contacts": copy.deepcopy(t["cms"]["contacts"]),
                     "alarms": [dict(copy.deepcopy(t["cms"]["alarms"][0]), RuleId=f"cms-rule-syn-{r}") for r in REGIONS]},
             # WAF 3.0: the compliant fixture's site outside the mainland; none bought on the mainland site
-            "waf": copy.deepcopy(t["waf"])}
+            "waf": copy.deepcopy(t["waf"]),
+            # Cloud Firewall: the compliant fixture's edition (valid, logging)
+            "cloudfw": copy.deepcopy(t["cloudfw"])}
     return {"format": "aliaudit-snapshot/1", "collected_at": "2026-11-27T00:00:00Z", "tool_version": "bench",
             "source": "synthetic", "accounts": [{"account_id": account_id, "global": glob, "regions": regions,
                                                   "errors": []}]}

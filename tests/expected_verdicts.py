@@ -25,6 +25,10 @@ GAPS_VERDICTS = {
     ('alb-listener-https-only', 'alb-j6cweb01/HTTPS:443'): 'PASS',
     ('alb-multi-zone', 'alb-j6clegacy01'): 'FAIL',
     ('alb-multi-zone', 'alb-j6cweb01'): 'PASS',
+    ('cloudfw-asset-protected', '203.0.113.11'): 'PASS',
+    ('cloudfw-asset-protected', '203.0.113.13'): 'FAIL',
+    ('cloudfw-instance-active', '5184000000000001'): 'FAIL',
+    ('cloudfw-log-delivery', '5184000000000001'): 'FAIL',
     ('cms-alarm-contact-active', '5184000000000001'): 'FAIL',
     ('cms-alarm-rule-notifies', 'cms-rule-hk-ecs-cpu'): 'PASS',
     ('cms-alarm-rule-notifies', 'cms-rule-hk-rds-conn'): 'FAIL',
@@ -285,4 +289,4 @@ GAPS_VERDICTS = {
     ('waf-protected-object-logging', 'waf_v3_j6c01/lb-j6clegacy01-80'): 'FAIL',
 }
 
-EXPECTED_RULES = 95
+EXPECTED_RULES = 98

@@ -71,6 +71,8 @@ DOC_PAGE = {  # list call -> documented maximum page size
 DOC_PAGE.update({"cms:DescribeContactList": 100, "cms:DescribeMetricRuleList": 100})
 # WAF 3.0 documents no maximum for DescribeDefenseResources (SOURCES-waf.md): 10, its documented default.
 DOC_PAGE.update({"waf:DescribeDefenseResources": 10})
+# Cloud Firewall DescribeAssetList: PageSize at most 50 (SOURCES-cloudfw.md).
+DOC_PAGE.update({"cloudfw:DescribeAssetList": 50})
 DOC_RULES_PAGE = 1000      # ecs:DescribeSecurityGroupAttribute rules a page (MaxResults), per NicType
 DOC_SLB_BATCH = 10         # slb:DescribeLoadBalancerListeners: LoadBalancerId takes up to 10 ids
 DOC_ALB_BATCH = 20         # alb:ListListeners / ListRules: LoadBalancerIds takes up to 20 ids
@@ -104,7 +106,7 @@ def documented_minimum(account: dict, regions: list[str]) -> list[Cost]:
     the documented minimum, its calls per API and the longest chain of calls that must follow each other.
     The identity call (sts:GetCallerIdentity) is not included."""
     tasks = [_regions(), _ram(account), _ims(), _oss(account, regions), _cms(account),
-             _waf(account, regions)]
+             _waf(account, regions), _cloudfw(account, regions)]
     for region in regions:
         tasks += [_ecs(account, region), _per_item(account, region), _balancers(account, region),
                   _hbr(account, region), _vpc(account, region), _trails(account, region), _nas(account, region)]
@@ -144,6 +146,20 @@ def _waf(account: dict, regions: list[str]) -> Cost:
             if objects:
                 cost.detail("waf:DescribeResourceLogStatus", len(objects))
             cost.chain += listing + (1 if objects else 0)
+    return cost
+
+
+def _cloudfw(account: dict, regions: list[str]) -> Cost:
+    """Cloud Firewall: the edition once; with a valid instance, each region's assets 50 a page."""
+    cost = Cost().list("cloudfw:DescribeUserBuyVersion", 1)
+    edition = (((account.get("global") or {}).get("cloudfw") or {}).get("edition") or [{}])[0]
+    deepest = 0
+    if edition.get("InstanceStatus") != "free":
+        for r in regions:
+            n = _count(len(region_section(account, r, "cloudfw").get("assets") or []), "cloudfw:DescribeAssetList")
+            cost.detail("cloudfw:DescribeAssetList", n)
+            deepest = max(deepest, n)
+    cost.chain = 1 + deepest
     return cost
 
 

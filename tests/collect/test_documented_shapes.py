@@ -136,6 +136,13 @@ RPC = {
                                      ["AccessRules.AccessRule.0.AccessRuleId", "AccessRules.AccessRule.0.SourceCidrIp",
                                       "AccessRules.AccessRule.0.Ipv6SourceCidrIp", "AccessRules.AccessRule.0.RWAccess",
                                       "TotalCount"]),
+    # Cloud Firewall (SOURCES-cloudfw.md: both assembled from the SDK models and the response tables)
+    ("cloudfw", "DescribeUserBuyVersion"): (lambda m: m.DescribeUserBuyVersionRequest(),
+                                            ["InstanceStatus", "UserStatus", "LogStatus", "Version", "InstanceId"]),
+    ("cloudfw", "DescribeAssetList"): (lambda m: m.DescribeAssetListRequest(current_page="1", page_size="50",
+                                                                            region_no="cn-hangzhou"),
+                                       ["Assets.0.InternetAddress", "Assets.0.ProtectStatus", "Assets.0.ResourceType",
+                                        "Assets.0.ResourceInstanceId", "Assets.0.BindInstanceId", "TotalCount"]),
     # CloudMonitor (SOURCES-cms.md: both assembled from the response tables)
     ("cms", "DescribeContactList"): (lambda m: m.DescribeContactListRequest(page_size=100, page_number=1),
                                      ["Contacts.Contact.0.Name", "Contacts.Contact.0.Channels.Mail",

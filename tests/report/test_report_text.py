@@ -35,14 +35,14 @@ def test_markdown_opens_with_the_summary_then_a_details_block_per_severity(gaps_
     first_finding = text.index(ROW)
     for row in s["frameworks"]:
         assert text.index(f"| {row['name']} | {row['COMPLIANT']} | {row['NON_COMPLIANT']} |") < first_finding
-    assert "❌ Fail 124 (critical 3, high 49, medium 58, low 14)" in text
-    assert text.index("**Top risks** (critical and high FAILs by rule, 10 of 38)") < first_finding
+    assert "❌ Fail 127 (critical 3, high 51, medium 59, low 14)" in text
+    assert text.index("**Top risks** (critical and high FAILs by rule, 10 of 40)") < first_finding
     assert "<sub>ecs-sg-no-public-all-ports</sub> | 1 |" in text
     for c in gaps_report["clauses"]:
         assert f"| {markdown.md(c['clause'])} " in text
     # one <details> per severity, most severe first and open; rows sorted by rule inside
     blocks = re.findall(r"<details( open)?><summary><b>(\w+)</b>: (\d+) failing</summary>", text)
-    assert blocks == [(" open", "Critical", "3"), ("", "High", "49"), ("", "Medium", "58"), ("", "Low", "14")]
+    assert blocks == [(" open", "Critical", "3"), ("", "High", "51"), ("", "Medium", "59"), ("", "Low", "14")]
     assert text.count("<details") == text.count("</details>") == 5  # with the clause table's
     failing = [f for f in gaps_report["findings"] if f["status"] == "FAIL"]
     rows = _finding_rows(text)

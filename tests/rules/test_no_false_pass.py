@@ -87,6 +87,9 @@ EVIDENCE_ONLY_IN = {
     *{("cms-alarm-rule-notifies", f) for f in ("RuleName", "Namespace", "MetricName")},
     # WAF: a protected object's cloud service and its WAF site are shown, never deciding
     ("waf-protected-object-logging", "Product"), ("waf-protected-object-logging", "region"),
+    # Cloud Firewall: shown with the verdict, never deciding
+    *{("cloudfw-instance-active", f) for f in ("Version", "InstanceId")},
+    *{("cloudfw-asset-protected", f) for f in ("ResourceType", "ResourceInstanceId", "BindInstanceId")},
     # shown with each trail's verdict; each decides another rule
     *{("actiontrail-trail-delivery", f) for f in ("Status", "TrailRegion", "EventRW", "IsLogging")},
     *{("actiontrail-trail-logging", f) for f in ("TrailRegion", "EventRW", "OssBucketName", "SlsProjectArn",
