@@ -38,6 +38,12 @@ RPC_SDKS = {
     "sas": ("alibabacloud_sas20181203", "2018-12-03"),
     # ApsaraDB for MongoDB: the SDK's endpoint and RAM code are "dds"; our product name is "mongodb".
     "mongodb": ("alibabacloud_dds20151201", "2015-12-01"),
+    # Cloud Firewall: the edition (and log delivery), internet-facing assets and their protection.
+    "cloudfw": ("alibabacloud_cloudfw20171207", "2017-12-07"),
+    # CloudMonitor alert contacts and alert rules (account level).
+    "cms": ("alibabacloud_cms20190101", "2019-01-01"),
+    # WAF 3.0: instances per site, protected objects and their log status (account level).
+    "waf": ("alibabacloud_waf_openapi20211001", "2021-10-01"),
     # RAM users, keys and password policy; the account security report is only in IMS.
     "ram": ("alibabacloud_ram20150501", "2015-05-01"),
     "ims": ("alibabacloud_ims20190815", "2019-08-15"),

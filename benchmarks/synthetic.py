@@ -59,6 +59,9 @@ def _templates() -> dict:
         "ram_policies": account["global"]["ram"].get("policies") or [],  # custom policies (CIS 1.15)
         "region": account["global"]["ecs"]["regions"][0],
         "sas": account["global"]["sas"],
+        "cms": account["global"]["cms"],
+        "waf": account["global"]["waf"],
+        "cloudfw": account["global"]["cloudfw"], "cloudfw_asset": r["cloudfw"]["assets"][0],
     }
 
 
@@ -75,7 +78,7 @@ def _empty_region(zones, t) -> dict:
             "polardb": {"clusters": []}, "redis": {"instances": []}, "alb": {"load_balancers": []},
             "hbr": {"backup_plans": []}, "vpc": {"vpcs": [], "flow_logs": []}, "actiontrail": {"trails": []},
             "nas": {"file_systems": [], "access_groups": []}, "ack": {"clusters": []},
-            "sls": {"projects": []}, "mongodb": {"instances": []}}
+            "sls": {"projects": []}, "mongodb": {"instances": []}, "cloudfw": {"assets": []}}
 
 
 def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dict:
@@ -264,6 +267,12 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
         if off():
             db["ssl"] = dict(db["ssl"], SSLStatus="Closed")
         sec(region, "mongodb")["instances"].append(db)
+    for region in REGIONS:  # one internet-facing asset per region with instances, behind the internet firewall
+        for k, inst in enumerate(sec(region, "ecs")["instances"][:2]):
+            sec(region, "cloudfw")["assets"].append(dict(copy.deepcopy(t["cloudfw_asset"]), RegionID=region,
+                                                         ResourceInstanceId=inst["InstanceId"],
+                                                         BindInstanceId=inst["InstanceId"],
+                                                         InternetAddress=f"203.0.113.{100 + 10 * list(REGIONS).index(region) + k}"))
     for region in REGIONS:  # a multi-region trail lives in Hong Kong and shows up as a shadow elsewhere
         sec(region, "actiontrail")["trails"].append(dict(copy.deepcopy(t["trail"]), Region=region))
     users = []
@@ -286,7 +295,14 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
             "ram": {"password_policy": copy.deepcopy(t["password_policy"]), "users": users,
                     "security_report": copy.deepcopy(t["security_report"]),
                     "policies": copy.deepcopy(t["ram_policies"])},
-            "sas": _sas(t["sas"], instances, off)}
+            "sas": _sas(t["sas"], instances, off),
+            # CloudMonitor (account level): the compliant fixture's contacts, one alert rule per region
+            "cms": {"contacts": copy.deepcopy(t["cms"]["contacts"]),
+                    "alarms": [dict(copy.deepcopy(t["cms"]["alarms"][0]), RuleId=f"cms-rule-syn-{r}") for r in REGIONS]},
+            # WAF 3.0: the compliant fixture's site outside the mainland; none bought on the mainland site
+            "waf": copy.deepcopy(t["waf"]),
+            # Cloud Firewall: the compliant fixture's edition (valid, logging)
+            "cloudfw": copy.deepcopy(t["cloudfw"])}
     return {"format": "aliaudit-snapshot/1", "collected_at": "2026-11-27T00:00:00Z", "tool_version": "bench",
             "source": "synthetic", "accounts": [{"account_id": account_id, "global": glob, "regions": regions,
                                                   "errors": []}]}

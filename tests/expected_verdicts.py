@@ -49,6 +49,14 @@ GAPS_VERDICTS = {
     ('alb-listener-https-only', 'alb-j6cweb01/HTTPS:443'): 'PASS',
     ('alb-multi-zone', 'alb-j6clegacy01'): 'FAIL',
     ('alb-multi-zone', 'alb-j6cweb01'): 'PASS',
+    ('cloudfw-asset-protected', '203.0.113.11'): 'PASS',
+    ('cloudfw-asset-protected', '203.0.113.13'): 'FAIL',
+    ('cloudfw-instance-active', '5184000000000001'): 'FAIL',
+    ('cloudfw-log-delivery', '5184000000000001'): 'FAIL',
+    ('cms-alarm-contact-active', '5184000000000001'): 'FAIL',
+    ('cms-alarm-rule-notifies', 'cms-rule-hk-ecs-cpu'): 'PASS',
+    ('cms-alarm-rule-notifies', 'cms-rule-hk-rds-conn'): 'FAIL',
+    ('cms-alarm-rule-notifies', 'cms-rule-hk-slb-5xx'): 'FAIL',
     ('data-residency-allowed-regions', 'alb-j6clegacy01'): 'PASS',
     ('data-residency-allowed-regions', 'alb-j6cweb01'): 'PASS',
     ('data-residency-allowed-regions', 'd-j6cbatch01data'): 'PASS',
@@ -403,6 +411,9 @@ GAPS_VERDICTS = {
     ('vpc-flow-logs-enabled', 'vpc-j6cdev01'): 'FAIL',
     ('vpc-flow-logs-enabled', 'vpc-j6cprod01'): 'PASS',
     ('vpc-flow-logs-enabled', 'vpc-t4nanalytics'): 'FAIL',
+    ('waf-instance-active', 'ap-southeast-1'): 'FAIL',
+    ('waf-protected-object-logging', 'waf_v3_j6c01/alb-j6cweb01'): 'PASS',
+    ('waf-protected-object-logging', 'waf_v3_j6c01/lb-j6clegacy01-80'): 'FAIL',
 }
 
-EXPECTED_RULES = 150
+EXPECTED_RULES = 157

@@ -74,6 +74,12 @@ DOC_PAGE = {  # list call -> documented maximum page size
     "sas:DescribeCloudCenterInstances": 100,
     "mongodb:DescribeDBInstances": 100,
 }
+# CloudMonitor documents no maximum page size (SOURCES-cms.md): 100, the contact list's documented default.
+DOC_PAGE.update({"cms:DescribeContactList": 100, "cms:DescribeMetricRuleList": 100})
+# WAF 3.0 documents no maximum for DescribeDefenseResources (SOURCES-waf.md): 10, its documented default.
+DOC_PAGE.update({"waf:DescribeDefenseResources": 10})
+# Cloud Firewall DescribeAssetList: PageSize at most 50 (SOURCES-cloudfw.md).
+DOC_PAGE.update({"cloudfw:DescribeAssetList": 50})
 DOC_RULES_PAGE = 1000      # ecs:DescribeSecurityGroupAttribute rules a page (MaxResults), per NicType
 DOC_SLB_BATCH = 10         # slb:DescribeLoadBalancerListeners: LoadBalancerId takes up to 10 ids
 DOC_ALB_BATCH = 20         # alb:ListListeners / ListRules: LoadBalancerIds takes up to 20 ids
@@ -106,7 +112,8 @@ def documented_minimum(account: dict, regions: list[str]) -> list[Cost]:
     """One Cost per (product[, region]) task of a discovering scan of this account (a snapshot section):
     the documented minimum, its calls per API and the longest chain of calls that must follow each other.
     The identity call (sts:GetCallerIdentity) is not included."""
-    tasks = [_regions(), _ram(account), _ims(), _oss(account, regions), _sas(account)]
+    tasks = [_regions(), _ram(account), _ims(), _oss(account, regions), _sas(account), _cms(account),
+             _waf(account, regions), _cloudfw(account, regions)]
     for region in regions:
         tasks += [_ecs(account, region), _per_item(account, region), _balancers(account, region),
                   _hbr(account, region), _vpc(account, region), _trails(account, region), _nas(account, region),
@@ -117,6 +124,50 @@ def documented_minimum(account: dict, regions: list[str]) -> list[Cost]:
 def _regions() -> Cost:
     cost = Cost().list("ecs:DescribeRegions", 1)
     cost.chain = 1
+    return cost
+
+
+def _cms(account: dict) -> Cost:
+    """CloudMonitor: alert contacts and alert rules, each listed once for the account."""
+    section = (account.get("global") or {}).get("cms") or {}
+    contacts = _count(len(section.get("contacts") or []), "cms:DescribeContactList")
+    alarms = _count(len(section.get("alarms") or []), "cms:DescribeMetricRuleList")
+    cost = Cost().list("cms:DescribeContactList", contacts).list("cms:DescribeMetricRuleList", alarms)
+    cost.chain = max(contacts, alarms)
+    return cost
+
+
+def _waf(account: dict, regions: list[str]) -> Cost:
+    """WAF 3.0: DescribeInstance once per site serving the regions (the mainland, or outside it); where an
+    instance exists, its protected objects and each object's log status (one object a call, no batch documented)."""
+    stored = {s.get("region"): s for s in ((account.get("global") or {}).get("waf") or {}).get("sites") or []}
+    wanted = {"cn-hangzhou" if r.startswith("cn-") and r != "cn-hongkong" else "ap-southeast-1" for r in regions}
+    cost = Cost()
+    for site in sorted(wanted):
+        cost.list("waf:DescribeInstance", 1)
+        cost.chain += 1
+        entry = stored.get(site) or {}
+        if (entry.get("instance") or {}).get("InstanceId"):
+            objects = entry.get("defense_resources") or []
+            listing = _count(len(objects), "waf:DescribeDefenseResources")
+            cost.list("waf:DescribeDefenseResources", listing)
+            if objects:
+                cost.detail("waf:DescribeResourceLogStatus", len(objects))
+            cost.chain += listing + (1 if objects else 0)
+    return cost
+
+
+def _cloudfw(account: dict, regions: list[str]) -> Cost:
+    """Cloud Firewall: the edition once; with a valid instance, each region's assets 50 a page."""
+    cost = Cost().list("cloudfw:DescribeUserBuyVersion", 1)
+    edition = (((account.get("global") or {}).get("cloudfw") or {}).get("edition") or [{}])[0]
+    deepest = 0
+    if edition.get("InstanceStatus") != "free":
+        for r in regions:
+            n = _count(len(region_section(account, r, "cloudfw").get("assets") or []), "cloudfw:DescribeAssetList")
+            cost.detail("cloudfw:DescribeAssetList", n)
+            deepest = max(deepest, n)
+    cost.chain = 1 + deepest
     return cost
 
 

@@ -198,6 +198,32 @@ RPC = {
         ["RoleStatus.Status"]),
     ("sas", "DescribePropertyScheduleConfig"): (
         lambda m: m.DescribePropertyScheduleConfigRequest(type="scheduler_port_period"), ["Config"]),
+    # Cloud Firewall (SOURCES-cloudfw.md: both assembled from the SDK models and the response tables)
+    ("cloudfw", "DescribeUserBuyVersion"): (lambda m: m.DescribeUserBuyVersionRequest(),
+                                            ["InstanceStatus", "UserStatus", "LogStatus", "Version", "InstanceId"]),
+    ("cloudfw", "DescribeAssetList"): (lambda m: m.DescribeAssetListRequest(current_page="1", page_size="50",
+                                                                            region_no="cn-hangzhou"),
+                                       ["Assets.0.InternetAddress", "Assets.0.ProtectStatus", "Assets.0.ResourceType",
+                                        "Assets.0.ResourceInstanceId", "Assets.0.BindInstanceId", "TotalCount"]),
+    # CloudMonitor (SOURCES-cms.md: both assembled from the response tables)
+    ("cms", "DescribeContactList"): (lambda m: m.DescribeContactListRequest(page_size=100, page_number=1),
+                                     ["Contacts.Contact.0.Name", "Contacts.Contact.0.Channels.Mail",
+                                      "Contacts.Contact.0.Channels.SMS", "Contacts.Contact.0.ChannelsState.Mail",
+                                      "Contacts.Contact.0.ChannelsState.SMS", "Total", "Success"]),
+    ("cms", "DescribeMetricRuleList"): (lambda m: m.DescribeMetricRuleListRequest(page_size=100, page=1),
+                                        ["Alarms.Alarm.0.RuleId", "Alarms.Alarm.0.EnableState",
+                                         "Alarms.Alarm.0.ContactGroups", "Alarms.Alarm.0.RuleName",
+                                         "Alarms.Alarm.0.Namespace", "Alarms.Alarm.0.MetricName", "Total", "Success"]),
+    # WAF 3.0 (SOURCES-waf.md: DescribeInstance and DescribeDefenseResources assembled from the response tables)
+    ("waf", "DescribeInstance"): (lambda m: m.DescribeInstanceRequest(region_id="ap-southeast-1"),
+                                  ["InstanceId", "Status", "RegionId"]),
+    ("waf", "DescribeDefenseResources"): (
+        lambda m: m.DescribeDefenseResourcesRequest(instance_id="waf-1", region_id="ap-southeast-1", page_size=10),
+        ["Resources.0.Resource", "Resources.0.Product", "Resources.0.InstanceId", "TotalCount"]),
+    ("waf", "DescribeResourceLogStatus"): (
+        lambda m: m.DescribeResourceLogStatusRequest(instance_id="waf-1", region_id="ap-southeast-1",
+                                                     resources="alb-rencs***"),
+        ["Result.0.Resource", "Result.0.Status"]),
     ("redis", "DescribeInstances"): (lambda m: m.DescribeInstancesRequest(region_id="cn-hangzhou", page_size=50),
                                      ["Instances.KVStoreInstance.0.InstanceId", "Instances.KVStoreInstance.0.NetworkType",
                                       "Instances.KVStoreInstance.0.ZoneId", "Instances.KVStoreInstance.0.SecondaryZoneId",

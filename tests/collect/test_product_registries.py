@@ -18,8 +18,8 @@ from aliaudit.fakes.router import RPC_PRODUCTS, handled_calls
 from aliaudit.rules import MODULES, all_rules
 from conftest import ROOT
 
-PRODUCT_NAMES = {"ack", "actiontrail", "alb", "ecs", "hbr", "ims", "kms", "mongodb", "nas", "oss", "polardb", "ram", "rds",
-                 "redis", "sas", "slb", "sls", "vpc"}
+PRODUCT_NAMES = {"ack", "actiontrail", "alb", "cloudfw", "cms", "ecs", "hbr", "ims", "kms", "mongodb", "nas", "oss", "polardb",
+                 "ram", "rds", "redis", "sas", "slb", "sls", "vpc", "waf"}
 
 
 def _method(cls, action: str) -> bool:
@@ -28,7 +28,7 @@ def _method(cls, action: str) -> bool:
 
 
 def test_collectors_are_found_from_the_folder_and_each_spec_matches_its_sdk():
-    assert len(COLLECTORS) == 18 and set(PRODUCTS) == PRODUCT_NAMES
+    assert len(COLLECTORS) == 21 and set(PRODUCTS) == PRODUCT_NAMES
     for module in COLLECTORS:
         spec = module.SPEC
         assert isinstance(spec, Product) and module.__name__.endswith("." + spec.name)
@@ -53,7 +53,7 @@ def test_collectors_are_found_from_the_folder_and_each_spec_matches_its_sdk():
 
 def test_rule_modules_are_found_from_the_folder():
     names = {m.__name__.rsplit(".", 1)[1] for m in MODULES}
-    assert len(MODULES) == 19 and names == PRODUCT_NAMES - {"ims"} | {"ecs_sg", "residency"}
+    assert len(MODULES) == 22 and names == PRODUCT_NAMES - {"ims"} | {"ecs_sg", "residency"}
     from aliaudit.rules.base import Rule
 
     for module in MODULES:
@@ -64,7 +64,7 @@ def test_rule_modules_are_found_from_the_folder():
 
 
 def test_fake_products_are_found_from_the_folder_and_serve_every_spec_call():
-    assert len(RPC_PRODUCTS) == 18
+    assert len(RPC_PRODUCTS) == 21
     for module in RPC_PRODUCTS:
         assert sdk.RPC_SDKS[module.PRODUCT][1] == module.VERSION, module.PRODUCT  # the fake routes on it
     assert all_calls() <= handled_calls()

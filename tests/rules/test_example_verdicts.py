@@ -8,7 +8,7 @@ from conftest import clause, findings, fixture_path
 from expected_verdicts import GAPS_VERDICTS
 
 
-ACCOUNT_LEVEL = {"ram", "sas"}  # global services: their findings have no region
+ACCOUNT_LEVEL = {"ram", "sas", "cms", "waf", "cloudfw"}  # global services: their findings have no region
 
 GAPS_CLAUSES = {
     ("hkia-gl8", "5.1(a)"): "MANUAL",

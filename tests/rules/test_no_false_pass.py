@@ -91,6 +91,14 @@ EVIDENCE_ONLY_IN = {
     # every rule counts whatever its RWAccess (read access to every address is already open)
     ("nas-encrypted-kms", "FileSystemType"), ("nas-access-rule-not-open", "MountTargetCount"),
     ("nas-access-rule-not-open", "AccessRuleId"), ("nas-access-rule-not-open", "RWAccess"),
+    # CloudMonitor: a contact's name and an alert rule's name, namespace and metric are shown, never deciding
+    ("cms-alarm-contact-active", "Name"),
+    *{("cms-alarm-rule-notifies", f) for f in ("RuleName", "Namespace", "MetricName")},
+    # WAF: a protected object's cloud service and its WAF site are shown, never deciding
+    ("waf-protected-object-logging", "Product"), ("waf-protected-object-logging", "region"),
+    # Cloud Firewall: shown with the verdict, never deciding
+    *{("cloudfw-instance-active", f) for f in ("Version", "InstanceId")},
+    *{("cloudfw-asset-protected", f) for f in ("ResourceType", "ResourceInstanceId", "BindInstanceId")},
     # shown with each trail's verdict; each decides another rule
     *{("actiontrail-trail-delivery", f) for f in ("Status", "TrailRegion", "EventRW", "IsLogging")},
     *{("actiontrail-trail-logging", f) for f in ("TrailRegion", "EventRW", "OssBucketName", "SlsProjectArn",
@@ -123,6 +131,8 @@ FREE_FORM = {
     # RDS DescribeParameters: any string names some parameter; the rule looks for its own by name
     "ParameterName",
     "PolicyName",  # a RAM policy's name: any name is valid (only AdministratorAccess is singled out)
+    # CloudMonitor: an alert rule's contact group names, a contact's e-mail address
+    "ContactGroups", "Mail",
 }
 
 
