@@ -86,7 +86,8 @@ def collect_fixture(fixture: str | dict, opts: ScanOptions) -> dict:
             out["identities"].append(who)
             # A fixture holds each call's final outcome, after the recording scan's retries: a
             # recorded failure is answered the same way every time, so asking again only waits.
-            kwargs = dict(opts.collect_kwargs(), retry=RetryPolicy(attempts=1))
+            # processes=1: the fake is in this process (responses), a worker process's calls would miss it.
+            kwargs = dict(opts.collect_kwargs(), retry=RetryPolicy(attempts=1), processes=1)
             collected = collect_account(clients, who["account_id"], regions, **kwargs)
             if account.get("regions_without_resources") and not opts.regions:
                 collected["regions_without_resources"] = list(account["regions_without_resources"])
