@@ -7,9 +7,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from aliaudit.fakes import FakeCloud
-from aliaudit.fakes.state import account_key
-
 from . import credentials, offline, org, plan as plans, progress, snapshot
 from .collect import collect_account, collect_identity
 from .collectors.base import RetryPolicy
@@ -71,6 +68,9 @@ def from_live(src: SourceOptions, opts: ScanOptions) -> Taken:
 
 def collect_fixture(fixture: str | dict, opts: ScanOptions) -> dict:
     """Serve the fixture (a path or a snapshot dict) through the fake cloud and collect it back through the SDKs."""
+    from aliaudit.fakes import FakeCloud  # the fake (and `responses`) only for a replay: a live scan starts sooner
+    from aliaudit.fakes.state import account_key
+
     doc = snapshot.load(fixture) if isinstance(fixture, str) else snapshot.validate(fixture)
     out = snapshot.new("fixture")
     # The state is as it was when the fixture was recorded: ages are measured from then.
