@@ -205,6 +205,7 @@ class _Worker:
         self.section: dict | None = None
         self.error: str | None = None
         self.status: int | None = None
+        self.late = False  # still running past the collectors' deadline and the grace: killed
 
     def stop(self) -> None:
         """Kill the worker if it still runs, and reap it (its CPU time counts in the parent's children)."""
@@ -224,6 +225,8 @@ class _Worker:
     def why(self) -> str:
         if self.error:
             return self.error
+        if self.late:
+            return f"it sent nothing back within {GRACE_S:.0f} s of the collectors' deadline and was stopped"
         if self.status is not None and self.status > 0:
             if os.WIFSIGNALED(self.status):
                 return f"killed by {signal.Signals(os.WTERMSIG(self.status)).name}"
@@ -318,6 +321,8 @@ def _gather(workers: list[_Worker], account_id: str, total: int, progress, retry
             timeout = None if until is None else max(0.0, until - time.monotonic())
             ready = sel.select(timeout)
             if not ready and until is not None and time.monotonic() >= until:
+                for w in workers:
+                    w.late = w.section is None and w.error is None
                 return
             for key, _ in ready:
                 w: _Worker = key.data

@@ -104,6 +104,23 @@ def test_a_worker_that_dies_makes_its_products_error_never_empty(monkeypatch):
     assert "INCOMPLETE" in {c["status"] for c in after["clauses"]}
 
 
+def test_a_worker_still_running_past_the_deadline_is_stopped_and_its_products_error(monkeypatch):
+    doc = snapshot.load(GAPS)
+    account_id, regions = doc["accounts"][0]["account_id"], sorted(doc["accounts"][0]["regions"])
+    dead = next(g for g in processes_mod.split(COLLECTORS, 2) if kms in g)
+    monkeypatch.setattr(processes_mod, "GRACE_S", 0.5)
+    monkeypatch.setattr(kms, "collect_region", lambda col, region: time.sleep(120))  # hangs, ignoring deadlines
+    with fake_server("--state", GAPS, "--quiet") as (url, _, _):
+        key_id, secret = account_key(account_id)
+        started = time.monotonic()
+        section = collect_account(Clients(StaticKey(key_id, secret), url), account_id, regions, processes=2,
+                                  collector_deadline_s=2)
+    assert time.monotonic() - started < 60
+    failed = [e for e in section["errors"] if e["code"] == "WorkerFailed"]
+    assert {e["product"] for e in failed} == {c.SPEC.name for c in dead}
+    assert all("collectors' deadline and was stopped" in e["message"] for e in failed), failed[0]
+
+
 def test_no_worker_process_while_an_in_process_fake_answers():
     with responses.RequestsMock(assert_all_requests_are_fired=False):
         assert not processes_mod.can_fork()
