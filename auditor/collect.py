@@ -52,7 +52,7 @@ def collect_account(clients: Clients, account_id: str, regions: list[str], *, wo
     groups = processes_mod.split(collectors, min(processes, max_in_flight)) if processes > 1 and processes_mod.can_fork() else []
     if len(groups) > 1:
         account = processes_mod.collect(collect_here, clients, account_id, list(regions), groups, deadline=deadline,
-                                        **kwargs)
+                                        order=tuple(collectors), **kwargs)
     else:
         account = collect_here(clients, account_id, list(regions), collectors=collectors, deadline=deadline, **kwargs)
     finish(account)

@@ -87,8 +87,9 @@ def budgets(groups: list[tuple], max_in_flight: int) -> list[int]:
 
 def collect(run: Callable[..., dict], clients, account_id: str, regions: list[str], groups: list[tuple], *,
             max_in_flight: int, progress: Callable[[str, int, int], None] | None = None, retry=None,
-            deadline: float | None = None, **kwargs) -> dict:
-    """The account's section, collected by one worker process per group and merged (unsorted)."""
+            deadline: float | None = None, order: tuple = (), **kwargs) -> dict:
+    """The account's section, collected by one worker process per group and merged (unsorted); `order`:
+    the collectors in the order one process runs them (its sections are created in that order)."""
     from .. import snapshot
 
     forget_connections()  # nothing pooled in the parent at fork: no connection is shared by two processes
@@ -110,7 +111,9 @@ def collect(run: Callable[..., dict], clients, account_id: str, regions: list[st
             merge(account, w.section)
         else:
             failed(account, w, regions)
-    return _ordered(account, [c for g in groups for c in g], regions, groups)
+    flat = [c for g in groups for c in g]
+    rank = {id(c): i for i, c in enumerate(order)}
+    return _ordered(account, sorted(flat, key=lambda c: rank.get(id(c), len(rank))), regions)
 
 
 def merge(account: dict, part: dict) -> None:
@@ -157,7 +160,7 @@ def failed(account: dict, worker: "_Worker", regions: list[str]) -> None:
                                           "request_id": None})
 
 
-def _ordered(account: dict, collectors: list, regions: list[str], groups: list[tuple]) -> dict:
+def _ordered(account: dict, collectors: list, regions: list[str]) -> dict:
     """Regions and products in the order one process would have created them (regions, then collectors)."""
     out = dict(account)
     ordered: dict = {}
