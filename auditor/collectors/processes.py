@@ -99,7 +99,7 @@ def collect(run: Callable[..., dict], clients, account_id: str, regions: list[st
     try:
         for group, share in zip(groups, budgets(groups, max_in_flight)):
             workers.append(_fork(run, clients, account_id, regions, group, workers, max_in_flight=share,
-                                 retry=retry, deadline=deadline, **kwargs))
+                                 retry=retry, deadline=deadline, progress=progress is not None, **kwargs))
         _gather(workers, account_id, total, progress, retry, deadline)
     finally:
         for w in workers:
@@ -251,7 +251,7 @@ def _fork(run, clients, account_id, regions, group, siblings, **kwargs) -> _Work
 
 
 def _work(fd: int, parent: int, run, clients, account_id, regions, group, *, max_in_flight: int, retry,
-          **kwargs) -> None:
+          progress: bool, **kwargs) -> None:
     code = 1
     lock = threading.Lock()
 
@@ -272,7 +272,7 @@ def _work(fd: int, parent: int, run, clients, account_id, regions, group, *, max
             import dataclasses
 
             retry = dataclasses.replace(retry, on_wait=lambda err, tries, wait: send(("wait", err, tries, wait)))
-        kwargs["progress"] = (lambda _a, done, _t: send(("progress", done))) if kwargs.get("progress") else None
+        kwargs["progress"] = (lambda _a, done, _t: send(("progress", done))) if progress else None
         section = run(fresh, account_id, regions, collectors=group, max_in_flight=max_in_flight, retry=retry,
                       **kwargs)
         send(("section", section))

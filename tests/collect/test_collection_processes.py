@@ -41,13 +41,28 @@ def test_worker_processes_give_the_snapshot_and_findings_of_one_process(tmp_path
     with fake_server("--state", fixture_path(fixture), "--quiet") as (url, _, _):
         for n in (1, 2, 3):
             record = tmp_path / f"recorded-{n}.json"
-            code, report, stderr = live_scan(url, "--config", _config(tmp_path, n), "--record", str(record))
+            code, report, stderr = live_scan(url, "--config", _config(tmp_path, n), "--record", str(record),
+                                             "--verbose")
             assert code in (0, 1), stderr
+            done = [line for line in stderr.splitlines() if "collection tasks done" in line]
+            assert done and done[-1].endswith(f"{len(done)}/{len(done)} collection tasks done"), stderr  # progress
             doc = json.loads(record.read_text())
             outcomes[n] = (code, verdicts(report), report["collection_errors"], doc["accounts"])
     assert outcomes[1][1][1], "no finding: the comparison proves nothing"
     assert outcomes[2] == outcomes[1]
     assert outcomes[3] == outcomes[1]
+
+
+def test_worker_processes_tell_their_retries(tmp_path):
+    """--verbose off a terminal prints the retries' waits: a worker's are sent to the parent, which prints them."""
+    faults = tmp_path / "throttled.json"
+    faults.write_text(json.dumps({"seed": 1, "faults": [{"product": "kms", "action": "DescribeKey",
+                                                         "kind": "throttle", "rate": 0.5}]}))
+    with fake_server("--state", GAPS, "--quiet", "--faults", str(faults)) as (url, _, _):
+        code, report, stderr = live_scan(url, "--config", _config(tmp_path, 2), "--verbose")
+    assert code in (0, 1), stderr
+    assert "aliaudit: retrying: Throttling" in stderr, stderr
+    assert report["collection_errors"] == []
 
 
 def _collect(url: str, account_id: str, regions: list[str], processes: int) -> dict:
