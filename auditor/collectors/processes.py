@@ -265,9 +265,7 @@ def _work(fd: int, parent: int, run, clients, account_id, regions, group, *, max
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         _die_with(parent)
         forget_connections()
-        fresh = type(clients)(clients.credential, clients.endpoint_override,
-                              connect_timeout_ms=clients.connect_timeout_ms, read_timeout_ms=clients.read_timeout_ms,
-                              max_connections=max_in_flight)
+        fresh = _fresh(clients, max_in_flight)
         if retry is not None and retry.on_wait is not None:
             import dataclasses
 
@@ -284,6 +282,17 @@ def _work(fd: int, parent: int, run, clients, account_id, regions, group, *, max
             pass
     finally:
         os._exit(code)
+
+
+def _fresh(clients, max_connections: int):
+    """The parent's sdk.Clients with every setting (credential, endpoint, timeouts...) but no client built yet,
+    and connection pools sized to this worker's share of the calls in flight."""
+    import copy
+
+    fresh = copy.copy(clients)
+    fresh._cache, fresh._building, fresh._lock = {}, {}, threading.Lock()
+    fresh.max_connections = max_connections
+    return fresh
 
 
 def _write_all(fd: int, data: bytes) -> None:
