@@ -7,8 +7,8 @@ Read from the ``collection`` section of the ``--config`` YAML file::
       workers: 64           # (product, region) collection tasks at once, per account
       detail_workers: 64    # per-resource detail calls at once, per account
       account_workers: 4    # accounts at once (--resource-directory)
-      processes: 2          # worker processes collection is shared out between, by product (default: the
-                            # CPUs this process may use, at most 8; 1: one process, as before)
+      processes: 2          # worker processes collection is shared out between, by product (default on
+                            # Linux: the CPUs this process may use, at most 8; elsewhere 1: one process)
       retry:
         attempts: 10        # tries per call, the first included
         base_delay_s: 0.2   # backoff: base * 2^(try-1), capped, with jitter
@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -203,7 +204,10 @@ class CollectionConfig:
 
 
 def default_processes() -> int:
-    """The CPUs this process may use (its affinity), at most 8: collection's worker processes by default."""
+    """The CPUs this process may use (its affinity), at most 8: collection's worker processes by default, on
+    Linux. Elsewhere 1 (macOS system libraries, e.g. the proxy lookup, are not safe in a forked child)."""
+    if not sys.platform.startswith("linux"):
+        return 1
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:
