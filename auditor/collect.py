@@ -30,7 +30,7 @@ from .sdk import Clients
 
 def collect_account(clients: Clients, account_id: str, regions: list[str], *, workers: int = 64,
                     detail_workers: int = 64, max_in_flight: int = 64, retry: RetryPolicy | None = None,
-                    limiter=None, collector_deadline_s: float | None = None, oss_bucket_info: bool = False,
+                    limiter=None, collector_deadline_s: float | None = None, oss_bucket_info: bool = True,
                     collectors=COLLECTORS,
                     progress: Callable[[str, int, int], None] | None = None,
                     prune_empty: bool = False, described_regions: list | None = None,

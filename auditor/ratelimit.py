@@ -180,9 +180,9 @@ class CollectionConfig:
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 10.0
     collector_deadline_s: float = 90.0
-    # OSS: read the bucket fields GetBucketInfo carries from it instead of five sub-resource calls
-    # (off by default until the fault matrix and the rules' `needs` know GetBucketInfo stands for them)
-    oss_bucket_info: bool = False
+    # OSS: read the bucket fields GetBucketInfo carries from it instead of five sub-resource calls (made only
+    # when GetBucketInfo fails or leaves an element out; tests/collect/test_fault_matrix.py faults them there)
+    oss_bucket_info: bool = True
     processes: int | None = None  # None: default_processes()
 
     def client_kwargs(self) -> dict:

@@ -32,6 +32,8 @@ RPC_SDKS = {
     "vpc": ("alibabacloud_vpc20160428", "2016-04-28"),
     "actiontrail": ("alibabacloud_actiontrail20200706", "2020-07-06"),
     "nas": ("alibabacloud_nas20170626", "2017-06-26"),
+    # ACK (Container Service for Kubernetes): a ROA API (method + path), called through collectors/roa.py.
+    "ack": ("alibabacloud_cs20151215", "2015-12-15"),
     # RAM users, keys and password policy; the account security report is only in IMS.
     "ram": ("alibabacloud_ram20150501", "2015-05-01"),
     "ims": ("alibabacloud_ims20190815", "2019-08-15"),

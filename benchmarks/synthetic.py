@@ -27,7 +27,7 @@ FIXTURE = os.path.join(HERE, "..", "examples", "fixtures", "hk-insurer-compliant
 # share of resources by kind; disks take what is left
 MIX = {"instances": 0.17, "buckets": 0.05, "users": 0.04, "rds": 0.03, "security_groups": 0.03, "slb": 0.02,
        "keys": 0.02, "redis": 0.015, "policies": 0.01, "polardb": 0.01, "alb": 0.01, "vpcs": 0.01,
-       "backup_plans": 0.01, "file_systems": 0.005}
+       "backup_plans": 0.01, "file_systems": 0.005, "ack_clusters": 0.002}
 REGIONS = {"cn-hongkong": (0.8, ("cn-hongkong-b", "cn-hongkong-c")),
            "ap-southeast-1": (0.15, ("ap-southeast-1a", "ap-southeast-1b")),
            "cn-shanghai": (0.05, ("cn-shanghai-e", "cn-shanghai-f"))}
@@ -50,6 +50,7 @@ def _templates() -> dict:
         "alb_policy": r["alb"]["security_policies"][0], "vpc": r["vpc"]["vpcs"][0],
         "flow_log": r["vpc"]["flow_logs"][0], "plan": r["hbr"]["backup_plans"][0],
         "file_system": r["nas"]["file_systems"][0], "access_group": r["nas"]["access_groups"][0],
+        "ack_cluster": r["ack"]["clusters"][0],
         "trail": r["actiontrail"]["trails"][0], "users": account["global"]["ram"]["users"],
         "password_policy": account["global"]["ram"]["password_policy"],
         "security_report": account["global"]["ram"]["security_report"],
@@ -69,7 +70,7 @@ def _empty_region(zones, t) -> dict:
             "kms": {"keys": []}, "oss": {"buckets": []}, "rds": {"instances": []}, "slb": {"load_balancers": []},
             "polardb": {"clusters": []}, "redis": {"instances": []}, "alb": {"load_balancers": []},
             "hbr": {"backup_plans": []}, "vpc": {"vpcs": [], "flow_logs": []}, "actiontrail": {"trails": []},
-            "nas": {"file_systems": [], "access_groups": []}}
+            "nas": {"file_systems": [], "access_groups": []}, "ack": {"clusters": []}}
 
 
 def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dict:
@@ -236,6 +237,11 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
     for region in REGIONS:  # one permission group (with its rules) where the region has file systems
         if sec(region, "nas")["file_systems"]:
             sec(region, "nas")["access_groups"] = [dict(copy.deepcopy(t["access_group"]), RegionId=region)]
+    for i in range(per_kind["ack_clusters"]):  # ACK clusters, with their add-ons, log setting and node pools
+        region, _ = place()
+        cluster = dict(copy.deepcopy(t["ack_cluster"]), cluster_id=f"csyn{i:06d}{'0' * 22}", name=f"syn-{i:06d}",
+                       region_id=region, deletion_protection=not off())
+        sec(region, "ack")["clusters"].append(cluster)
     for region in REGIONS:  # a multi-region trail lives in Hong Kong and shows up as a shadow elsewhere
         sec(region, "actiontrail")["trails"].append(dict(copy.deepcopy(t["trail"]), Region=region))
     users = []

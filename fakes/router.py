@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from . import auth, oss, policy
+from . import auth, oss, policy, roa
 from .products import RPC_PRODUCTS
 from .rpc import Call
 from .wire import ApiError, Request, Response, json_response, replayed_error, request_id
@@ -82,11 +82,17 @@ class Router:
         action = req.headers.get("x-acs-action") or req.query.get("Action") or ""
         label = f"{module.PRODUCT}:{action}" if module else f"?:{action}"
         fault = None
+        is_roa = module is not None and roa.is_roa(module)
+        params = req.query
         try:
             if module is None:
                 raise ApiError("InvalidProduct.NotFound", f"No product is served at {req.host}.", 404)
             if module.VERSION != (req.headers.get("x-acs-version") or req.query.get("Version")):
                 raise ApiError("InvalidVersion", "Specified parameter Version is not valid.", 400)
+            if is_roa:  # a ROA product: the action and path parameters come from its route table (fakes/roa.py)
+                action, path_params = roa.resolve(module, req)
+                label = f"{module.PRODUCT}:{action}"
+                params = {**req.query, **path_params}
             handler = module.ACTIONS.get(action)
             if handler is None:
                 raise ApiError("InvalidAction.NotFound", "Specified api is not found, please check your url and method.", 404)
@@ -94,9 +100,9 @@ class Router:
             if fault is not None and fault.error is not None:
                 raise fault.error("rpc")
             principal = auth.authenticate_rpc(self.state, req)
-            region = (req.query.get("RegionId") or host_region or req.headers.get("x-acs-region-id")
-                      or self.default_region)
-            call = Call(self.state, principal, module.PRODUCT, action, region, req.query, req, fault)
+            region = (req.query.get("RegionId") or (is_roa and req.query.get("region_id")) or host_region
+                      or req.headers.get("x-acs-region-id") or self.default_region)
+            call = Call(self.state, principal, module.PRODUCT, action, region, params, req, fault)
             self._unavailable(call)
             # DryRun=true checks the permission and answers DryRunOperation (ECS; tests/documented/NOTES.md),
             # so a refusal is never silent then.
@@ -108,18 +114,24 @@ class Router:
                 raise ApiError("DryRunOperation", "Request validation has been passed with DryRun flag set.", 400)
             self.count(module.PRODUCT, action)
             body = handler(call)
-            body["RequestId"] = rid
-            resp = json_response(200, body)
+            if is_roa:
+                resp = roa.ok_response(body, rid)
+            else:
+                body["RequestId"] = rid
+                resp = json_response(200, body)
         except ApiError as err:
-            body = {
-                "RequestId": rid,
-                "HostId": req.host,
-                "Code": err.code,
-                "Message": err.message,
-                "Recommend": f"https://api.aliyun.com/troubleshoot?q={err.code}",
-            }
-            body.update(err.extra)
-            resp = json_response(err.status, body)
+            if is_roa:
+                resp = roa.error_response(err, rid)
+            else:
+                body = {
+                    "RequestId": rid,
+                    "HostId": req.host,
+                    "Code": err.code,
+                    "Message": err.message,
+                    "Recommend": f"https://api.aliyun.com/troubleshoot?q={err.code}",
+                }
+                body.update(err.extra)
+                resp = json_response(err.status, body)
         if fault is not None and resp.status == 200:
             resp = fault.mangle(resp)
         resp.label = label

@@ -1,11 +1,34 @@
 """OSS rules: encryption (KMS, customer key), HTTPS-only policy and TLS versions, versioning, replication,
 zone redundancy, public access (ACL, policy, Block Public Access) and access logging."""
 
-from .base import check, each, rule
+from dataclasses import replace
+
+from .base import Check, check, each, rule
 from .common import BadField, _as_list, customer_key_check, https_only_statement, read, version_tuple
 
 EACH = ("oss", "buckets", "Name")
 SSE_ALGORITHMS = ("KMS", "AES256", "SM4")  # GetBucketEncryption SSEAlgorithm
+
+
+def each_bucket(fn):
+    """@each over the buckets, naming GetBucketInfo in the evidence when the fields a verdict shows came from
+    it (collection.oss_bucket_info): the collector lists those calls in the bucket's `info_carried`."""
+    def judged(bucket, acct, settings):
+        return _sourced(bucket, fn(bucket, acct, settings))
+
+    judged.__name__, judged.__doc__ = fn.__name__, fn.__doc__
+    return each(*EACH)(judged)
+
+
+def _sourced(bucket, got):
+    carried = bucket.get("info_carried")
+    if not isinstance(got, Check) or not isinstance(carried, list):
+        return got
+    used = [action for action in carried if any(k.startswith(f"{action}.") for k in got.evidence)]
+    if not used:
+        return got
+    note = f"carries the fields of {', '.join(used)} ({'it was' if len(used) == 1 else 'they were'} not called)"
+    return replace(got, evidence={**got.evidence, "GetBucketInfo.Bucket": note})
 
 
 def _policy(bucket) -> dict | None:
@@ -52,7 +75,7 @@ def _sse(bucket) -> dict:
           "cli": "aliyun oss bucket-encryption --method put oss://{resource_id} --sse-algorithm KMS --kms-masterkey-id <kms-key-id>",
           "terraform": "alicloud_oss_bucket_server_side_encryption (bucket = \"{resource_id}\", sse_algorithm = \"KMS\", kms_master_key_id)",
       })
-@each(*EACH)
+@each_bucket
 def bucket_sse_kms(bucket, acct, settings):
     rule_ = _sse(bucket)
     algorithm = rule_.get("SSEAlgorithm")
@@ -75,7 +98,7 @@ def bucket_sse_kms(bucket, acct, settings):
           "cli": "aliyun oss bucket-policy --method put oss://{resource_id} policy.json",
           "terraform": "alicloud_oss_bucket_policy (bucket = \"{resource_id}\") with a Deny statement conditioned on acs:SecureTransport = false",
       })
-@each(*EACH)
+@each_bucket
 def bucket_https_only(bucket, acct, settings):
     policy = _policy(bucket)
     stmt = https_only_statement(policy, bucket.get("Name"))
@@ -94,7 +117,7 @@ def bucket_https_only(bucket, acct, settings):
           "cli": "aliyun oss bucket-versioning --method put oss://{resource_id} enabled",
           "terraform": "alicloud_oss_bucket_versioning (bucket = \"{resource_id}\"): status = \"Enabled\"",
       })
-@each(*EACH)
+@each_bucket
 def bucket_versioning(bucket, acct, settings):
     status = read(bucket, "versioning.Status", "str", name="GetBucketVersioning.Status", values=("Enabled", "Suspended"))
     ok = status == "Enabled"
@@ -114,7 +137,7 @@ def bucket_versioning(bucket, acct, settings):
           "cli": "aliyun oss bucket-encryption --method put oss://{resource_id} --sse-algorithm KMS --kms-masterkey-id <kms-key-id>",
           "terraform": "alicloud_oss_bucket_server_side_encryption (bucket = \"{resource_id}\"): kms_master_key_id = alicloud_kms_key.<cmk>.id",
       })
-@each(*EACH)
+@each_bucket
 def bucket_sse_byok(bucket, acct, settings):
     rule_ = _sse(bucket)
     key_id = rule_.get("KMSMasterKeyID") or ""
@@ -143,7 +166,7 @@ def _tls_number(version: str) -> str:
                  "'{\"TLS\":{\"Enable\":true,\"TLSVersion\":[\"TLSv1.2\",\"TLSv1.3\"]}}'",
           "terraform": "alicloud_oss_bucket_https_config (bucket = \"{resource_id}\", enable = true, tls_versions = [\"TLSv1.2\", \"TLSv1.3\"])",
       })
-@each(*EACH)
+@each_bucket
 def bucket_tls_version(bucket, acct, settings):
     need = version_tuple(settings.min_tls_version)
     tls = read(bucket, "https.TLS", "dict", name="GetBucketHttpsConfig.TLS") or {}
@@ -176,7 +199,7 @@ def bucket_tls_version(bucket, acct, settings):
           "cli": "aliyun oss replication --method put oss://{resource_id} replication.xml",
           "terraform": "alicloud_oss_bucket_replication (bucket = \"{resource_id}\", destination { bucket, location = another region })",
       })
-@each(*EACH)
+@each_bucket
 def bucket_cross_region_replication(bucket, acct, settings):
     config = read(bucket, "replication", "dict", name="GetBucketReplication")
     raw = (config or {}).get("Rule")
@@ -210,7 +233,7 @@ def bucket_cross_region_replication(bucket, acct, settings):
           "cli": "aliyun oss mb oss://<new-bucket> --redundancy-type ZRS (then copy oss://{resource_id} into it)",
           "terraform": "alicloud_oss_bucket ({resource_id}): redundancy_type = \"ZRS\"",
       })
-@each(*EACH)
+@each_bucket
 def bucket_zrs(bucket, acct, settings):
     value = read(bucket, "info.DataRedundancyType", "str", name="GetBucketInfo.Bucket.DataRedundancyType",
                  values=("LRS", "ZRS"))
@@ -232,7 +255,7 @@ PUBLIC_GRANTS = {"public-read", "public-read-write"}
           "cli": "aliyun oss set-acl oss://{resource_id} private -b",
           "terraform": "alicloud_oss_bucket_acl (bucket = \"{resource_id}\"): acl = \"private\"",
       })
-@each(*EACH)
+@each_bucket
 def bucket_acl_not_public(bucket, acct, settings):
     grant = read(bucket, "acl.AccessControlList.Grant", "str", name="GetBucketAcl.AccessControlList.Grant",
                  optional=False, values=("private", "public-read", "public-read-write"))
@@ -269,7 +292,7 @@ def _public_allow(policy: dict | None) -> dict | None:
           "cli": "aliyun oss bucket-policy --method put oss://{resource_id} policy.json",
           "terraform": "alicloud_oss_bucket_policy (bucket = \"{resource_id}\") without Principal [\"*\"] Allow statements",
       })
-@each(*EACH)
+@each_bucket
 def bucket_policy_not_public(bucket, acct, settings):
     stmt = _public_allow(_policy(bucket))
     return check(bucket.get("Name"), bucket.region, stmt is None,
@@ -287,7 +310,7 @@ def bucket_policy_not_public(bucket, acct, settings):
                  "--public-access-block-configuration '{\"BlockPublicAccess\":true}'",
           "terraform": "alicloud_oss_bucket_public_access_block (bucket = \"{resource_id}\"): block_public_access = true",
       })
-@each(*EACH)
+@each_bucket
 def bucket_block_public_access(bucket, acct, settings):
     value = read(bucket, "public_access_block.BlockPublicAccess", "bool", name="GetBucketPublicAccessBlock.BlockPublicAccess")
     ok = value is True
@@ -305,7 +328,7 @@ def bucket_block_public_access(bucket, acct, settings):
           "cli": "aliyun oss logging --method put oss://{resource_id} oss://<log-bucket>/<prefix>",
           "terraform": "alicloud_oss_bucket_logging (bucket = \"{resource_id}\", target_bucket, target_prefix)",
       })
-@each(*EACH)
+@each_bucket
 def bucket_logging(bucket, acct, settings):
     enabled = read(bucket, "logging.LoggingEnabled", "dict", name="GetBucketLogging.LoggingEnabled") or {}
     target = read(enabled, "TargetBucket", "str", name="GetBucketLogging.LoggingEnabled.TargetBucket")

@@ -2,6 +2,30 @@
 Shared by the tests that check them in different formats."""
 
 GAPS_VERDICTS = {
+    ('ack-api-server-private', 'c0a1b2c3d4e5f607'): 'PASS',
+    ('ack-api-server-private', 'c8f1e2d3c4b5a697'): 'FAIL',
+    ('ack-auto-upgrade', 'c0a1b2c3d4e5f607'): 'PASS',
+    ('ack-auto-upgrade', 'c8f1e2d3c4b5a697'): 'FAIL',
+    ('ack-basic-auth-removed', 'c0a1b2c3d4e5f607'): 'PASS',
+    ('ack-basic-auth-removed', 'c8f1e2d3c4b5a697'): 'FAIL',
+    ('ack-cloudmonitor-enabled', 'c0a1b2c3d4e5f607'): 'PASS',
+    ('ack-cloudmonitor-enabled', 'c8f1e2d3c4b5a697'): 'FAIL',
+    ('ack-control-plane-logs', 'c0a1b2c3d4e5f607'): 'PASS',
+    ('ack-control-plane-logs', 'c8f1e2d3c4b5a697'): 'FAIL',
+    ('ack-dashboard-not-installed', 'c0a1b2c3d4e5f607'): 'PASS',
+    ('ack-dashboard-not-installed', 'c8f1e2d3c4b5a697'): 'FAIL',
+    ('ack-deletion-protection', 'c0a1b2c3d4e5f607'): 'PASS',
+    ('ack-deletion-protection', 'c8f1e2d3c4b5a697'): 'FAIL',
+    ('ack-eni-multi-ip', 'c0a1b2c3d4e5f607'): 'PASS',
+    ('ack-eni-multi-ip', 'c8f1e2d3c4b5a697'): 'FAIL',
+    ('ack-log-service-enabled', 'c0a1b2c3d4e5f607'): 'PASS',
+    ('ack-log-service-enabled', 'c8f1e2d3c4b5a697'): 'FAIL',
+    ('ack-network-policy-supported', 'c0a1b2c3d4e5f607'): 'PASS',
+    ('ack-network-policy-supported', 'c8f1e2d3c4b5a697'): 'FAIL',
+    ('ack-node-pool-disks-encrypted', 'c0a1b2c3d4e5f607'): 'PASS',
+    ('ack-node-pool-disks-encrypted', 'c8f1e2d3c4b5a697'): 'FAIL',
+    ('ack-secrets-kms-encrypted', 'c0a1b2c3d4e5f607'): 'PASS',
+    ('ack-secrets-kms-encrypted', 'c8f1e2d3c4b5a697'): 'FAIL',
     ('actiontrail-multi-region-trail', '5184000000000001'): 'FAIL',
     ('actiontrail-oss-bucket-not-public', 'hk-write-audit'): 'PASS',
     ('actiontrail-oss-bucket-not-public', 'sg-ops-audit'): 'FAIL',
@@ -278,4 +302,4 @@ GAPS_VERDICTS = {
     ('vpc-flow-logs-enabled', 'vpc-t4nanalytics'): 'FAIL',
 }
 
-EXPECTED_RULES = 91
+EXPECTED_RULES = 103

@@ -67,6 +67,8 @@ DOC_PAGE = {  # list call -> documented maximum page size
     "alb:ListLoadBalancers": 100, "alb:ListSecurityPolicies": 100, "hbr:DescribeBackupPlans": 99,
     "vpc:DescribeVpcs": 50, "vpc:DescribeFlowLogs": 50, "oss:ListBuckets": 1000, "ram:ListUsers": 1000,
     "nas:DescribeFileSystems": 100, "nas:DescribeAccessGroups": 100, "nas:DescribeAccessRules": 100,
+    # ACK documents no maximum page size for DescribeClustersV1 (SOURCES-ack.md): 100, as the collector asks
+    "ack:DescribeClustersV1": 100,
 }
 DOC_RULES_PAGE = 1000      # ecs:DescribeSecurityGroupAttribute rules a page (MaxResults), per NicType
 DOC_SLB_BATCH = 10         # slb:DescribeLoadBalancerListeners: LoadBalancerId takes up to 10 ids
@@ -117,7 +119,8 @@ def documented_minimum(account: dict, regions: list[str]) -> list[Cost]:
     tasks = [_regions(), _ram(account), _ims(), _oss(account, regions)]
     for region in regions:
         tasks += [_ecs(account, region), _per_item(account, region), _balancers(account, region),
-                  _hbr(account, region), _vpc(account, region), _trails(account, region), _nas(account, region)]
+                  _hbr(account, region), _vpc(account, region), _trails(account, region), _nas(account, region),
+                  _ack(account, region)]
     return tasks
 
 
@@ -262,4 +265,17 @@ def _nas(account: dict, region: str) -> Cost:
     cost.chain = max(_span(len(s.get("file_systems") or []), "nas:DescribeFileSystems"),
                      _span(len(groups), "nas:DescribeAccessGroups")
                      + max((_span(len(g.get("rules") or []), "nas:DescribeAccessRules") for g in groups), default=0))
+    return cost
+
+
+def _ack(account: dict, region: str) -> Cost:
+    """ACK clusters 100 a page; each cluster's add-ons, control-plane log setting and node pools take one call
+    each (each API takes one cluster id in its path, none is paged)."""
+    clusters = region_section(account, region, "ack").get("clusters") or []
+    n = _count(len(clusters), "ack:DescribeClustersV1")
+    cost = Cost().list("ack:DescribeClustersV1", n)
+    for action in ("ListClusterAddonInstances", "CheckControlPlaneLogEnable", "DescribeClusterNodePools"):
+        if clusters:
+            cost.detail(f"ack:{action}", len(clusters))
+    cost.chain = n + (1 if clusters else 0)
     return cost

@@ -26,17 +26,21 @@ SPEC = Product("oss", regional=True, lists=(
              require=("Name", "Region", "Location")),
 ), details=(
     Detail("GetBucketInfo", per="Name", into="info", require="Bucket"),
-    Detail("GetBucketEncryption", per="Name", into="encryption", absent=("NoSuchServerSideEncryptionRule",)),
+    Detail("GetBucketEncryption", per="Name", into="encryption", absent=("NoSuchServerSideEncryptionRule",),
+           carried_by="GetBucketInfo"),
     Detail("GetBucketPolicy", per="Name", into="policy", absent=("NoSuchBucketPolicy",)),
-    Detail("GetBucketVersioning", per="Name", into="versioning"),
-    Detail("GetBucketAcl", per="Name", into="acl"),
-    Detail("GetBucketPublicAccessBlock", per="Name", into="public_access_block"),
-    Detail("GetBucketLogging", per="Name", into="logging"),
-    Detail("GetBucketReplication", per="Name", into="replication", absent=("NoSuchReplicationConfiguration",)),
+    Detail("GetBucketVersioning", per="Name", into="versioning", carried_by="GetBucketInfo"),
+    Detail("GetBucketAcl", per="Name", into="acl", carried_by="GetBucketInfo"),
+    Detail("GetBucketPublicAccessBlock", per="Name", into="public_access_block", carried_by="GetBucketInfo"),
+    Detail("GetBucketLogging", per="Name", into="logging", carried_by="GetBucketInfo"),
+    Detail("GetBucketReplication", per="Name", into="replication", absent=("NoSuchReplicationConfiguration",),
+           carried_by="GetBucketInfo"),
     Detail("GetBucketHttpsConfig", per="Name", into="https", absent=("NoSuchHttpsConfig",)),
 ))
 PRODUCT = SPEC.name
 CALLS = SPEC.actions
+# The sub-resource keys GetBucketInfo can stand for, and the call each stands for.
+CARRIED = {d.into: d.action for d in SPEC.details if d.carried_by == "GetBucketInfo"}
 PAGE_SIZE = SPEC.list("ListBuckets").page_size
 
 
@@ -134,7 +138,7 @@ def _detail(col: Collection, region: str, bucket: dict, key: str, action: str, f
 
 
 def _details(col: Collection, oss, region: str, bucket: dict) -> None:
-    """GetBucketInfo first. With collection.oss_bucket_info it stands for the calls whose fields it
+    """GetBucketInfo first. With collection.oss_bucket_info (the default) it stands for the calls whose fields it
     carries: the ACL, default encryption and its key, versioning, Block Public Access, redundancy, whether cross-region replication is on, and the logging target (documented
     elements, tests/documented/SOURCES-performance.md). Only what it does not carry, or leaves out, is asked
     with the sub-resource's own call: the policy and the HTTPS config always, the replication rules when
@@ -146,6 +150,8 @@ def _details(col: Collection, oss, region: str, bucket: dict) -> None:
             lambda r: as_api(r.bucket_info))
     carried = from_info(bucket.get("info")) if col.oss_bucket_info else {}
     bucket.update(carried)
+    if carried:  # provenance: the rules name GetBucketInfo as the source of these calls' fields
+        bucket["info_carried"] = sorted(CARRIED[key] for key in carried)
     if "encryption" not in carried:
         _detail(col, region, bucket, "encryption", "GetBucketEncryption",
                 lambda: _require(client.get_bucket_encryption(oss.GetBucketEncryptionRequest(bucket=name)),

@@ -133,7 +133,7 @@ def _is_id(value: Any) -> bool:
 
 
 def _total(body: dict, name: str) -> int:
-    value = body.get(name)
+    value, _ = resolve(body, name)  # a dotted path where the total is nested (ACK page_info.total_count)
     if isinstance(value, str) and value.isdigit():  # VPC DescribeFlowLogs documents string counters
         return int(value)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -299,7 +299,7 @@ def _items(body: dict, path: str) -> list:
 
 
 def _total_of(body: dict, name: str) -> int:
-    value = body.get(name)
+    value, _ = resolve(body, name)
     return int(value) if isinstance(value, str) else value
 
 

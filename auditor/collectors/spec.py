@@ -115,7 +115,9 @@ class ListCall:
 class Detail:
     """An API called for one resource (per: the item field it takes), or for a batch of them, or once
     (scope account/region). into: the item key its answer goes to; require: the body field that must be
-    there; absent: the documented error codes that mean "not configured"."""
+    there; absent: the documented error codes that mean "not configured"; carried_by: another Detail of the
+    product whose answer carries this one's fields, so this call is made only when that one failed or left
+    the fields out (OSS GetBucketInfo, collection.oss_bucket_info)."""
 
     action: str
     per: str | None = None
@@ -124,6 +126,7 @@ class Detail:
     scope: str = "resource"
     batch: int = 1
     absent: tuple[str, ...] = ()
+    carried_by: str | None = None
 
     def __post_init__(self):
         if self.scope not in SCOPES:

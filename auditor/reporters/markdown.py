@@ -5,8 +5,10 @@
     <details> status per clause
     <details> per severity: the FAIL and ERROR findings, four columns, the fix as a sub-line
 
-GitHub refuses comments over 65,536 characters; this report stays under LIMIT and says so
-when it leaves findings out. Evidence is shortened by dropping whole fields (and saying how
+GitHub refuses comments over 65,536 characters; this report stays under LIMIT. When the findings do
+not fit one a row, they are grouped: one row a rule, with its resources (as many as fit), the first
+finding's evidence, reason and fix; so every failing rule is still shown. It says so when it leaves
+findings or rules out. Evidence is shortened by dropping whole fields (and saying how
 many), never by cutting a field name. Names are data: Markdown and HTML in them are escaped.
 """
 
@@ -25,6 +27,8 @@ SYMBOL = {"COMPLIANT": "✅", "NON_COMPLIANT": "❌", "INCOMPLETE": "⚠️", "M
           "NOT_APPLICABLE": "➖", "FAIL": "❌", "ERROR": "⚠️", "WAIVED": "⏸️", "PASS": "✅"}
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 FINDING_HEAD = "| Resource | Rule | Evidence (API field = value) | Why · Fix |\n|---|---|---|---|\n"
+RULE_HEAD = "| Rule | Resources | Evidence of the first (API field = value) | Why · Fix (of the first) |\n|---|---|---|---|\n"
+RESOURCES_BUDGET = 600  # characters of resource names in one grouped row
 
 
 def md(value, limit: int | None = None) -> str:
@@ -60,18 +64,43 @@ def evidence(fields: dict, budget: int = EVIDENCE_BUDGET) -> str:
     return "<br>".join(shown) or "<i>no fields</i>"
 
 
-def _finding_row(f: dict) -> str:
+def _where(f: dict) -> str:
     where = f.get("region") or "account-wide"
-    if f.get("account_id"):
-        where = f"{f['account_id']} / {where}"
+    return f"{f['account_id']} / {where}" if f.get("account_id") else where
+
+
+def _why_fix(f: dict) -> str:
     marker = "" if f["status"] == "FAIL" else f"{_status(f['status'])}: "
     why = f.get("reason") or f.get("title", "")
     rem = f.get("remediation") or {}
     fix = rem.get("cli") or rem.get("console") or ""
     fix_line = f"<br><sub>**Fix:** <code>{md(fix, 240)}</code></sub>" if rem.get("cli") else (
         f"<br><sub>**Fix:** {md(fix, 240)}</sub>" if fix else "")
-    return (f"| {md(f.get('resource_id'), 120)}<br><sub>{md(where)}</sub> | {md(f['rule'])} | "
-            f"{evidence(f.get('evidence'))} | {marker}{md(why, 200)}{fix_line} |")
+    return f"{marker}{md(why, 200)}{fix_line}"
+
+
+def _finding_row(f: dict) -> str:
+    return (f"| {md(f.get('resource_id'), 120)}<br><sub>{md(_where(f))}</sub> | {md(f['rule'])} | "
+            f"{evidence(f.get('evidence'))} | {_why_fix(f)} |")
+
+
+def _rule_row(items: list[dict]) -> str:
+    """One rule's failing or unreadable findings in one row: its resources while they fit, then a count."""
+    first = items[0]
+    fails = sum(f["status"] == "FAIL" for f in items)
+    counts = ", ".join(filter(None, [f"{fails} failing" if fails else "",
+                                     f"{len(items) - fails} unreadable" if len(items) > fails else ""]))
+    names, used = [], 0
+    for f in items:
+        name = f"{md(f.get('resource_id'), 120)} <sub>{md(_where(f))}</sub>"
+        if names and used + len(name) > RESOURCES_BUDGET:
+            break
+        names.append(name)
+        used += len(name)
+    more = len(items) - len(names)
+    listed = "<br>".join(names) + (f"<br><i>+{more} more in the JSON report</i>" if more else "")
+    return (f"| {md(first.get('title') or first['rule'], 120)}<br><sub>{md(first['rule'])}</sub> | "
+            f"**{counts}**<br>{listed} | {evidence(first.get('evidence'))} | {_why_fix(first)} |")
 
 
 def _summary_block(s: dict) -> list[str]:
@@ -132,16 +161,27 @@ def render(report: dict, *, limit: int = LIMIT, **_) -> str:
                     f"{n.get('WAIVED', 0)} |")
     head += ["", "</details>"]
     text = "\n".join(head) + "\n"
-    return text + _findings(findings, limit - len(text), limit)
-
-
-def _findings(findings: list[dict], room: int, limit: int) -> str:
-    """One <details> block per severity with FAIL or ERROR findings (the most severe open), within `room`."""
     action = [f for f in findings if f["status"] in ("FAIL", "ERROR")]
+    out, shown = _findings(action, limit - len(text), by_rule=False)
+    if shown < len(action):  # one a row does not fit: one row a rule
+        note = (f"\n**Grouped by rule:** the {len(action)} failing or unreadable findings do not fit one a row in "
+                f"a comment of {limit:,} characters, so each rule has one row with its resources. The JSON, HTML "
+                "and CSV reports have every finding with its evidence.\n")
+        out, shown = _findings(action, limit - len(text) - len(note), by_rule=True)
+        out = note + out
+    if not action:
+        out += "\nNo failing or unreadable finding.\n"
+    return text + out
+
+
+def _findings(action: list[dict], room: int, *, by_rule: bool) -> tuple[str, int]:
+    """One <details> block per severity with FAIL or ERROR findings (the most severe open), within `room`: a row
+    a finding, or (by_rule) a row a rule. Returns the text and how many findings (or rules) it shows."""
     levels = list(summaries.SEVERITY_ORDER)
     levels += sorted({str(f.get("severity")) for f in action} - set(levels))
-    total, shown, out = len(action), 0, ""
+    shown, out = 0, ""
     reserve = 400  # the closing tags and the truncation note
+    total = len({f["rule"] for f in action}) if by_rule else len(action)
     for sev in levels:
         items = sorted((f for f in action if str(f.get("severity")) == sev),
                        key=lambda f: (f["rule"], common.finding_sort_key(f)))
@@ -151,13 +191,14 @@ def _findings(findings: list[dict], room: int, limit: int) -> str:
         errors = len(items) - fails
         label = ", ".join(filter(None, [f"{fails} failing" if fails else "", f"{errors} unreadable" if errors else ""]))
         block = (f"\n<details{'' if out else ' open'}><summary><b>{md(sev.capitalize())}</b>: {label}</summary>\n\n"
-                 + FINDING_HEAD)
+                 + (RULE_HEAD if by_rule else FINDING_HEAD))
         if len(out) + len(block) + reserve > room:
             break
         out += block
         complete = True
-        for f in items:
-            row = _finding_row(f) + "\n"
+        groups = _by_rule(items) if by_rule else [[f] for f in items]
+        for group in groups:
+            row = (_rule_row(group) if by_rule else _finding_row(group[0])) + "\n"
             if len(out) + len(row) + reserve > room:
                 complete = False
                 break
@@ -166,9 +207,14 @@ def _findings(findings: list[dict], room: int, limit: int) -> str:
         out += "\n</details>\n"
         if not complete:
             break
-    if not action:
-        out += "\nNo failing or unreadable finding.\n"
-    if shown < total:
-        out += (f"\n**Truncated:** {shown} of {total} failing or unreadable findings shown, to keep this comment "
-                f"under {limit:,} characters. The JSON, HTML and CSV reports have all of them.\n")
-    return out
+    if shown < total and by_rule:
+        out += (f"\n**Truncated:** {shown} of {total} rules with failing or unreadable findings shown, to keep this "
+                "comment under the limit. The JSON, HTML and CSV reports have all of them.\n")
+    return out, shown
+
+
+def _by_rule(items: list[dict]) -> list[list[dict]]:
+    groups: dict[str, list[dict]] = {}
+    for f in items:
+        groups.setdefault(f["rule"], []).append(f)
+    return list(groups.values())

@@ -209,8 +209,49 @@ def _documented(product, name):
         return fh.read()
 
 
+# ROA (ACK): (product, action) -> (path parameters, request factory or None, the method and path the SDK
+# must send, paths that must parse to their documented value). Sources: tests/documented/SOURCES-ack.md.
+ROA = {
+    ("ack", "DescribeClustersV1"): ((), lambda m: m.DescribeClustersV1Request(page_size=100, page_number=1),
+                                    ("GET", "/api/v1/clusters"),
+                                    ["clusters.0.cluster_id", "clusters.0.region_id", "clusters.0.current_version",
+                                     "clusters.0.master_url", "clusters.0.meta_data", "clusters.0.deletion_protection",
+                                     "clusters.0.cluster_spec", "clusters.0.operation_policy.cluster_auto_upgrade.enabled",
+                                     "page_info.total_count", "page_info.page_number", "page_info.page_size"]),
+    ("ack", "ListClusterAddonInstances"): (("c1",), None, ("GET", "/clusters/c1/addon_instances"),
+                                           ["addons.0.name", "addons.0.state", "addons.0.version"]),
+    ("ack", "CheckControlPlaneLogEnable"): (("c1",), None, ("GET", "/clusters/c1/controlplanelog"),
+                                            ["log_project", "log_ttl", "components.0", "components.2"]),
+    ("ack", "DescribeClusterNodePools"): (("c1",), lambda m: m.DescribeClusterNodePoolsRequest(),
+                                          ("GET", "/clusters/c1/nodepools"),
+                                          ["nodepools.0.nodepool_info.nodepool_id",
+                                           "nodepools.0.scaling_group.system_disk_encrypted",
+                                           "nodepools.0.scaling_group.data_disks.0.encrypted",
+                                           "nodepools.0.kubernetes_config.cms_enabled"]),
+}
+
+
+@pytest.mark.parametrize("product,action", sorted(ROA))
+def test_sdk_parses_documented_roa_response(product, action):
+    path_args, factory, (verb, path), paths = ROA[product, action]
+    text = _documented(product, f"{action}.json")
+    documented = json.loads(text)
+    client = CLIENTS.rpc(product, "cn-hangzhou")
+    with responses.RequestsMock() as mock:
+        mock.add(verb, re.compile(r"https://cs\.cn-hangzhou\.aliyuncs\.com/.*"), body=text, status=200,
+                 content_type="application/json")
+        method = sdk_method(client, action)
+        args = (*path_args, factory(models(product))) if factory else path_args
+        resp = method(*args, {}, CLIENTS.runtime())
+        sent = mock.calls[0].request
+        assert sent.headers["x-acs-action"] == action and sent.path_url.split("?")[0] == path
+    parsed = resp.body.to_map()
+    for p in paths:
+        assert _get(parsed, p) == _get(documented, p), p
+
+
 def test_every_collector_call_has_a_documented_shape_test():
-    covered = {f"{p}:{a}" for p, a in RPC} | {f"oss:{a.split('.')[0]}" for a in OSS}
+    covered = {f"{p}:{a}" for p, a in RPC} | {f"{p}:{a}" for p, a in ROA} | {f"oss:{a.split('.')[0]}" for a in OSS}
     called = {f"{c.PRODUCT}:{a}" for c in COLLECTORS for a in c.CALLS} | {"sts:GetCallerIdentity"}
     assert called <= covered, called - covered
 

@@ -30,7 +30,7 @@ from aliaudit.fakes import FakeCloud, FakeState
 from aliaudit.fakes.server import FakeServer
 from aliaudit.fakes.state import account_key
 from aliaudit.rules import all_rules
-from aliaudit.collectors import ram_action
+from aliaudit.collectors import oss as oss_collector, ram_action
 from aliaudit.sdk import Clients, StaticKey
 from aliaudit.settings import Settings
 from conftest import FAULT_MATRIX, load_fixture
@@ -44,6 +44,9 @@ READ_TIMEOUT_MS = 150  # the timeout fault answers after 1 s
 FAULTS = ("denied", "throttle", "unavailable", "timeout", "malformed", "truncated", "empty")
 CALLS = sorted(all_calls())
 COLLECTOR_OF = {f"{c.PRODUCT}:{a}": c for c in COLLECTORS for a in c.CALLS}
+# Calls GetBucketInfo stands for (collection.oss_bucket_info, the default): made only when GetBucketInfo failed
+# or left their fields out, so each is faulted on that path, the collection without the shortcut.
+CARRIED = {f"oss:{a}" for a in oss_collector.CARRIED.values()}
 CODES = {
     ("rpc", "denied"): "Forbidden.RAM", ("oss", "denied"): "AccessDenied",
     ("rpc", "throttle"): "Throttling.User", ("oss", "throttle"): "MetaOperationQpsLimitExceeded",
@@ -74,7 +77,7 @@ def collect(collectors, call: str | None = None, fault: str | None = None) -> di
         if fault == "denied":
             cloud.state.set_policy(key.access_key_id, _deny(call))
         return collect_account(Clients(key), ACCOUNT, REGIONS, workers=1, detail_workers=2, retry=NO_SLEEP,
-                               collectors=collectors)
+                               collectors=collectors, oss_bucket_info=call not in CARRIED)
 
 
 def collect_timeout(call: str) -> dict:
@@ -83,7 +86,7 @@ def collect_timeout(call: str) -> dict:
     with FakeServer(FakeState(DOC), faults=_faults(call, "timeout"), log=None) as server:
         clients = Clients(key, server.url, connect_timeout_ms=1000, read_timeout_ms=READ_TIMEOUT_MS)
         return collect_account(clients, ACCOUNT, REGIONS, workers=1, detail_workers=2, retry=NO_SLEEP,
-                               collectors=[COLLECTOR_OF[call]])
+                               collectors=[COLLECTOR_OF[call]], oss_bucket_info=call not in CARRIED)
 
 
 def sections(account: dict) -> dict:
@@ -147,11 +150,17 @@ def verdicts(report: dict) -> dict:
 
 
 def test_the_clean_tenant_exercises_every_api_and_every_rule(matrix):
-    """The matrix is only as good as its tenant: every API is called and every rule decides something."""
-    with FakeCloud().load(DOC) as cloud:
-        collect_account(Clients(StaticKey(*account_key(ACCOUNT))), ACCOUNT, REGIONS, workers=1, retry=NO_SLEEP)
-        called = {f"{p}:{a}" for (p, a), n in cloud.calls.items() if n}
-    assert set(CALLS) <= called
+    """The matrix is only as good as its tenant: every API is called (those GetBucketInfo stands for when
+    the shortcut is off) and every rule decides something."""
+    called = {}
+    for shortcut in (True, False):
+        with FakeCloud().load(DOC) as cloud:
+            collect_account(Clients(StaticKey(*account_key(ACCOUNT))), ACCOUNT, REGIONS, workers=1, retry=NO_SLEEP,
+                            oss_bucket_info=shortcut)
+            called[shortcut] = {f"{p}:{a}" for (p, a), n in cloud.calls.items() if n}
+    # GetBucketInfo says only whether replication is on: the rules' destinations are asked where it is.
+    assert set(CALLS) - CARRIED <= called[True] and called[True] & CARRIED == {"oss:GetBucketReplication"}
+    assert set(CALLS) <= called[False]
     statuses = {}
     for f in matrix.baseline["findings"]:
         statuses.setdefault(f["rule"], set()).add(f["status"])
@@ -197,6 +206,28 @@ def test_fault(matrix, call, fault):
             assert c["status"] in ("COMPLIANT", "NOT_APPLICABLE"), c
     assert scanning.exit_code(report, "low") == 3
     FAULT_MATRIX["pairs"].add((call, fault))
+
+
+@pytest.mark.parametrize("call", sorted(CARRIED))
+def test_a_carried_call_is_made_and_can_fail_when_get_bucket_info_fails(matrix, call):
+    """With the shortcut on (the default): GetBucketInfo denied, the sub-resource call is made instead; denied
+    too, the rules that need it are ERROR naming it, and the rules that need only GetBucketInfo's own fields."""
+    key = StaticKey(*account_key(ACCOUNT))
+    with FakeCloud().load(DOC) as cloud:
+        cloud.state.set_policy(key.access_key_id, {"Version": "1", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Effect": "Deny", "Action": [ram_action("oss:GetBucketInfo"), ram_action(call)], "Resource": "*"}]})
+        got = collect_account(Clients(key), ACCOUNT, REGIONS, workers=1, detail_workers=2, retry=NO_SLEEP,
+                              collectors=[COLLECTOR_OF[call]])
+    assert {f"{e['product']}:{e['action']}" for e in got["errors"]} == {"oss:GetBucketInfo", call}
+    report = matrix.report(matrix.splice(got, COLLECTOR_OF[call]))
+    dependent = {r.id for r in RULES if call in r.needs or "oss:GetBucketInfo" in r.needs}
+    before = verdicts(matrix.baseline)
+    for f in report["findings"]:
+        if f["rule"] in dependent:
+            assert f["status"] == "ERROR", f
+        else:
+            assert before.get((f["rule"], f["region"], f["resource_id"])) == f["status"], f
 
 
 def test_needs_declarations_match_what_the_collectors_call(matrix):

@@ -116,9 +116,10 @@ def test_a_region_the_fixture_does_not_hold_is_there_and_empty():
 FAULTS = {"seed": 3, "faults": [
     {"product": "ecs", "action": "DescribeDisks", "kind": "throttle", "rate": 0.5},
     {"product": "rds", "action": "DescribeBackupPolicy", "kind": "unavailable", "rate": 0.3},
-    {"product": "oss", "action": "GetBucketEncryption", "kind": "throttle", "rate": 0.3},
+    {"product": "oss", "action": "GetBucketInfo", "kind": "unavailable", "rate": 0.5},  # then the sub-resource
+    {"product": "oss", "action": "GetBucketEncryption", "kind": "throttle", "rate": 0.5},  # calls are made
     {"product": "kms", "action": "DescribeKey", "kind": "malformed", "rate": 0.3},
-    {"product": "ram", "action": "ListUsers", "kind": "throttle", "rate": 0.5},
+    {"product": "ram", "action": "ListUsers", "kind": "throttle", "rate": 1.0},
 ]}
 
 

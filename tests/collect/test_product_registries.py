@@ -18,7 +18,7 @@ from aliaudit.fakes.router import RPC_PRODUCTS, handled_calls
 from aliaudit.rules import MODULES, all_rules
 from conftest import ROOT
 
-PRODUCT_NAMES = {"actiontrail", "alb", "ecs", "hbr", "ims", "kms", "nas", "oss", "polardb", "ram", "rds", "redis", "slb", "vpc"}
+PRODUCT_NAMES = {"ack", "actiontrail", "alb", "ecs", "hbr", "ims", "kms", "nas", "oss", "polardb", "ram", "rds", "redis", "slb", "vpc"}
 
 
 def _method(cls, action: str) -> bool:
@@ -27,7 +27,7 @@ def _method(cls, action: str) -> bool:
 
 
 def test_collectors_are_found_from_the_folder_and_each_spec_matches_its_sdk():
-    assert len(COLLECTORS) == 14 and set(PRODUCTS) == PRODUCT_NAMES
+    assert len(COLLECTORS) == 15 and set(PRODUCTS) == PRODUCT_NAMES
     for module in COLLECTORS:
         spec = module.SPEC
         assert isinstance(spec, Product) and module.__name__.endswith("." + spec.name)
@@ -52,7 +52,7 @@ def test_collectors_are_found_from_the_folder_and_each_spec_matches_its_sdk():
 
 def test_rule_modules_are_found_from_the_folder():
     names = {m.__name__.rsplit(".", 1)[1] for m in MODULES}
-    assert len(MODULES) == 15 and names == PRODUCT_NAMES - {"ims"} | {"ecs_sg", "residency"}
+    assert len(MODULES) == 16 and names == PRODUCT_NAMES - {"ims"} | {"ecs_sg", "residency"}
     from aliaudit.rules.base import Rule
 
     for module in MODULES:
@@ -63,14 +63,14 @@ def test_rule_modules_are_found_from_the_folder():
 
 
 def test_fake_products_are_found_from_the_folder_and_serve_every_spec_call():
-    assert len(RPC_PRODUCTS) == 15
+    assert len(RPC_PRODUCTS) == 16
     for module in RPC_PRODUCTS:
         assert sdk.RPC_SDKS[module.PRODUCT][1] == module.VERSION, module.PRODUCT  # the fake routes on it
     assert all_calls() <= handled_calls()
     # Each product whose calls name one resource has its RAM resource type; its parameter is what the
     # collector's per-resource calls take.
     params = resource_params()
-    assert set(params) == {"alb", "kms", "nas", "polardb", "rds", "redis", "slb"}
+    assert set(params) == {"ack", "alb", "kms", "nas", "polardb", "rds", "redis", "slb"}
     for product, (param, arn_type) in params.items():
         assert arn_type and param in {c.per for c in PRODUCTS[product].calls}, product
 

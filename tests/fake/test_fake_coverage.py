@@ -21,13 +21,17 @@ def test_the_fake_has_a_handler_for_every_collector_call():
 
 
 def test_a_scan_exercises_every_collector_call():
+    """Every call, the OSS calls GetBucketInfo stands for (collection.oss_bucket_info) with the shortcut off."""
     doc = load_fixture("hk-insurer-gaps.json")
     account = doc["accounts"][0]
-    with FakeCloud().load(doc) as cloud:
-        clients = Clients(StaticKey(*account_key(account["account_id"])))
-        scanning.identify(clients, "cn-hongkong")
-        collect_account(clients, account["account_id"], list(account["regions"]), workers=2)
-        served = {f"{product}:{action}" for product, action in cloud.calls}
+    served = set()
+    for shortcut in (True, False):
+        with FakeCloud().load(doc) as cloud:
+            clients = Clients(StaticKey(*account_key(account["account_id"])))
+            scanning.identify(clients, "cn-hongkong")
+            collect_account(clients, account["account_id"], list(account["regions"]), workers=2,
+                            oss_bucket_info=shortcut)
+            served |= {f"{product}:{action}" for product, action in cloud.calls}
     assert NEEDED - served == set()
 
 

@@ -47,7 +47,7 @@ def statuses(account: dict, call: str) -> set:
 
 @pytest.mark.parametrize("kind", [k for k in KINDS if k != "latency" and k not in PAGE_KINDS + BODY_KINDS])
 @pytest.mark.parametrize("product,action", [("ecs", "DescribeDisks"), ("rds", "DescribeDBInstanceTDE"),
-                                            ("oss", "GetBucketVersioning"), ("oss", "ListBuckets")])
+                                            ("oss", "GetBucketInfo"), ("oss", "ListBuckets")])
 def test_each_fault_kind_becomes_a_recorded_error(kind, product, action):
     account = collect({"seed": 7, "faults": [{"product": product, "action": action, "kind": kind}]})
     codes = {(e["product"], e["action"], e["code"]) for e in account["errors"]}
@@ -121,12 +121,12 @@ def test_set_faults_and_clearing_them():
 @pytest.mark.parametrize("kind", ["drop", "truncated", "malformed", "empty"])
 def test_faults_through_the_http_server(kind):
     spec = {"faults": [{"product": "ecs", "action": "DescribeDisks", "kind": kind},
-                       {"product": "oss", "action": "GetBucketVersioning", "kind": kind}]}
+                       {"product": "oss", "action": "GetBucketHttpsConfig", "kind": kind}]}
     with FakeServer(FakeState(DOC), faults=spec, log=None) as server:
         account = collect(None, endpoint=server.url)
     code = "RequestFailed" if kind == "drop" else "MalformedResponse"
     assert {(e["action"], e["code"]) for e in account["errors"]} == {("DescribeDisks", code),
-                                                                     ("GetBucketVersioning", code)}
+                                                                     ("GetBucketHttpsConfig", code)}
     assert statuses(account, "ecs:DescribeDisks") == {"ERROR"}
 
 

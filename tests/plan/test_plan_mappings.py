@@ -125,3 +125,45 @@ def test_a_bucket_logging_resource_turns_the_logs_on(tmp_path):
     by = by_key(report)
     assert by[("oss-bucket-logging", "alicloud_oss_bucket.records")]["status"] == "PASS"
     assert by[("oss-bucket-logging", "alicloud_oss_bucket.logs")]["status"] == "FAIL"  # no logging of its own
+
+
+@pytest.mark.parametrize("safe, status", [(True, "PASS"), (False, "FAIL")])
+def test_an_ack_cluster_and_its_node_pool(tmp_path, safe, status):
+    p = Plan()
+    p.add("alicloud_cs_managed_kubernetes", "core", {
+        "name": "hk-core", "cluster_spec": "ack.pro.small", "version": "1.30.1-aliyun.1" if safe else "1.18.8-aliyun.1",
+        "deletion_protection": safe, "slb_internet_enabled": not safe,
+        "encryption_provider_key": "key-hk-core" if safe else None,
+        "addons": [{"name": "terway-eniip" if safe else "flannel", "config": "", "disabled": False},
+                   {"name": "logtail-ds" if safe else "kubernetes-dashboard", "config": "", "disabled": False}],
+        "control_plane_log_project": "k8s-log-core" if safe else None,
+        "control_plane_log_components": ["apiserver", "kcm"] if safe else None,
+        "operation_policy": [{"cluster_auto_upgrade": [{"enabled": safe, "channel": "patch"}]}]})
+    p.add("alicloud_cs_kubernetes_node_pool", "default", {
+        "node_pool_name": "default", "cluster_id": None, "system_disk_encrypted": safe,
+        "data_disks": [{"category": "cloud_essd", "size": 120, "encrypted": "true" if safe else "false"}],
+        "install_cloud_monitor": safe},
+        unknown={"cluster_id": True},
+        refs={"cluster_id": ["alicloud_cs_managed_kubernetes.core.id", "alicloud_cs_managed_kubernetes.core"]})
+    code, report, _ = scan(p.doc(), tmp_path)
+    by = by_key(report)
+    for rule in ("ack-api-server-private", "ack-basic-auth-removed", "ack-deletion-protection",
+                 "ack-secrets-kms-encrypted", "ack-dashboard-not-installed", "ack-network-policy-supported",
+                 "ack-eni-multi-ip", "ack-log-service-enabled", "ack-control-plane-logs", "ack-auto-upgrade",
+                 "ack-node-pool-disks-encrypted", "ack-cloudmonitor-enabled"):
+        got = by[(rule, "alicloud_cs_managed_kubernetes.core")]
+        assert got["status"] == status, (rule, got["status"], got.get("reason"))
+
+
+def test_an_ack_cluster_version_left_to_apply_is_error(tmp_path):
+    p = Plan()
+    p.add("alicloud_cs_managed_kubernetes", "core", {"name": "hk-core", "version": None, "deletion_protection": True},
+          unknown={"version": True})
+    code, report, _ = scan(p.doc(), tmp_path)
+    by = by_key(report)
+    assert by[("ack-basic-auth-removed", "alicloud_cs_managed_kubernetes.core")]["status"] == "ERROR"
+    assert by[("ack-deletion-protection", "alicloud_cs_managed_kubernetes.core")]["status"] == "PASS"
+    # no addons in the plan: ACK installs defaults the plan does not show
+    assert by[("ack-dashboard-not-installed", "alicloud_cs_managed_kubernetes.core")]["status"] == "ERROR"
+    # no alicloud_cs_kubernetes_node_pool in the plan: nothing to judge, never a PASS
+    assert by[("ack-node-pool-disks-encrypted", "alicloud_cs_managed_kubernetes.core")]["status"] == "NOT_APPLICABLE"

@@ -25,6 +25,23 @@ def _finding_rows(text):
     return [line for line in text.splitlines() if line.startswith("| ") and ROW in line]
 
 
+def _rule_rows(text):
+    """The grouped form's rows: (rule id, failing, unreadable)."""
+    out = []
+    for line in text.splitlines():
+        m = re.match(r"\| .*?<br><sub>([\w\\-]+)</sub> \| \*\*(?:(\d+) failing)?(?:, )?(?:(\d+) unreadable)?\*\*", line)
+        if m:
+            out.append((m.group(1).replace("\\", ""), int(m.group(2) or 0), int(m.group(3) or 0)))
+    return out
+
+
+def _one_product(report, product):
+    small = copy.deepcopy(report)
+    small["findings"] = [f for f in small["findings"] if f["product"] == product]
+    small.pop("summary")
+    return small
+
+
 def test_markdown_opens_with_the_summary_then_a_details_block_per_severity(gaps_report):
     text = markdown.render(gaps_report)
     s = gaps_report["summary"]
@@ -32,33 +49,49 @@ def test_markdown_opens_with_the_summary_then_a_details_block_per_severity(gaps_
                            "9 clauses need attestation.\n")
     assert "Manual" not in text.splitlines()[0]
     # the one-page summary: per framework, per severity, top risks, before any finding
-    first_finding = text.index(ROW)
+    first_finding = text.index("<details open>")
     for row in s["frameworks"]:
         assert text.index(f"| {row['name']} | {row['COMPLIANT']} | {row['NON_COMPLIANT']} |") < first_finding
-    assert "❌ Fail 119 (critical 3, high 48, medium 54, low 14)" in text
-    assert text.index("**Top risks** (critical and high FAILs by rule, 10 of 37)") < first_finding
+    assert "❌ Fail 131 (critical 3, high 52, medium 60, low 16)" in text
+    assert text.index("**Top risks** (critical and high FAILs by rule, 10 of 41)") < first_finding
     assert "<sub>ecs-sg-no-public-all-ports</sub> | 1 |" in text
     for c in gaps_report["clauses"]:
         assert f"| {markdown.md(c['clause'])} " in text
     # one <details> per severity, most severe first and open; rows sorted by rule inside
     blocks = re.findall(r"<details( open)?><summary><b>(\w+)</b>: (\d+) failing</summary>", text)
-    assert blocks == [(" open", "Critical", "3"), ("", "High", "48"), ("", "Medium", "54"), ("", "Low", "14")]
+    assert blocks == [(" open", "Critical", "3"), ("", "High", "52"), ("", "Medium", "60"), ("", "Low", "16")]
     assert text.count("<details") == text.count("</details>") == 5  # with the clause table's
     failing = [f for f in gaps_report["findings"] if f["status"] == "FAIL"]
-    rows = _finding_rows(text)
-    assert len(rows) == len(failing) == sum(v == "FAIL" for v in GAPS_VERDICTS.values())
-    assert rows[0].split(" | ")[1] == "ecs-sg-no-public-all-ports"
+    assert len(failing) == sum(v == "FAIL" for v in GAPS_VERDICTS.values())
+    # the gaps tenant's 131 FAILs do not fit one a row: one row a rule, every failing rule, every FAIL counted
+    assert "**Grouped by rule:** the 131 failing or unreadable findings" in text
+    rows = _rule_rows(text)
+    assert sorted(r for r, _, _ in rows) == sorted({f["rule"] for f in failing})
+    assert sum(n for _, n, _ in rows) == len(failing) and not any(e for _, _, e in rows)
+    assert rows[0][0] == "ecs-sg-no-public-all-ports"
     assert "Truncated" not in text
     assert "| PASS |" not in text and "d-j6cweb01data" not in text  # a passing disk is not listed
     assert len(text) < markdown.LIMIT
 
 
+def test_markdown_one_row_a_finding_when_they_fit(gaps_report):
+    report = _one_product(gaps_report, "ecs")
+    text = markdown.render(report)
+    failing = [f for f in report["findings"] if f["status"] in ("FAIL", "ERROR")]
+    assert "Grouped by rule" not in text and "Truncated" not in text
+    assert len(_finding_rows(text)) == len(failing) > 5
+
+
 def test_markdown_rows_have_four_columns_and_the_fix_as_a_sub_line(gaps_report):
-    text = markdown.render(gaps_report)
+    text = markdown.render(_one_product(gaps_report, "ecs"))
     assert "| Resource | Rule | Evidence (API field = value) | Why · Fix |" in text
     f = next(f for f in gaps_report["findings"] if f["rule"] == "ecs-disk-encrypted" and f["status"] == "FAIL")
     row = next(r for r in _finding_rows(text) if f["resource_id"] in r and "ecs-disk-encrypted" in r)
     assert len(re.split(r"(?<!\\)\|", row)) == 6
+    assert "<br><sub>**Fix:** <code>aliyun ecs " in row
+    grouped = markdown.render(gaps_report)
+    row = next(r for r in grouped.splitlines() if "<sub>ecs-disk-encrypted</sub> | **" in r)
+    assert len(re.split(r"(?<!\\)\|", row)) == 6 and f["resource_id"] in row
     assert "<br><sub>**Fix:** <code>aliyun ecs " in row
 
 
@@ -83,7 +116,7 @@ def test_markdown_headline_of_a_compliant_tenant(compliant_report):
     assert "<details open>" not in text and "Top risks" not in text
 
 
-def test_markdown_truncates_under_the_limit_and_says_so(gaps_report):
+def test_markdown_groups_many_findings_under_the_limit_and_says_so(gaps_report):
     big = copy.deepcopy(gaps_report)
     template = next(f for f in big["findings"] if f["status"] == "FAIL")
     for i in range(3000):
@@ -92,9 +125,28 @@ def test_markdown_truncates_under_the_limit_and_says_so(gaps_report):
     text = markdown.render(big)
     assert len(text) < 65_000
     total = sum(f["status"] in ("FAIL", "ERROR") for f in big["findings"])
-    shown = len(_finding_rows(text))
-    assert 50 < shown < total
-    assert f"**Truncated:** {shown} of {total} failing or unreadable findings shown" in text
+    assert f"**Grouped by rule:** the {total} failing or unreadable findings" in text and "Truncated" not in text
+    rows = _rule_rows(text)
+    assert sorted(r for r, _, _ in rows) == sorted({f["rule"] for f in big["findings"] if f["status"] == "FAIL"})
+    assert sum(n + e for _, n, e in rows) == total
+    row = next(r for r in text.splitlines() if f"<sub>{markdown.md(template['rule'])}</sub> | **" in r)
+    listed = row.count("<sub>5184000000000001 / ")
+    assert 1 < listed < 3000 and f"+{3001 - listed} more in the JSON report" in row
+    assert text.count("<details") == text.count("</details>")
+
+
+def test_markdown_truncates_rules_when_even_one_row_a_rule_does_not_fit(gaps_report):
+    big = copy.deepcopy(gaps_report)
+    template = next(f for f in big["findings"] if f["status"] == "FAIL")
+    for i in range(1500):
+        big["findings"].append(dict(template, rule=f"{template['rule']}-{i:04d}", resource_id=f"d-many{i:05d}"))
+    big.pop("summary")
+    text = markdown.render(big)
+    assert len(text) < 65_000
+    rules = {f["rule"] for f in big["findings"] if f["status"] in ("FAIL", "ERROR")}
+    shown = len(_rule_rows(text))
+    assert 20 < shown < len(rules)
+    assert f"**Truncated:** {shown} of {len(rules)} rules with failing or unreadable findings shown" in text
     assert text.count("<details") == text.count("</details>")
 
 

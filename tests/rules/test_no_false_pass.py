@@ -46,6 +46,8 @@ EVIDENCE_ONLY = {
     "KeyArn",
 }
 EVIDENCE_ONLY |= {"VpcId"}
+# provenance: which OSS calls GetBucketInfo stood for; it names the source in the evidence, never decides
+EVIDENCE_ONLY |= {"info_carried"}
 EVIDENCE_ONLY_IN = {
     # (rule, field): evidence for that rule, deciding elsewhere
     ("rds-cross-region-backup", "Retention"),
@@ -89,6 +91,8 @@ EVIDENCE_ONLY_IN = {
     # delivery is to OSS or to SLS: with both set, losing one still delivers
     *{(r, f) for r in ("actiontrail-multi-region-trail", "actiontrail-trail-delivery")
       for f in ("OssBucketName", "SlsProjectArn", "OssBucketStatus", "SlsLogStoreStatus")},
+    # ACK: the edition is shown with the Secrets verdict (only ACK Pro offers KMS encryption); the key decides
+    ("ack-secrets-kms-encrypted", "cluster_spec"),
 }
 # Fields where any string is a valid value (names, ids, zones): a different string is not "unknown", so only
 # wrong types and absence are tried.
@@ -99,6 +103,8 @@ FREE_FORM = {
     "AutoSnapshotPolicyId", "SecurityGroupId", "Location", "ZoneId", "SecondaryZoneId", "ZoneIds", "MasterZoneId",
     "SlaveZoneId", "TDERegion", "CrossBackupRegion", "KMSKeyId", "KMSMasterKeyID", "EncryptionKey",
     "SourcePrefixListId", "DataLevel2BackupAnotherRegionRegion",
+    # ACK: add-on names (any name is a valid add-on; a renamed one is another add-on), node pool ids, SLS projects
+    "name", "nodepool_id", "log_project",
 }
 
 
@@ -124,6 +130,7 @@ OPTIONAL_IN = {
     ("alb-listener-https-only", "RuleConditions"),  # no condition: the rule matches every request
     # a key never used has no LastUsedDate: its idle time runs from CreateDate (GetAccessKeyLastUsed)
     ("ram-access-key-unused", "last_used"), ("ram-access-key-unused", "LastUsedDate"),
+    ("ack-node-pool-disks-encrypted", "data_disks"),  # a node pool without data disks has none to encrypt
 }
 # Allow-list fields: "" is a group without entries (documented as a string of comma-separated entries)
 EMPTY_OK = {"SecurityIPList", "SecurityIps", "SecurityIpList"}
