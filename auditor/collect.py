@@ -7,6 +7,10 @@ retried one resource at a time) uses a third pool, and deeper maps run inline,
 so the pools cannot deadlock on each other. Whatever the pools, at most
 `max_in_flight` calls are on the wire at once: collection waits on latency, not
 CPU, so the default (64) is sized for the calls, not for the cores.
+
+With `processes` > 1 the products are shared out between that many worker processes
+(collectors/processes.py): the SDKs' HTTP path and models are CPU-bound under the GIL, and one process uses
+one core.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Callable
 from . import regions as region_mod
 from . import snapshot
 from .collectors import COLLECTORS
+from .collectors import processes as processes_mod
 from .collectors.base import Collection, RetryPolicy
 from .sdk import Clients
 
@@ -28,7 +33,8 @@ def collect_account(clients: Clients, account_id: str, regions: list[str], *, wo
                     limiter=None, collector_deadline_s: float | None = None, oss_bucket_info: bool = True,
                     collectors=COLLECTORS,
                     progress: Callable[[str, int, int], None] | None = None,
-                    prune_empty: bool = False, described_regions: list | None = None) -> dict:
+                    prune_empty: bool = False, described_regions: list | None = None,
+                    processes: int = 1) -> dict:
     """Collect every product in every region; failed calls end up in the section's "errors".
 
     With prune_empty, regions where every call succeeded and found nothing are left out (see regions.py).
@@ -36,17 +42,48 @@ def collect_account(clients: Clients, account_id: str, regions: list[str], *, wo
     described_regions: DescribeRegions' region list when region discovery asked for it already (never twice).
     collector_deadline_s: every collector ends this long after collection starts (calls left fail as
     DeadlineExceeded); None: no deadline but each call's own.
+    processes: worker processes the products are shared out between (collectors/processes.py); 1 (or where a process
+    cannot be forked safely: not the main thread, an in-process HTTP fake) collects in this process.
     """
-    account = snapshot.new_account(account_id)
+    kwargs = dict(workers=workers, detail_workers=detail_workers, max_in_flight=max_in_flight, retry=retry,
+                  limiter=limiter, oss_bucket_info=oss_bucket_info, progress=progress,
+                  described_regions=described_regions)
     deadline = time.monotonic() + collector_deadline_s if collector_deadline_s else None
+    groups = processes_mod.split(collectors, min(processes, max_in_flight)) if processes > 1 and processes_mod.can_fork() else []
+    if len(groups) > 1:
+        account = processes_mod.collect(collect_here, clients, account_id, list(regions), groups, deadline=deadline,
+                                        order=tuple(collectors), **kwargs)
+    else:
+        account = collect_here(clients, account_id, list(regions), collectors=collectors, deadline=deadline, **kwargs)
+    finish(account)
+    if prune_empty:
+        region_mod.prune_empty(account)
+    return snapshot.clean_text(account)  # a lone surrogate in any API string: escaped, the scan goes on
+
+
+def finish(account: dict) -> None:
+    """Errors and unavailable products in one order, whichever thread or process recorded them."""
+    account["errors"].sort(key=lambda e: (e["product"], e["action"], e.get("region") or "", e.get("resource") or "",
+                                          e.get("page") or 0))
+    if account.get("unavailable"):
+        account["unavailable"].sort(key=lambda u: (u["product"], u["region"]))
+
+
+def collect_here(clients: Clients, account_id: str, regions: list[str], *, workers: int = 64,
+                 detail_workers: int = 64, max_in_flight: int = 64, retry: RetryPolicy | None = None,
+                 limiter=None, deadline: float | None = None, oss_bucket_info: bool = False,
+                 collectors=COLLECTORS, progress: Callable[[str, int, int], None] | None = None,
+                 described_regions: list | None = None) -> dict:
+    """The collectors' threads in this process: the account's section, unsorted and unpruned."""
+    account = snapshot.new_account(account_id)
     with ThreadPoolExecutor(max_workers=max(1, detail_workers), thread_name_prefix="detail") as details, \
             ThreadPoolExecutor(max_workers=max(1, detail_workers), thread_name_prefix="nested") as nested:
         col = Collection(clients, account, list(regions), retry or RetryPolicy(), limiter=limiter, details=details,
                          nested=nested, in_flight=threading.BoundedSemaphore(max(1, max_in_flight)),
                          deadline=deadline, described_regions=described_regions, oss_bucket_info=oss_bucket_info)
         for region in regions:
-            for c in collectors:
-                if hasattr(c, "collect_region") or getattr(c, "REGIONAL_SECTIONS", True) and hasattr(c, "collect_account"):
+            for c, regional in processes_mod.sections(collectors):
+                if regional:
                     col.section(region, c.PRODUCT)
         tasks = [(c.collect_account, (col,)) for c in collectors if hasattr(c, "collect_account")]
         tasks += [(c.collect_region, (col, r)) for r in regions for c in collectors if hasattr(c, "collect_region")]
@@ -56,13 +93,7 @@ def collect_account(clients: Clients, account_id: str, regions: list[str], *, wo
                 f.result()
                 if progress is not None:
                     progress(account_id, done, len(tasks))
-    account["errors"].sort(key=lambda e: (e["product"], e["action"], e.get("region") or "", e.get("resource") or "",
-                                          e.get("page") or 0))
-    if account.get("unavailable"):
-        account["unavailable"].sort(key=lambda u: (u["product"], u["region"]))
-    if prune_empty:
-        region_mod.prune_empty(account)
-    return snapshot.clean_text(account)  # a lone surrogate in any API string: escaped, the scan goes on
+    return account
 
 
 def collect_identity(clients: Clients, opts, who: dict) -> dict:

@@ -43,7 +43,7 @@ class ScanOptions:
         return {"workers": self.workers or c.workers, "detail_workers": c.detail_workers,
                 "max_in_flight": c.max_in_flight, "retry": c.retry_policy(), "limiter": c.limiter(),
                 "collector_deadline_s": c.collector_deadline_s, "oss_bucket_info": c.oss_bucket_info,
-                "progress": self.progress}
+                "progress": self.progress, "processes": c.worker_processes()}
 
 
 @dataclass(frozen=True)

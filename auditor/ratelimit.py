@@ -7,6 +7,8 @@ Read from the ``collection`` section of the ``--config`` YAML file::
       workers: 64           # (product, region) collection tasks at once, per account
       detail_workers: 64    # per-resource detail calls at once, per account
       account_workers: 4    # accounts at once (--resource-directory)
+      processes: 2          # worker processes collection is shared out between, by product (default on
+                            # Linux: the CPUs this process may use, at most 8; elsewhere 1: one process)
       retry:
         attempts: 10        # tries per call, the first included
         base_delay_s: 0.2   # backoff: base * 2^(try-1), capped, with jitter
@@ -31,6 +33,8 @@ answer (at most once a second), one call per second more for each success — an
 from __future__ import annotations
 
 import math
+import os
+import sys
 import threading
 import time
 from collections import deque
@@ -179,11 +183,15 @@ class CollectionConfig:
     # OSS: read the bucket fields GetBucketInfo carries from it instead of five sub-resource calls (made only
     # when GetBucketInfo fails or leaves an element out; tests/collect/test_fault_matrix.py faults them there)
     oss_bucket_info: bool = True
+    processes: int | None = None  # None: default_processes()
 
     def client_kwargs(self) -> dict:
         """The SDK clients' timeouts (sdk.Clients takes milliseconds)."""
         return {"connect_timeout_ms": max(1, int(self.connect_timeout_s * 1000)),
                 "read_timeout_ms": max(1, int(self.read_timeout_s * 1000)), "max_connections": self.max_in_flight}
+
+    def worker_processes(self) -> int:
+        return self.processes or default_processes()
 
     def retry_policy(self):
         from .collectors.base import RetryPolicy
@@ -193,6 +201,18 @@ class CollectionConfig:
     def limiter(self) -> AdaptiveLimiter:
         """A fresh set of per-API buckets (one per account collection)."""
         return AdaptiveLimiter(self.rate_limits, self.burst)
+
+
+def default_processes() -> int:
+    """The CPUs this process may use (its affinity), at most 8: collection's worker processes by default, on
+    Linux. Elsewhere 1 (macOS system libraries, e.g. the proxy lookup, are not safe in a forked child)."""
+    if not sys.platform.startswith("linux"):
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cpus = os.cpu_count() or 1
+    return max(1, min(8, cpus))
 
 
 _RETRY_KEYS = {"attempts": int, "base_delay_s": (int, float), "max_delay_s": (int, float), "max_total_s": (int, float)}
@@ -210,7 +230,7 @@ def parse(section: Any, path: str | None = None) -> CollectionConfig:
     if not isinstance(section, dict):
         raise UsageError("collection is a mapping", path, "collection")
     known = {"max_in_flight", "workers", "detail_workers", "account_workers", "retry", "rate_limits", "burst",
-             "connect_timeout_s", "read_timeout_s", "collector_deadline_s", "oss_bucket_info"}
+             "connect_timeout_s", "read_timeout_s", "collector_deadline_s", "oss_bucket_info", "processes"}
     values: dict = {}
     for key, value in section.items():
         where = f"collection.{key}"
@@ -220,7 +240,7 @@ def parse(section: Any, path: str | None = None) -> CollectionConfig:
             if not isinstance(value, bool):
                 raise UsageError("expected true or false", path, where)
             values[key] = value
-        elif key in ("max_in_flight", "workers", "detail_workers", "account_workers"):
+        elif key in ("max_in_flight", "workers", "detail_workers", "account_workers", "processes"):
             values[key] = _positive(value, int, path, where)
         elif key in ("burst", "connect_timeout_s", "read_timeout_s", "collector_deadline_s"):
             values[key] = _positive(value, (int, float), path, where)

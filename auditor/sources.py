@@ -7,9 +7,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from aliaudit.fakes import FakeCloud
-from aliaudit.fakes.state import account_key
-
 from . import credentials, offline, org, plan as plans, progress, snapshot
 from .collect import collect_account, collect_identity
 from .collectors.base import RetryPolicy
@@ -71,6 +68,9 @@ def from_live(src: SourceOptions, opts: ScanOptions) -> Taken:
 
 def collect_fixture(fixture: str | dict, opts: ScanOptions) -> dict:
     """Serve the fixture (a path or a snapshot dict) through the fake cloud and collect it back through the SDKs."""
+    from aliaudit.fakes import FakeCloud  # the fake (and `responses`) only for a replay: a live scan starts sooner
+    from aliaudit.fakes.state import account_key
+
     doc = snapshot.load(fixture) if isinstance(fixture, str) else snapshot.validate(fixture)
     out = snapshot.new("fixture")
     # The state is as it was when the fixture was recorded: ages are measured from then.
@@ -86,7 +86,8 @@ def collect_fixture(fixture: str | dict, opts: ScanOptions) -> dict:
             out["identities"].append(who)
             # A fixture holds each call's final outcome, after the recording scan's retries: a
             # recorded failure is answered the same way every time, so asking again only waits.
-            kwargs = dict(opts.collect_kwargs(), retry=RetryPolicy(attempts=1))
+            # processes=1: the fake is in this process (responses), a worker process's calls would miss it.
+            kwargs = dict(opts.collect_kwargs(), retry=RetryPolicy(attempts=1), processes=1)
             collected = collect_account(clients, who["account_id"], regions, **kwargs)
             if account.get("regions_without_resources") and not opts.regions:
                 collected["regions_without_resources"] = list(account["regions_without_resources"])

@@ -36,11 +36,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_PROWLER_PYTHON = "/work/prowler-venv/bin/python"
 
 
-def run_aliaudit(size: int, latency_ms: int, workers: int, detail_workers: int, timeout_s: float, tmp: str) -> dict:
+def run_aliaudit(size: int, latency_ms: int, max_in_flight: int, processes: int | None, timeout_s: float,
+                 tmp: str) -> dict:
     from benchmarks.scan_bench import run_scan
 
     report = os.path.join(tmp, "aliaudit-report.json")
-    out = run_scan(size, latency_ms, workers, detail_workers, None, timeout_s, keep=report)
+    out = run_scan(size, latency_ms, max_in_flight, None, timeout_s, keep=report, processes=processes)
     with open(report, encoding="utf-8") as fh:
         findings = json.load(fh)["findings"]
     resources = {(f["account_id"], f["region"], f["resource_type"], f["resource_id"]) for f in findings}
@@ -80,8 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--size", type=int, default=2750, help="resources in the synthetic tenant (default 2750)")
     ap.add_argument("--latency-ms", type=int, default=50, help="latency the fake adds to every call (default 50)")
-    ap.add_argument("--workers", type=int, default=8, help="aliaudit collection.workers (default 8)")
-    ap.add_argument("--detail-workers", type=int, default=8, help="aliaudit collection.detail_workers (default 8)")
+    ap.add_argument("--max-in-flight", type=int, default=64, help="aliaudit collection.max_in_flight (default 64)")
+    ap.add_argument("--processes", type=int, default=None,
+                    help="aliaudit collection.processes (default: aliaudit's own, the CPUs it may use)")
     ap.add_argument("--prowler-python", default=DEFAULT_PROWLER_PYTHON, help="python of Prowler's virtualenv")
     ap.add_argument("--timeout", type=float, default=480, help="seconds before each tool is stopped (default 480)")
     args = ap.parse_args(argv)
@@ -90,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     doc = generate(args.size)
     out = {"resources": resource_count(doc), "latency_ms": args.latency_ms, "load_before": os.getloadavg()}
     with tempfile.TemporaryDirectory(prefix="aliaudit-prowler-") as tmp:
-        out["aliaudit"] = run_aliaudit(args.size, args.latency_ms, args.workers, args.detail_workers,
+        out["aliaudit"] = run_aliaudit(args.size, args.latency_ms, args.max_in_flight, args.processes,
                                        args.timeout, tmp)
         out["prowler"] = run_prowler(doc, args.latency_ms, args.prowler_python, args.timeout, tmp)
     out["load_after"] = os.getloadavg()

@@ -153,6 +153,26 @@ UNSERVED_CODES = {"InvalidProduct.NotFound", "InvalidAction.NotFound", "NotImple
                   "MethodNotAllowed"}
 
 
+def _use_this_checkout() -> None:
+    """Import aliaudit (its fakes) from the checkout this runner is in, whatever Prowler's virtualenv has
+    installed: its editable install may point at another checkout, or at one that is gone."""
+    import importlib.abc
+    import importlib.util
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    places = {"aliaudit": os.path.join(root, "auditor"), "aliaudit.fakes": os.path.join(root, "fakes"),
+              "aliaudit.rules": os.path.join(root, "rules")}
+
+    class Checkout(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname, path=None, target=None):
+            if fullname not in places:
+                return None  # submodules: found on their package's __path__, set below
+            return importlib.util.spec_from_file_location(fullname, os.path.join(places[fullname], "__init__.py"),
+                                                          submodule_search_locations=[places[fullname]])
+
+    sys.meta_path.insert(0, Checkout())
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--state", required=True, help="the tenant (a snapshot) the fake serves")
@@ -161,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--region", nargs="+", required=True, help="regions Prowler audits")
     args = ap.parse_args(argv)
     _guard_network()
+    _use_this_checkout()
 
     from aliaudit.fakes import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, FakeCloud
 

@@ -119,7 +119,8 @@ def _cpu_s(pid: int) -> float:
 
 
 def run_scan(size: int, latency_ms: int, max_in_flight: int, rate_limit: float | None, timeout_s: float,
-             keep: str | None = None, throttle: float = 0.0, bucket_info: bool = True) -> dict:
+             keep: str | None = None, throttle: float = 0.0, bucket_info: bool = True,
+             processes: int | None = None) -> dict:
     from benchmarks.synthetic import generate, resource_count
 
     doc = generate(size)
@@ -130,6 +131,8 @@ def run_scan(size: int, latency_ms: int, max_in_flight: int, rate_limit: float |
         out["throttled_share"] = throttle
     if rate_limit:
         out["rate_limit"] = rate_limit
+    if processes:
+        out["processes"] = processes
     expected = model(doc, latency_ms / 1000, max_in_flight, rate_limits)
     with tempfile.TemporaryDirectory(prefix="aliaudit-bench-") as tmp:
         state = os.path.join(tmp, "state.json")
@@ -148,6 +151,8 @@ def run_scan(size: int, latency_ms: int, max_in_flight: int, rate_limit: float |
                           "oss_bucket_info": bucket_info}
             if rate_limits:
                 collection["rate_limits"] = rate_limits
+            if processes:
+                collection["processes"] = processes
             json.dump({"collection": collection}, fh)
         report = keep or os.path.join(tmp, "report.json")
         with open(os.path.join(tmp, "fake.log"), "w") as log:
@@ -216,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-bucket-info", action="store_true",
                     help="collection.oss_bucket_info false: every OSS sub-resource asked with its own call")
     ap.add_argument("--rate-limit", type=float, default=None, help="collection.rate_limits.default, calls/s")
+    ap.add_argument("--processes", type=int, default=None,
+                    help="collection.processes (default: the scan's own default, the CPUs it may use)")
     ap.add_argument("--eval-size", type=int, default=100000, help="resources of the offline evaluation (0: skip)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds before the scan is stopped (default 900)")
     ap.add_argument("--keep-report", metavar="FILE", help="keep the scan's JSON report here")
@@ -223,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     out = {}
     if args.size > 0:
         out.update(run_scan(args.size, args.latency_ms, args.max_in_flight, args.rate_limit, args.timeout,
-                            args.keep_report, args.throttle, not args.no_bucket_info))
+                            args.keep_report, args.throttle, not args.no_bucket_info, args.processes))
     if args.eval_size > 0:
         out.update(run_eval(args.eval_size))
     print(json.dumps(out), flush=True)

@@ -37,16 +37,25 @@ def _filtered(call: Call, kind: str, ids_param: str, id_field: str) -> list[dict
     return items
 
 
+def _paged(call: Call, items: list, *, max_results: int, min_results: int = 1) -> dict:
+    """DescribeInstances / DescribeDisks document two ways to page, one at a time: NextToken + MaxResults
+    (MaxResults 1 to `max_results`, default 10; PageSize and PageNumber are then ignored), or PageNumber +
+    PageSize (1 to 100, default 10) with TotalCount (tests/documented/NOTES.md)."""
+    if call.params.get("NextToken") or call.params.get("MaxResults"):
+        page, token, size = page_by_token(call, items, default=10, minimum=min_results, maximum=max_results)
+        return {"page": page, "NextToken": token, "TotalCount": len(items), "PageSize": size}
+    page, number, size = page_by_number(call, items, default=10, maximum=100)
+    return {"page": page, "TotalCount": len(items), "PageNumber": number, "PageSize": size}
+
+
 def describe_instances(call: Call) -> dict:
-    items = _filtered(call, "instances", "InstanceIds", "InstanceId")
-    page, token, size = page_by_token(call, items, default=10, maximum=100)
-    return {"Instances": {"Instance": page}, "NextToken": token, "TotalCount": len(items), "PageSize": size}
+    out = _paged(call, _filtered(call, "instances", "InstanceIds", "InstanceId"), max_results=100)
+    return {"Instances": {"Instance": out.pop("page")}, **out}
 
 
 def describe_disks(call: Call) -> dict:
-    items = _filtered(call, "disks", "DiskIds", "DiskId")
-    page, token, size = page_by_token(call, items, default=10, minimum=10, maximum=500)
-    return {"Disks": {"Disk": page}, "NextToken": token, "TotalCount": len(items), "PageSize": size}
+    out = _paged(call, _filtered(call, "disks", "DiskIds", "DiskId"), max_results=500, min_results=10)
+    return {"Disks": {"Disk": out.pop("page")}, **out}
 
 
 def describe_auto_snapshot_policy_ex(call: Call) -> dict:
@@ -63,8 +72,8 @@ def describe_auto_snapshot_policy_ex(call: Call) -> dict:
 
 
 def _no_instances(call: Call) -> dict:
-    page, token, size = page_by_token(call, [], default=10, maximum=100)
-    return {"Instances": {"Instance": page}, "NextToken": token, "TotalCount": 0, "PageSize": size}
+    out = _paged(call, [], max_results=100)
+    return {"Instances": {"Instance": out.pop("page")}, **out}
 
 
 # Documented: "If you are using a RAM user or RAM role that does not have the permissions to call

@@ -9,8 +9,9 @@ fake counts, so they stay in sync with the collectors.
 Two kinds of calls:
 - list calls, made by the (product, region) collector task itself: pages of a list, one after the other;
 - detail calls, one resource (or one batch) each, spread over the `detail_workers` pool.
-`chain` is the longest run of calls that must follow one another in a task: the longest list's pages,
-then the deepest chain of detail calls behind one resource (for example ListAccessKeys, then
+`chain` is the longest run of calls that must follow one another in a task: the longest list's pages (a
+token or marker list: each page; a PageNumber list with a total: page 1, then every other page at once, so
+two), then the deepest chain of detail calls behind one resource (for example ListAccessKeys, then
 GetAccessKeyLastUsed for each key).
 """
 
@@ -104,8 +105,22 @@ DOC_PER_ITEM = {
 DOC_OSS_PER_BUCKET = ("GetBucketInfo", "GetBucketPolicy", "GetBucketHttpsConfig")
 
 
+# Lists documented with PageNumber/PageSize and the total (TotalCount, TotalRecordCount): once page 1 gave
+# the total, every other page can be asked at once.
+DOC_PAGE_NUMBER = {"ecs:DescribeAutoSnapshotPolicyEx", "hbr:DescribeBackupPlans", "kms:ListKeys",
+                   "nas:DescribeAccessGroups", "nas:DescribeAccessRules", "nas:DescribeFileSystems",
+                   "polardb:DescribeDBClusters", "rds:DescribeDBInstances", "redis:DescribeInstances",
+                   "slb:DescribeLoadBalancers", "vpc:DescribeFlowLogs", "vpc:DescribeVpcs"}
+
+
 def _count(n: int, call: str) -> int:
     return pages(n, DOC_PAGE[call])
+
+
+def _span(n: int, call: str) -> int:
+    """The calls of a list that must follow one another: every page of a token list, at most two of a
+    PageNumber list (page 1, then the rest at once)."""
+    return min(_count(n, call), 2) if call in DOC_PAGE_NUMBER else _count(n, call)
 
 
 def documented_minimum(account: dict, regions: list[str]) -> list[Cost]:
@@ -225,7 +240,8 @@ def _ecs(account: dict, region: str) -> Cost:
         n = sum(pages(sum(1 for r in rules if (r.get("NicType") or "intranet") == nic), DOC_RULES_PAGE) for nic in nics)
         cost.detail("ecs:DescribeSecurityGroupAttribute", n)
         deepest = max(deepest, n)
-    cost.chain = max(*lists.values(), lists["ecs:DescribeSecurityGroups"] + deepest)
+    spans = {call: min(n, 2) if call in DOC_PAGE_NUMBER else n for call, n in lists.items()}
+    cost.chain = max(*spans.values(), spans["ecs:DescribeSecurityGroups"] + deepest)
     return cost
 
 
@@ -253,7 +269,7 @@ def _per_item(account: dict, region: str) -> Cost:
                               ("DescribeParameters", postgres)):
                 if k:
                     cost.detail(f"rds:{action}", k)
-        cost.chain = max(cost.chain, n + (1 + extra if items else 0))
+        cost.chain = max(cost.chain, _span(len(items), listing) + (1 + extra if items else 0))
     return cost
 
 
@@ -279,7 +295,7 @@ def _balancers(account: dict, region: str) -> Cost:
         n_l, n_r = pages(len(listeners), DOC_CHILD_PAGE), pages(rules, DOC_CHILD_PAGE)
         cost.detail("alb:ListListeners", n_l).detail("alb:ListRules", n_r)
         deepest = max(deepest, n_l + n_r)
-    cost.chain = max(_count(len(clb), "slb:DescribeLoadBalancers"), _count(len(alb), "alb:ListLoadBalancers")) + deepest
+    cost.chain = max(_span(len(clb), "slb:DescribeLoadBalancers"), _span(len(alb), "alb:ListLoadBalancers")) + deepest
     return cost
 
 
@@ -294,7 +310,8 @@ def _vpc(account: dict, region: str) -> Cost:
     s = region_section(account, region, "vpc")
     vpcs, logs = _count(len(s.get("vpcs") or []), "vpc:DescribeVpcs"), _count(len(s.get("flow_logs") or []), "vpc:DescribeFlowLogs")
     cost = Cost().list("vpc:DescribeVpcs", vpcs).list("vpc:DescribeFlowLogs", logs)
-    cost.chain = max(vpcs, logs)
+    cost.chain = max(_span(len(s.get("vpcs") or []), "vpc:DescribeVpcs"),
+                     _span(len(s.get("flow_logs") or []), "vpc:DescribeFlowLogs"))
     return cost
 
 
@@ -329,7 +346,9 @@ def _nas(account: dict, region: str) -> Cost:
     cost = Cost().list("nas:DescribeFileSystems", fs).list("nas:DescribeAccessGroups", grp)
     if rules:
         cost.detail("nas:DescribeAccessRules", sum(rules))
-    cost.chain = max(fs, grp + max(rules, default=0))
+    cost.chain = max(_span(len(s.get("file_systems") or []), "nas:DescribeFileSystems"),
+                     _span(len(groups), "nas:DescribeAccessGroups")
+                     + max((_span(len(g.get("rules") or []), "nas:DescribeAccessRules") for g in groups), default=0))
     return cost
 
 

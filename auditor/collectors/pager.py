@@ -183,17 +183,22 @@ def run(col, product: str, spec: ListCall, region: str | None, fetch: Callable[[
     where = f"{product}:{spec.action} in {region or 'the account'}" + (f" for {resource}" if resource else "")
     state = _State(spec, where)
     body = None
+    ahead: dict[int, Any] = {}  # pages fetched at once, once page 1 gave the total (PageNumber)
     try:
-        for page in range(1, 1 << 30):
+        page = 1
+        while True:
             if page > state.cap:
                 raise _Incomplete("TooManyPages", f"{where}: more than {state.cap} pages for at most "
                                   f"{state.bound} items at {spec.page_size} a page ({len(state.items)} items so far)",
                                   page)
-            body = fetch(page, state.cont)
+            body = ahead.pop(page) if page in ahead else fetch(page, state.cont)
             if body is None:
                 return Listing(state.items, False, None)
             if not state.take(page, body):
                 break
+            if page == 1:
+                ahead = _fetch_ahead(col, spec, state, fetch)
+            page += 1
         state.finish(page)
     except _Incomplete as exc:
         if record:
@@ -204,6 +209,22 @@ def run(col, product: str, spec: ListCall, region: str | None, fetch: Callable[[
             state.record_duplicates(col, product, region, resource)
         return Listing(state.items, False, body)
     return Listing(state.items, True, body)
+
+
+def _fetch_ahead(col, spec: ListCall, state: "_State", fetch) -> dict[int, Any]:
+    """A PageNumber list whose first page gave its total: every other page it says there is, fetched at
+    once (in order on the collection's detail pool), instead of one after the other. They are then taken in
+    order, exactly as if read one by one: a short page, a changed total or a duplicate still ends the list
+    as an ERROR (pages fetched past it are not used), and a list that still says more follows goes on one
+    page at a time."""
+    p = spec.paging
+    if not isinstance(p, PageNumber) or state.total is None or getattr(col, "map", None) is None:
+        return {}
+    last = min(-(-state.total // p.max_size), state.cap)
+    pages = list(range(2, last + 1))
+    if len(pages) < 1:
+        return {}
+    return dict(zip(pages, col.map(lambda n: fetch(n, None), pages)))
 
 
 class _State:
