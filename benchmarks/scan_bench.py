@@ -197,7 +197,8 @@ def run_scan(size: int, latency_ms: int, max_in_flight: int, rate_limit: float |
                avg_in_flight=round(counted["busy_s"] / counted["span_s"], 1) if counted.get("span_s") else None,
                peak_rss_mb=round(hwm if hwm is not None else usage.ru_maxrss / 1024, 1),
                ideal_bound=expected["bound"], exit_code=code, findings=len(rep["findings"]),
-               collection_errors=len(rep["collection_errors"]))
+               collection_errors=len(rep["collection_errors"]),
+               calls_span_s=round(counted["span_s"], 2) if counted.get("span_s") else None)
     extra = {k: counted["calls"].get(k, 0) - v for k, v in expected["by_call"].items() if counted["calls"].get(k, 0) != v}
     extra.update({k: n for k, n in counted["calls"].items() if k not in expected["by_call"]})
     if extra:

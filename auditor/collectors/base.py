@@ -145,6 +145,11 @@ class Collection:
 
         return list(pool.map(run, items))
 
+    def together(self, *fns: Callable[[], Any]) -> None:
+        """Independent calls of one resource at once (the next pool down, as map), so that a resource's chain is
+        one call long, not one call per API."""
+        self.map(lambda fn: fn(), fns)
+
     # -- calling ------------------------------------------------------------
     def call(self, product: str, action: str, region: str | None, fn: Callable[[], Any], *,
              resource: str | None = None, page: int | None = None, absent: Iterable[str] = (),

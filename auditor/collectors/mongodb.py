@@ -42,15 +42,24 @@ def collect_region(col: Collection, region: str) -> None:
 
 def _details(col: Collection, m, region: str, inst: dict) -> None:
     iid = inst["DBInstanceId"]
-    body = col.rpc(PRODUCT, "DescribeDBInstanceAttribute", region, m.DescribeDBInstanceAttributeRequest(dbinstance_id=iid),
-                   resource=iid, require="DBInstances.DBInstance[]")
-    if body is not None and body["DBInstances"]["DBInstance"]:
-        inst["attribute"] = body["DBInstances"]["DBInstance"][0]
-    for action in ("DescribeDBInstanceTDEInfo", "DescribeDBInstanceSSL", "DescribeBackupPolicy"):
-        pager.detail_rpc(col, PRODUCT, SPEC.call(action), region, inst, {"dbinstance_id": iid})
-    got = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeSecurityIps"), region, {"dbinstance_id": iid}, resource=iid)
-    if got.complete:
-        inst["security_ips"] = got.body
+
+    def attribute() -> None:
+        body = col.rpc(PRODUCT, "DescribeDBInstanceAttribute", region,
+                       m.DescribeDBInstanceAttributeRequest(dbinstance_id=iid), resource=iid,
+                       require="DBInstances.DBInstance[]")
+        if body is not None and body["DBInstances"]["DBInstance"]:
+            inst["attribute"] = body["DBInstances"]["DBInstance"][0]
+
+    def security_ips() -> None:
+        got = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeSecurityIps"), region, {"dbinstance_id": iid},
+                             resource=iid)
+        if got.complete:
+            inst["security_ips"] = got.body
+
+    # every call at once: none depends on another
+    col.together(attribute, security_ips, *[
+        lambda a=action: pager.detail_rpc(col, PRODUCT, SPEC.call(a), region, inst, {"dbinstance_id": iid})
+        for action in ("DescribeDBInstanceTDEInfo", "DescribeDBInstanceSSL", "DescribeBackupPolicy")])
 
 
 def min_calls(account: dict, region: str) -> Cost:

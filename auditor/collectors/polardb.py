@@ -35,12 +35,15 @@ def collect_region(col: Collection, region: str) -> None:
 
 def _details(col: Collection, region: str, cluster: dict) -> None:
     cid = cluster["DBClusterId"]
-    for detail in SPEC.details:
-        pager.detail_rpc(col, PRODUCT, detail, region, cluster, {"dbcluster_id": cid})
-    for spec in SPEC.lists[1:]:
+
+    def listing(spec) -> None:
         got = pager.list_rpc(col, PRODUCT, spec, region, {"dbcluster_id": cid}, resource=cid)
         if got.complete:
             cluster[spec.into] = got.body
+
+    # every detail and per-cluster list at once: none depends on another
+    col.together(*[lambda d=d: pager.detail_rpc(col, PRODUCT, d, region, cluster, {"dbcluster_id": cid})
+                   for d in SPEC.details], *[lambda s=s: listing(s) for s in SPEC.lists[1:]])
 
 
 def min_calls(account: dict, region: str) -> Cost:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .. import sdk
 from . import pager
 from .base import Collection
@@ -46,52 +48,49 @@ def collect_region(col: Collection, region: str) -> None:
 
 
 def _details(col: Collection, m, region: str, inst: dict) -> None:
+    """The instance's detail calls, at once (none depends on another)."""
     iid = inst["DBInstanceId"]
-    body = col.rpc("rds", "DescribeDBInstanceAttribute", region,
-                   m.DescribeDBInstanceAttributeRequest(dbinstance_id=iid), resource=iid,
-                   require="Items.DBInstanceAttribute[]")
-    if body is not None and body["Items"]["DBInstanceAttribute"]:
-        inst["attribute"] = body["Items"]["DBInstanceAttribute"][0]
-    body = col.rpc("rds", "DescribeBackupPolicy", region,
-                   m.DescribeBackupPolicyRequest(dbinstance_id=iid), resource=iid,
-                   require="BackupRetentionPeriod")
-    if body is not None:
-        inst["backup_policy"] = body
-    body = col.rpc("rds", "DescribeDBInstanceTDE", region,
-                   m.DescribeDBInstanceTDERequest(dbinstance_id=iid), resource=iid, require="TDEStatus")
-    if body is not None:
-        inst["tde"] = body
-    body = col.rpc("rds", "DescribeDBInstanceSSL", region,
-                   m.DescribeDBInstanceSSLRequest(dbinstance_id=iid), resource=iid)
-    if body is not None:
-        inst["ssl"] = body
-    got = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeDBInstanceIPArrayList"), region, {"dbinstance_id": iid},
-                         resource=iid)
-    if got.complete:
-        inst["ip_arrays"] = got.items
-    # CrossBackupNotSupport (403) in regions or engines without cross-region backup is recorded as is.
-    body = col.rpc("rds", "DescribeInstanceCrossBackupPolicy", region,
-                   m.DescribeInstanceCrossBackupPolicyRequest(region_id=region, dbinstance_id=iid), resource=iid,
-                   require="BackupEnabled")
-    if body is not None:
-        inst["cross_backup"] = body
+
+    def one(action: str, request, key: str, require: str | None = None, pick=lambda body: body) -> Callable:
+        def run() -> None:
+            body = col.rpc("rds", action, region, request, resource=iid, require=require)
+            if body is not None:
+                inst[key] = pick(body)
+        return run
+
+    def attribute() -> None:
+        body = col.rpc("rds", "DescribeDBInstanceAttribute", region,
+                       m.DescribeDBInstanceAttributeRequest(dbinstance_id=iid), resource=iid,
+                       require="Items.DBInstanceAttribute[]")
+        if body is not None and body["Items"]["DBInstanceAttribute"]:
+            inst["attribute"] = body["Items"]["DBInstanceAttribute"][0]
+
+    def ip_arrays() -> None:
+        got = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeDBInstanceIPArrayList"), region,
+                             {"dbinstance_id": iid}, resource=iid)
+        if got.complete:
+            inst["ip_arrays"] = got.items
+
+    calls = [attribute,
+             one("DescribeBackupPolicy", m.DescribeBackupPolicyRequest(dbinstance_id=iid), "backup_policy",
+                 "BackupRetentionPeriod"),
+             one("DescribeDBInstanceTDE", m.DescribeDBInstanceTDERequest(dbinstance_id=iid), "tde", "TDEStatus"),
+             one("DescribeDBInstanceSSL", m.DescribeDBInstanceSSLRequest(dbinstance_id=iid), "ssl"),
+             ip_arrays,
+             # CrossBackupNotSupport (403) in regions or engines without cross-region backup is recorded as is.
+             one("DescribeInstanceCrossBackupPolicy",
+                 m.DescribeInstanceCrossBackupPolicyRequest(region_id=region, dbinstance_id=iid), "cross_backup",
+                 "BackupEnabled")]
     engine = inst["Engine"]
     if engine in SQL_AUDIT_ENGINES:
-        body = col.rpc("rds", "DescribeSQLCollectorPolicy", region,
-                       m.DescribeSQLCollectorPolicyRequest(dbinstance_id=iid), resource=iid,
-                       require="SQLCollectorStatus")
-        if body is not None:
-            inst["sql_audit"] = body
-        body = col.rpc("rds", "DescribeSQLCollectorRetention", region,
-                       m.DescribeSQLCollectorRetentionRequest(dbinstance_id=iid), resource=iid,
-                       require="ConfigValue")
-        if body is not None:
-            inst["sql_audit_retention"] = body
+        calls += [one("DescribeSQLCollectorPolicy", m.DescribeSQLCollectorPolicyRequest(dbinstance_id=iid),
+                      "sql_audit", "SQLCollectorStatus"),
+                  one("DescribeSQLCollectorRetention", m.DescribeSQLCollectorRetentionRequest(dbinstance_id=iid),
+                      "sql_audit_retention", "ConfigValue")]
     if engine in PARAMETER_ENGINES:
-        body = col.rpc("rds", "DescribeParameters", region, m.DescribeParametersRequest(dbinstance_id=iid),
-                       resource=iid, require="RunningParameters.DBInstanceParameter[]")
-        if body is not None:
-            inst["parameters"] = body
+        calls.append(one("DescribeParameters", m.DescribeParametersRequest(dbinstance_id=iid), "parameters",
+                         "RunningParameters.DBInstanceParameter[]"))
+    col.together(*calls)
 
 
 def min_calls(account: dict, region: str) -> Cost:
