@@ -5,9 +5,10 @@ import json
 
 import pytest
 import rfc8785
+from hypothesis import given, settings, strategies as st
 
 from aliaudit import record
-from conftest import fixture_path
+from conftest import examples, fixture_path
 
 TRICKY = ["", "plain", "quote \" backslash \\ slash /", "\b\f\n\r\t", "\x00\x01\x1f\x7f", "é中文", "\u2028\u2029",
           "\ue000\uffff", "emoji \U0001f600", "<>&'"]
@@ -45,6 +46,47 @@ def test_what_the_fast_path_cannot_write_goes_to_rfc8785(value):
             record.canonical(doc)
     else:
         assert record.canonical(doc) == expected
+
+
+def c_encoder(doc) -> bytes:
+    """The canonical form as it was written before orjson: the C JSON encoder, sorted keys, no spaces."""
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+plain_keys = st.text(alphabet=st.characters(max_codepoint=0xFFFF, exclude_categories=("Cs",)), max_size=8)
+plain_scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**53 - 1), 2**53 - 1),
+                          st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12),
+                          st.sampled_from(TRICKY + [0.98, 1e-05, 123456789012345.6, 1e15 + 0.5, 5e-324]))
+plain_docs = st.recursive(plain_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=6), st.dictionaries(plain_keys, inner, max_size=6)), max_leaves=40)
+
+
+@settings(max_examples=examples(300))
+@given(plain_docs)
+def test_the_orjson_canonical_form_is_the_c_encoders_and_rfc8785s(doc):
+    """canonical() writes with orjson whenever it can; its bytes are those of the C encoder and of rfc8785."""
+    doc = {"d": doc}
+    try:
+        expected = rfc8785.dumps(doc)
+    except (rfc8785.CanonicalizationError, ValueError):
+        with pytest.raises(record.UsageError):
+            record.canonical(doc)
+        return
+    assert record.canonical(doc) == expected
+    if record._plain(doc):
+        assert record.canonical(doc) == c_encoder(doc)
+
+
+@pytest.mark.parametrize("value", [0.98, 123456789012345.6, 0.0001, 1e15 + 0.5])
+def test_floats_orjson_writes_as_str_does_take_orjson(value, monkeypatch):
+    import orjson
+
+    calls = []
+    real = orjson.dumps
+    monkeypatch.setattr(record.orjson, "dumps", lambda v, **kw: calls.append(kw) or real(v, **kw))
+    doc = {"v": value, "s": TRICKY, "k": {"\ue000": 1, "a": [True, None, -(2**53 - 1)]}}
+    assert record.canonical(doc) == c_encoder(doc) == rfc8785.dumps(doc)
+    assert any(kw.get("option") for kw in calls)  # the whole document went through orjson
 
 
 def test_a_lone_surrogate_is_refused_as_before():
