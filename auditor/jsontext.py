@@ -5,7 +5,9 @@ document is written in pieces by orjson (OPT_INDENT_2, which writes the same tex
 string keys, arrays, strings, integers, booleans and null; tests/report/test_json_text.py compares
 both), each piece re-indented for its depth. A piece orjson would write differently goes through the
 standard library instead, so the text stays the standard library's byte for byte:
-- a float (orjson and Python differ on some, e.g. 1e-05): a number token with "." or "e" in the piece;
+- a float orjson writes otherwise than str() does (e.g. 1e-05, nan): the piece's floats are gathered by a
+  walk that checks each level's types at C speed (`plain_floats`), and each distinct one is compared;
+- a value of any other type (a tuple, a subclass) than those of parsed JSON;
 - what orjson refuses (a lone surrogate, an integer beyond 64 bits, a key that is not a string).
 Large arrays and objects are written a slice at a time, so the whole text is never one string.
 """
@@ -13,25 +15,49 @@ Large arrays and objects are written a slice at a time, so the whole text is nev
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
 
 _SLICE = 512  # array items or object members per piece
-# A float: a number token with "." or "e". In indented text every value ends its line, and a string holds no raw
-# newline, so a line ending in digits after "." or "e" (and no quote) ends a float; an integer line does not.
-_FLOAT = re.compile(rb"[.eE][-+]?[0-9]+,?(?:\n|$)")
+_JSON_TYPES = frozenset((str, int, float, bool, type(None), dict, list))
+_NO_FLOAT = frozenset((str, int, bool, type(None), dict, list))
+
+
+def plain_floats(value: Any) -> bool:
+    """True when orjson writes value as json.dumps does as far as types go: only the types parsed JSON has, and
+    every float written as str() writes it. One level at a time, each level's types gathered at C speed."""
+    floats: set = set()
+    level = [value] if type(value) in (dict, list) else []
+    if type(value) not in _JSON_TYPES:
+        return False
+    if type(value) is float:
+        floats.add(value)
+    while level:
+        below: list = []
+        for node in level:
+            values = node.values() if type(node) is dict else node
+            types = set(map(type, values))
+            if _NO_FLOAT.issuperset(types):
+                if dict in types or list in types:
+                    below += [v for v in values if type(v) is dict or type(v) is list]
+                continue
+            if not _JSON_TYPES.issuperset(types):
+                return False
+            floats.update(v for v in values if type(v) is float)
+            below += [v for v in values if type(v) is dict or type(v) is list]
+        level = below
+    return all(orjson.dumps(f) == repr(f).encode("ascii") for f in floats)
 
 
 def _piece(value: Any, level: int) -> bytes:
     """The indented text of value as it stands at `level` (its first line not indented)."""
-    try:
-        out = orjson.dumps(value, option=orjson.OPT_INDENT_2)
-        if _FLOAT.search(out) is None:
+    if plain_floats(value):
+        try:
+            out = orjson.dumps(value, option=orjson.OPT_INDENT_2)
             return out.replace(b"\n", b"\n" + b"  " * level) if level else out
-    except TypeError:
-        pass
+        except TypeError:
+            pass
     text = json.dumps(value, indent=2, ensure_ascii=False)
     if level:
         text = text.replace("\n", "\n" + "  " * level)
@@ -60,12 +86,11 @@ def _chunks(value: Any, level: int):
 
 def dumps(doc: Any) -> str:
     """json.dumps(doc, indent=2, ensure_ascii=False), in one string."""
-    try:
-        out = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
-        if _FLOAT.search(out) is None:
-            return out.decode("utf-8")
-    except TypeError:
-        pass
+    if plain_floats(doc):
+        try:
+            return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode("utf-8")
+        except TypeError:
+            pass
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
 
