@@ -131,7 +131,7 @@ def parse_json(text: str, path: str) -> Any:
 
 _COLON_ESCAPE = re.compile(r"\\u003[aA]")
 _COLON_ESCAPE_BYTES = re.compile(rb"\\u003[aA]")
-_SPLIT_BELOW = 6     # containers this shallow are measured member by member (a snapshot's regions are at 5)
+_SPLIT_BELOW = 7     # containers this shallow are measured member by member (a snapshot's resource lists are at 7)
 _SLICE = 512         # and lists longer than this, a slice at a time
 
 
@@ -181,9 +181,9 @@ def _measure(node: Any, depth: int, limit: int) -> int:
     if t is dict and depth < _SPLIT_BELOW:
         return len(node) + sum(k.count(":") + _measure(v, depth + 1, limit) for k, v in node.items())
     if t is list and (depth < _SPLIT_BELOW or len(node) > _SLICE):
-        if depth < _SPLIT_BELOW:
-            return sum(_measure(v, depth + 1, limit) for v in node)
-        return sum(_measure(node[n:n + _SLICE], depth, limit) for n in range(0, len(node), _SLICE))
+        if len(node) > _SLICE:
+            return sum(_measure(node[n:n + _SLICE], depth, limit) for n in range(0, len(node), _SLICE))
+        return sum(_measure(v, depth + 1, limit) for v in node)
     text = orjson.dumps(node, option=orjson.OPT_INDENT_2)
     if b"e+" in text:
         raise _NotPlain
