@@ -17,6 +17,7 @@ Each stage is a function of what the stages before it returned; none reaches bac
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -25,7 +26,7 @@ from typing import Callable
 from aliaudit.rules import all_rules
 
 from . import attestations as attesting, baseline as baselines, clauses, cli_output, engine, history, plan as plans
-from . import record, report as reporting, snapshot, sources, waivers as waiving
+from . import offline, record, report as reporting, snapshot, sources, waivers as waiving
 from .attestations import warnings as attestation_warnings
 from .errors import CredentialsError, UsageError  # noqa: F401  (CredentialsError: part of this module's API)
 from .identity import IDENTITY_CALLS, identify  # noqa: F401  (re-exported for the tests and benchmarks)
@@ -56,6 +57,12 @@ class Result:
 
 def run(request: Request, step: Callable[[str], None] = lambda text: None) -> Result:
     """`step(text)` is told what the scan is doing (the offline status line, progress.OfflineLine)."""
+    offline_scan = request.source.fixture and not request.source.replay
+    with offline.no_cycle_collection() if offline_scan else contextlib.nullcontext():
+        return _run(request, step)
+
+
+def _run(request: Request, step: Callable[[str], None]) -> Result:
     inputs = read_inputs(request)
     if request.source.fixture:
         step(f"reading {request.source.fixture}")
