@@ -87,20 +87,13 @@ def load(path: str, clean: bool = False) -> dict:
     does, walking the document only if the text has a \\u escape that can make one (UTF-8 text cannot hold one)."""
     from . import inputs
 
-    raw = inputs.read_bytes(path, "a snapshot file", MAX_BYTES)
-    dirty = clean and _SURROGATE_ESCAPE_BYTES.search(raw) is not None
-    doc = inputs.parse_json_fast(raw)  # orjson straight from the bytes, when it can prove them plain
-    if doc is not None:
-        del raw
-        return clean_text(validate(doc, path)) if dirty else validate(doc, path)
-    text = _decode(raw, path)
-    del raw
+    text = _decode(inputs.read_bytes(path, "a snapshot file", MAX_BYTES), path)
+    dirty = clean and _SURROGATE_ESCAPE.search(text) is not None
     doc = loads(text, path)  # the bytes are not kept while the text is parsed (a 100k-resource file is 300 MB)
     return clean_text(doc) if dirty else doc
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def _decode(raw: bytes, path: str | None) -> str:
