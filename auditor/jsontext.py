@@ -6,7 +6,7 @@ string keys, arrays, strings, integers, booleans and null; tests/report/test_jso
 both), each piece re-indented for its depth. A piece orjson would write differently goes through the
 standard library instead, so the text stays the standard library's byte for byte:
 - a float orjson writes otherwise than str() does (e.g. 1e-05, nan): the piece's floats are gathered by a
-  walk that checks each level's types at C speed (`plain_floats`), and each distinct one is compared;
+  walk (`json_floats`), and each distinct one is compared;
 - a value of any other type (a tuple, a subclass) than those of parsed JSON;
 - what orjson refuses (a lone surrogate, an integer beyond 64 bits, a key that is not a string).
 Large arrays and objects are written a slice at a time, so the whole text is never one string.
@@ -20,34 +20,36 @@ from typing import Any
 import orjson
 
 _SLICE = 512  # array items or object members per piece
-_JSON_TYPES = frozenset((str, int, float, bool, type(None), dict, list))
-_NO_FLOAT = frozenset((str, int, bool, type(None), dict, list))
+_SCALARS = frozenset((str, int, bool, type(None)))  # written alike by orjson and json (floats are compared)
+
+
+def json_floats(value: Any) -> set | None:
+    """The floats in value, or None when it holds a value of a type parsed JSON does not have (a tuple, a
+    subclass). Iterative: safe on any depth."""
+    floats: set = set()
+    stack = [value]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        v = pop()
+        t = type(v)
+        if t is dict:
+            push(v.values())
+        elif t is list:
+            push(v)
+        elif t in _SCALARS:
+            continue
+        elif t is float:
+            floats.add(v)
+        else:
+            return None
+    return floats
 
 
 def plain_floats(value: Any) -> bool:
     """True when orjson writes value as json.dumps does as far as types go: only the types parsed JSON has, and
-    every float written as str() writes it. One level at a time, each level's types gathered at C speed."""
-    floats: set = set()
-    level = [value] if type(value) in (dict, list) else []
-    if type(value) not in _JSON_TYPES:
-        return False
-    if type(value) is float:
-        floats.add(value)
-    while level:
-        below: list = []
-        for node in level:
-            values = node.values() if type(node) is dict else node
-            types = set(map(type, values))
-            if _NO_FLOAT.issuperset(types):
-                if dict in types or list in types:
-                    below += [v for v in values if type(v) is dict or type(v) is list]
-                continue
-            if not _JSON_TYPES.issuperset(types):
-                return False
-            floats.update(v for v in values if type(v) is float)
-            below += [v for v in values if type(v) is dict or type(v) is list]
-        level = below
-    return all(orjson.dumps(f) == repr(f).encode("ascii") for f in floats)
+    every float written as str() writes it."""
+    floats = json_floats(value)
+    return floats is not None and all(orjson.dumps(f) == repr(f).encode("ascii") for f in floats)
 
 
 def _piece(value: Any, level: int) -> bytes:

@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from . import snapshot
+from . import jsontext, snapshot
 from .errors import UsageError
 
 ALGORITHM = "sha256"
@@ -110,13 +110,29 @@ _SLICE = 512      # and longer lists, a slice at a time
 def _orjson_chunks(body: dict):
     """The canonical bytes of body as orjson writes them, in pieces; _NotOrjson (before the first piece) when
     they would differ from the C encoder's, or (at any piece) when orjson refuses one (a lone surrogate)."""
-    floats: set = set()
-    if not _plain(body, floats) or not all(orjson.dumps(f) == repr(f).encode("ascii") for f in floats):
+    # What _plain checks, at C speed: the types and floats by a walk of the values (jsontext.json_floats),
+    # integers beyond +-(2^53 - 1) and keys that are not strings by orjson (it refuses them), keys beyond the
+    # Basic Multilingual Plane by their 4-byte UTF-8 in the text (a value with such a character also goes to
+    # the C encoder, which writes the same bytes).
+    floats = jsontext.json_floats(body)
+    if floats is None or not all(_rfc8785_float(f) for f in floats):
         raise _NotOrjson
     try:
-        yield from _sorted_pieces(body, 1)
+        for chunk in _sorted_pieces(body, 1):
+            if any(lead in chunk for lead in _ASTRAL_LEADS):
+                raise _NotOrjson
+            yield chunk
     except orjson.JSONEncodeError:
         raise _NotOrjson from None
+
+
+_ASTRAL_LEADS = (b"\xf0", b"\xf1", b"\xf2", b"\xf3", b"\xf4")
+
+
+def _rfc8785_float(f: float) -> bool:
+    """RFC 8785 keeps str()'s form (no exponent, no ".0", finite), and orjson writes that form."""
+    r = repr(f)
+    return not ("e" in r or "n" in r or r.endswith(".0")) and orjson.dumps(f) == r.encode("ascii")
 
 
 def _sorted_pieces(node: Any, depth: int):
