@@ -71,7 +71,14 @@ def _run(request: Request, step: Callable[[str], None]) -> Result:
     scope, cats, rules = in_scope(inputs.opts)
     findings = engine.evaluate(taken.snapshot, rules, inputs.opts.settings)
     findings, waiver_states = adjust(findings, taken, inputs, rules)
-    report = roll_up(taken.snapshot, findings, inputs.opts, taken.source, scope, cats)
+    digest = None
+    if request.source.fixture and not request.source.replay and not (
+            request.outputs.record_path or request.outputs.per_account_dir):
+        # an offline scan needs the resources no more: freed before the report is built (100k resources: the
+        # peak was the snapshot, the findings and the report held together)
+        digest = record.digest(taken.snapshot)
+        snapshot.drop_resources(taken.snapshot)
+    report = roll_up(taken.snapshot, findings, inputs.opts, taken.source, scope, cats, digest)
     report, messages = mark(report, taken, inputs, waiver_states, request.allow_different_scope)
     report = record.scrub_in_place(report, list(taken.secrets))
     step("writing the report")
@@ -137,9 +144,9 @@ def adjust(findings: list[dict], taken: Taken, inputs: Inputs, rules: list) -> t
 # 5. roll up
 
 def roll_up(collected: dict, findings: list[dict], opts: ScanOptions, source: dict, scope: Scope,
-            cats: list[dict]) -> dict:
+            cats: list[dict], digest: str | None = None) -> dict:
     """Clause statuses and the report (report.py), with its one-page summary (reporters/summary.py)."""
-    report = reporting.build(collected, findings, opts, source, scope, cats)
+    report = reporting.build(collected, findings, opts, source, scope, cats, digest)
     report["summary"] = summary.build(report)
     return report
 
