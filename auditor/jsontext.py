@@ -5,7 +5,9 @@ document is written in pieces by orjson (OPT_INDENT_2, which writes the same tex
 string keys, arrays, strings, integers, booleans and null; tests/report/test_json_text.py compares
 both), each piece re-indented for its depth. A piece orjson would write differently goes through the
 standard library instead, so the text stays the standard library's byte for byte:
-- a float (orjson and Python differ on some, e.g. 1e-05): a number token with "." or "e" in the piece;
+- a float orjson writes otherwise than str() does (e.g. 1e-05, nan): the piece's floats are gathered by a
+  walk (`json_floats`), and each distinct one is compared;
+- a value of any other type (a tuple, a subclass) than those of parsed JSON;
 - what orjson refuses (a lone surrogate, an integer beyond 64 bits, a key that is not a string).
 Large arrays and objects are written a slice at a time, so the whole text is never one string.
 """
@@ -13,25 +15,51 @@ Large arrays and objects are written a slice at a time, so the whole text is nev
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
 
 _SLICE = 512  # array items or object members per piece
-# A float: a number token with "." or "e". In indented text every value ends its line, and a string holds no raw
-# newline, so a line ending in digits after "." or "e" (and no quote) ends a float; an integer line does not.
-_FLOAT = re.compile(rb"[.eE][-+]?[0-9]+,?(?:\n|$)")
+_SCALARS = frozenset((str, int, bool, type(None)))  # written alike by orjson and json (floats are compared)
+
+
+def json_floats(value: Any) -> set | None:
+    """The floats in value, or None when it holds a value of a type parsed JSON does not have (a tuple, a
+    subclass). Iterative: safe on any depth."""
+    floats: set = set()
+    stack = [value]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        v = pop()
+        t = type(v)
+        if t is dict:
+            push(v.values())
+        elif t is list:
+            push(v)
+        elif t in _SCALARS:
+            continue
+        elif t is float:
+            floats.add(v)
+        else:
+            return None
+    return floats
+
+
+def plain_floats(value: Any) -> bool:
+    """True when orjson writes value as json.dumps does as far as types go: only the types parsed JSON has, and
+    every float written as str() writes it."""
+    floats = json_floats(value)
+    return floats is not None and all(orjson.dumps(f) == repr(f).encode("ascii") for f in floats)
 
 
 def _piece(value: Any, level: int) -> bytes:
     """The indented text of value as it stands at `level` (its first line not indented)."""
-    try:
-        out = orjson.dumps(value, option=orjson.OPT_INDENT_2)
-        if _FLOAT.search(out) is None:
+    if plain_floats(value):
+        try:
+            out = orjson.dumps(value, option=orjson.OPT_INDENT_2)
             return out.replace(b"\n", b"\n" + b"  " * level) if level else out
-    except TypeError:
-        pass
+        except TypeError:
+            pass
     text = json.dumps(value, indent=2, ensure_ascii=False)
     if level:
         text = text.replace("\n", "\n" + "  " * level)
@@ -60,12 +88,11 @@ def _chunks(value: Any, level: int):
 
 def dumps(doc: Any) -> str:
     """json.dumps(doc, indent=2, ensure_ascii=False), in one string."""
-    try:
-        out = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
-        if _FLOAT.search(out) is None:
-            return out.decode("utf-8")
-    except TypeError:
-        pass
+    if plain_floats(doc):
+        try:
+            return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode("utf-8")
+        except TypeError:
+            pass
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
 

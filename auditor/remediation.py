@@ -22,6 +22,7 @@ FIELD = re.compile(r"\{(resource_id|region|account_id|parent|child|port|ev:[A-Za
 KEYS = ("cli", "terraform")
 
 
+@lru_cache(maxsize=1024)
 def _placeholder(name: str) -> str:
     name = name.removeprefix("ev:")
     return "<" + re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).replace("_", "-").lower() + ">"
@@ -68,12 +69,64 @@ def render(text: str, finding: dict, known: dict | None = None) -> str:
     return "".join(out)
 
 
+class _Plan:
+    """A remediation dict made ready for fill: each text split at its fields once, the fields it uses."""
+
+    __slots__ = ("items", "known", "evidence")
+
+    def __init__(self, remediation: dict):
+        self.items: list[tuple] = []  # (key, value, None) for what has no field, else (key, None, parts)
+        fields: set[str] = set()
+        for key, value in remediation.items():
+            parts = _parts(value) if isinstance(value, str) else (value,)
+            if len(parts) == 1:
+                self.items.append((key, value, None))
+                continue
+            self.items.append((key, None, tuple((p, None) if i % 2 == 0 else (p, _placeholder(p))
+                                                for i, p in enumerate(parts))))
+            fields.update(parts[1::2])
+        self.known = any(not f.startswith("ev:") for f in fields)
+        self.evidence = sorted(f for f in fields if f.startswith("ev:"))
+
+
+_PLANS: dict[tuple, _Plan] = {}  # by the remediation's items: every finding of a rule shares its remediation
+
+
 def fill(finding: dict) -> dict:
     """Substitute the fields of the finding's remediation (a new dict; the rule's stays as it is)."""
     rem = finding.get("remediation")
-    if isinstance(rem, dict):
-        known = values(finding)
-        finding["remediation"] = {k: render(v, finding, known) if isinstance(v, str) else v for k, v in rem.items()}
+    if not isinstance(rem, dict):
+        return finding
+    try:
+        key = tuple(rem.items())
+        plan = _PLANS.get(key)
+    except TypeError:  # a value that cannot be hashed: planned, not kept
+        key, plan = None, None
+    if plan is None:
+        plan = _Plan(rem)
+        if key is not None:
+            if len(_PLANS) >= 4096:
+                _PLANS.clear()
+            _PLANS[key] = plan
+    found = values(finding) if plan.known else {}
+    if plan.evidence:
+        evidence = finding.get("evidence")
+        for field in plan.evidence:
+            found[field] = _evidence_value(evidence, field[3:])
+    out = {}
+    for key, value, parts in plan.items:
+        if parts is None:
+            out[key] = value
+            continue
+        text = []
+        for part, placeholder in parts:
+            if placeholder is None:
+                text.append(part)
+            else:
+                value = found.get(part)
+                text.append(placeholder if value in (None, "") else str(value))
+        out[key] = "".join(text)
+    finding["remediation"] = out
     return finding
 
 

@@ -18,9 +18,11 @@ SCANNED, UNREACHABLE = "SCANNED", "UNREACHABLE"  # an organisation member's scan
 _ORDER = {NON_COMPLIANT: 0, INCOMPLETE: 1, COMPLIANT: 2, NOT_APPLICABLE: 3}
 
 
-def build(collected: dict, findings: list[dict], opts, source: dict, scope, cats: list[dict]) -> dict:
+def build(collected: dict, findings: list[dict], opts, source: dict, scope, cats: list[dict],
+          digest: str | None = None) -> dict:
     """The report of a scan: clause statuses from the findings (and attestations) of the catalogues in scope
-    (`cats`, from scope.catalogues), with what was read. --status keeps findings after the roll-up."""
+    (`cats`, from scope.catalogues), with what was read. --status keeps findings after the roll-up. `digest`:
+    the snapshot's, computed before its resources were dropped (snapshot.drop_resources)."""
     unlisted = regions.unlisted(collected)  # accounts whose regions are unknown: no verdict stands for them
     findings = [f for f in findings if f.get("account_id") not in unlisted]
     clause_results = clauses.roll_up(cats, findings)
@@ -48,7 +50,7 @@ def build(collected: dict, findings: list[dict], opts, source: dict, scope, cats
         "clauses": clause_results,
         "findings": findings,
         "collection_errors": errors,
-        "snapshot_digest": record.digest(collected),
+        "snapshot_digest": digest if digest is not None else record.digest(collected),
         **({"attestations": list(opts.attestations)} if opts.attestations is not None else {}),
     }
     if incomplete:

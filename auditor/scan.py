@@ -17,6 +17,7 @@ Each stage is a function of what the stages before it returned; none reaches bac
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -25,7 +26,7 @@ from typing import Callable
 from aliaudit.rules import all_rules
 
 from . import attestations as attesting, baseline as baselines, clauses, cli_output, engine, history, plan as plans
-from . import record, report as reporting, snapshot, sources, waivers as waiving
+from . import offline, record, report as reporting, snapshot, sources, waivers as waiving
 from .attestations import warnings as attestation_warnings
 from .errors import CredentialsError, UsageError  # noqa: F401  (CredentialsError: part of this module's API)
 from .identity import IDENTITY_CALLS, identify  # noqa: F401  (re-exported for the tests and benchmarks)
@@ -56,6 +57,12 @@ class Result:
 
 def run(request: Request, step: Callable[[str], None] = lambda text: None) -> Result:
     """`step(text)` is told what the scan is doing (the offline status line, progress.OfflineLine)."""
+    offline_scan = request.source.fixture and not request.source.replay
+    with offline.no_cycle_collection() if offline_scan else contextlib.nullcontext():
+        return _run(request, step)
+
+
+def _run(request: Request, step: Callable[[str], None]) -> Result:
     inputs = read_inputs(request)
     if request.source.fixture:
         step(f"reading {request.source.fixture}")
@@ -64,7 +71,14 @@ def run(request: Request, step: Callable[[str], None] = lambda text: None) -> Re
     scope, cats, rules = in_scope(inputs.opts)
     findings = engine.evaluate(taken.snapshot, rules, inputs.opts.settings)
     findings, waiver_states = adjust(findings, taken, inputs, rules)
-    report = roll_up(taken.snapshot, findings, inputs.opts, taken.source, scope, cats)
+    digest = None
+    if request.source.fixture and not request.source.replay and not (
+            request.outputs.record_path or request.outputs.per_account_dir):
+        # an offline scan needs the resources no more: freed before the report is built (100k resources: the
+        # peak was the snapshot, the findings and the report held together)
+        digest = record.digest(taken.snapshot)
+        snapshot.drop_resources(taken.snapshot)
+    report = roll_up(taken.snapshot, findings, inputs.opts, taken.source, scope, cats, digest)
     report, messages = mark(report, taken, inputs, waiver_states, request.allow_different_scope)
     report = record.scrub_in_place(report, list(taken.secrets))
     step("writing the report")
@@ -130,9 +144,9 @@ def adjust(findings: list[dict], taken: Taken, inputs: Inputs, rules: list) -> t
 # 5. roll up
 
 def roll_up(collected: dict, findings: list[dict], opts: ScanOptions, source: dict, scope: Scope,
-            cats: list[dict]) -> dict:
+            cats: list[dict], digest: str | None = None) -> dict:
     """Clause statuses and the report (report.py), with its one-page summary (reporters/summary.py)."""
-    report = reporting.build(collected, findings, opts, source, scope, cats)
+    report = reporting.build(collected, findings, opts, source, scope, cats, digest)
     report["summary"] = summary.build(report)
     return report
 

@@ -147,6 +147,17 @@ def clean_text(doc: Any) -> Any:
     return doc
 
 
+def drop_resources(doc: dict) -> dict:
+    """In place, once the rules have run: every account's regions keep their names and lose their resources,
+    and its global section is emptied. What a report still reads stays: account ids, errors, `unavailable`,
+    `regions_without_resources`, identities, the organisation. Returns the document."""
+    for account in doc.get("accounts", []):
+        account["regions"] = {region: {} for region in account.get("regions", {})}
+        if "global" in account:
+            account["global"] = {}
+    return doc
+
+
 def dumps(doc: dict) -> str:
     return json.dumps(doc, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
