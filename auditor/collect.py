@@ -62,7 +62,10 @@ def collect_account(clients: Clients, account_id: str, regions: list[str], *, wo
 
 
 def finish(account: dict) -> None:
-    """Errors and unavailable products in one order, whichever thread or process recorded them."""
+    """Errors, unavailable products and the account-level sections in one order, whichever thread or process
+    recorded them (the regional sections are made up front, in the collectors' order)."""
+    if isinstance(account.get("global"), dict):
+        account["global"] = dict(sorted(account["global"].items()))
     account["errors"].sort(key=lambda e: (e["product"], e["action"], e.get("region") or "", e.get("resource") or "",
                                           e.get("page") or 0))
     if account.get("unavailable"):

@@ -46,6 +46,8 @@ class Settings:
     data_tier_tag: str = "aliaudit:tier=data"
     # CIS 1.5: days a RAM user with console logon may go without logging on.
     console_user_max_idle_days: int = 90
+    # CIS 7.4: the most days since an ACK cluster check last finished successfully (the benchmark: weekly).
+    cluster_check_max_age_days: int = 7
 
 
 # The domain of each setting, checked at load time: (smallest, largest) for numbers; the choices for text.
@@ -58,6 +60,7 @@ RANGES = {
     "access_key_max_unused_days": (1, 36500), "password_min_length": (1, 32), "password_max_age_days": (1, 1095),
     "password_reuse_prevention": (0, 24), "password_max_login_attempts": (1, 32),
     "console_user_max_idle_days": (1, 36500),
+    "cluster_check_max_age_days": (1, 366),
 }
 REGION_ID = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 

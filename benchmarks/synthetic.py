@@ -245,7 +245,7 @@ def generate(n: int, seed: int = 1, account_id: str = "5184000000009999") -> dic
     for region in REGIONS:  # one permission group (with its rules) where the region has file systems
         if sec(region, "nas")["file_systems"]:
             sec(region, "nas")["access_groups"] = [dict(copy.deepcopy(t["access_group"]), RegionId=region)]
-    for i in range(per_kind["ack_clusters"]):  # ACK clusters, with their add-ons, log setting and node pools
+    for i in range(per_kind["ack_clusters"]):  # ACK clusters, with their add-ons, log setting, node pools and checks
         region, _ = place()
         cluster = dict(copy.deepcopy(t["ack_cluster"]), cluster_id=f"csyn{i:06d}{'0' * 22}", name=f"syn-{i:06d}",
                        region_id=region, deletion_protection=not off())

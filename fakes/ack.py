@@ -1,5 +1,5 @@
-"""ACK (Container Service for Kubernetes) 2015-12-15, a ROA API: clusters, add-ons, control-plane logging
-and node pools.
+"""ACK (Container Service for Kubernetes) 2015-12-15, a ROA API: clusters, add-ons, control-plane logging,
+node pools and cluster checks.
 
 Written from the documentation (tests/documented/SOURCES-ack.md), not from the collector's spec:
 DescribeClustersV1 (GET /api/v1/clusters) pages by page_number/page_size (the fake allows 1-100, default 10)
@@ -18,13 +18,14 @@ VERSION = "2015-12-15"
 HOST_PREFIXES = ("cs",)
 # The path parameter naming one cluster, and its ARN type: acs:cs:{region}:{account}:cluster/{cluster_id}.
 RESOURCE = ("cluster_id", "cluster")
-DETAILS = ("addon_instances", "control_plane_log", "node_pools")
+DETAILS = ("addon_instances", "control_plane_log", "node_pools", "cluster_checks")
 
 ROUTES = {
     ("GET", "/api/v1/clusters"): "DescribeClustersV1",
     ("GET", "/clusters/{cluster_id}/addon_instances"): "ListClusterAddonInstances",
     ("GET", "/clusters/{cluster_id}/controlplanelog"): "CheckControlPlaneLogEnable",
     ("GET", "/clusters/{cluster_id}/nodepools"): "DescribeClusterNodePools",
+    ("GET", "/clusters/{cluster_id}/checks"): "ListClusterChecks",
 }
 
 
@@ -61,9 +62,19 @@ def describe_cluster_node_pools(call: Call) -> dict:
     return _cluster(call).get("node_pools") or {"nodepools": []}
 
 
+def list_cluster_checks(call: Call) -> dict:
+    # Not paged; the documented query parameter `type` narrows the list (`target` names a check's object,
+    # which the response does not show: the fake does not filter on it). A cluster never checked answers
+    # an empty `checks` list.
+    checks = (_cluster(call).get("cluster_checks") or {"checks": []})["checks"]
+    wanted = call.params.get("type")
+    return {"checks": [c for c in checks if c.get("type") == wanted] if wanted else checks}
+
+
 ACTIONS = {
     "DescribeClustersV1": describe_clusters_v1,
     "ListClusterAddonInstances": list_cluster_addon_instances,
     "CheckControlPlaneLogEnable": check_control_plane_log_enable,
     "DescribeClusterNodePools": describe_cluster_node_pools,
+    "ListClusterChecks": list_cluster_checks,
 }

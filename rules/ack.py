@@ -6,6 +6,7 @@ call that failed leaves its key absent on the cluster, and the rule is ERROR the
 tests/documented/SOURCES-ack.md; `master_url` and `meta_data` are JSON documents inside a string.
 """
 
+import datetime as dt
 import json
 import re
 
@@ -371,3 +372,70 @@ def auto_upgrade(cluster, acct, settings):
     return check(cluster.get("cluster_id"), cluster.region, on is True,
                  {"DescribeClustersV1.operation_policy.cluster_auto_upgrade.enabled": on},
                  "" if on else "automatic cluster upgrade is off")
+
+
+# ListClusterChecks: the documented status of a check that ran to completion (SOURCES-ack.md).
+CHECK_SUCCEEDED = "Succeeded"
+_NANOS = re.compile(r"(\.\d{6})\d+")
+
+
+def _time(value) -> dt.datetime | None:
+    """An RFC 3339 time as ListClusterChecks answers it (nanoseconds, `Z`), or None when unreadable."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(_NANOS.sub(r"\1", value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+@rule(id="ack-cluster-check-weekly", product="ack", severity="low", resource_type="ack:cluster",
+      needs=("ack:DescribeClustersV1", "ack:ListClusterChecks"),
+      title="A cluster check has run successfully on each ACK cluster within the last week",
+      rationale="CIS Alibaba 7.4, GL20 monitoring: a regular cluster check finds unhealthy components, "
+                "risky configurations and upgrade blockers before they become incidents.",
+      remediation={
+          "console": _CONSOLE + " > Operations > Cluster Check: run a check now and schedule one at least weekly.",
+          "cli": "aliyun cs GET /clusters/{resource_id}/checks --region {region} (see the last check); run one "
+                 "from the console's Cluster Check page or with RunClusterCheck (aliyun cs POST "
+                 "/clusters/{resource_id}/checks --region {region} --body '{\"type\":\"<check type>\"}')",
+      })
+@each("ack", "clusters", "cluster_id")
+def cluster_check_weekly(cluster, acct, settings):
+    """Judged against the snapshot's collected_at (not the wall clock): a recording gives the same verdict
+    every day. Only a check with status Succeeded and a readable finished_at counts."""
+    cid = cluster.get("cluster_id")
+    if "cluster_checks" not in cluster:
+        return unknown(cid, cluster.region, "the cluster's checks (ack:ListClusterChecks) were not read")
+    checks = items(cluster, "cluster_checks.checks", name="ListClusterChecks.checks", optional=False)
+    now = _time(acct.collected_at) or dt.datetime.now(dt.timezone.utc)
+    limit = settings.cluster_check_max_age_days
+    latest, unreadable = None, None
+    for c in checks:
+        status = read(c, "status", "str", name="ListClusterChecks.checks[].status", optional=False)
+        if status != CHECK_SUCCEEDED:
+            continue
+        finished = _time(c.get("finished_at"))
+        if finished is None:
+            unreadable = c
+        elif latest is None or finished > latest[0]:
+            latest = (finished, c)
+    evidence = {"ListClusterChecks.checks": len(checks), "max_age_days": limit}
+    if latest is not None:
+        finished, c = latest
+        age = (now - finished).days
+        evidence.update({"ListClusterChecks.checks[].check_id": c.get("check_id"),
+                         "ListClusterChecks.checks[].type": c.get("type"),
+                         "ListClusterChecks.checks[].status": c.get("status"),
+                         "ListClusterChecks.checks[].finished_at": c.get("finished_at"), "age_days": age})
+        if age <= limit:
+            return check(cid, cluster.region, True, evidence)
+    if unreadable is not None:
+        raise BadField("ListClusterChecks.checks[].finished_at", unreadable.get("finished_at"),
+                       "an RFC 3339 time", reason="a successful cluster check has no readable finished_at: "
+                       "cannot tell when the last check ran")
+    if latest is None:
+        return check(cid, cluster.region, False, evidence, "no cluster check has finished successfully")
+    return check(cid, cluster.region, False, evidence,
+                 f"the last successful cluster check finished {evidence['age_days']} days ago")

@@ -10,6 +10,8 @@ GAPS_VERDICTS = {
     ('ack-basic-auth-removed', 'c8f1e2d3c4b5a697'): 'FAIL',
     ('ack-cloudmonitor-enabled', 'c0a1b2c3d4e5f607'): 'PASS',
     ('ack-cloudmonitor-enabled', 'c8f1e2d3c4b5a697'): 'FAIL',
+    ('ack-cluster-check-weekly', 'c0a1b2c3d4e5f607'): 'PASS',
+    ('ack-cluster-check-weekly', 'c8f1e2d3c4b5a697'): 'FAIL',
     ('ack-control-plane-logs', 'c0a1b2c3d4e5f607'): 'PASS',
     ('ack-control-plane-logs', 'c8f1e2d3c4b5a697'): 'FAIL',
     ('ack-dashboard-not-installed', 'c0a1b2c3d4e5f607'): 'PASS',
@@ -416,4 +418,4 @@ GAPS_VERDICTS = {
     ('waf-protected-object-logging', 'waf_v3_j6c01/lb-j6clegacy01-80'): 'FAIL',
 }
 
-EXPECTED_RULES = 157
+EXPECTED_RULES = 158

@@ -145,10 +145,14 @@ class Collection:
 
         return list(pool.map(run, items))
 
-    def together(self, *fns: Callable[[], Any]) -> None:
+    def together(self, item: dict, order: Iterable[str], *fns: Callable[[], Any]) -> None:
         """Independent calls of one resource at once (the next pool down, as map), so that a resource's chain is
-        one call long, not one call per API."""
+        one call long, not one call per API. The keys they add to `item` are then put in `order` (the order
+        one call after the other adds them), so a recording does not depend on which answer came first."""
         self.map(lambda fn: fn(), fns)
+        for key in order:
+            if key in item:
+                item[key] = item.pop(key)
 
     # -- calling ------------------------------------------------------------
     def call(self, product: str, action: str, region: str | None, fn: Callable[[], Any], *,

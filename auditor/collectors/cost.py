@@ -353,12 +353,13 @@ def _nas(account: dict, region: str) -> Cost:
 
 
 def _ack(account: dict, region: str) -> Cost:
-    """ACK clusters 100 a page; each cluster's add-ons, control-plane log setting and node pools take one call
-    each (each API takes one cluster id in its path, none is paged)."""
+    """ACK clusters 100 a page; each cluster's add-ons, control-plane log setting, node pools and cluster checks
+    take one call each (each API takes one cluster id in its path, none is paged)."""
     clusters = region_section(account, region, "ack").get("clusters") or []
     n = _count(len(clusters), "ack:DescribeClustersV1")
     cost = Cost().list("ack:DescribeClustersV1", n)
-    for action in ("ListClusterAddonInstances", "CheckControlPlaneLogEnable", "DescribeClusterNodePools"):
+    for action in ("ListClusterAddonInstances", "CheckControlPlaneLogEnable", "DescribeClusterNodePools",
+                   "ListClusterChecks"):
         if clusters:
             cost.detail(f"ack:{action}", len(clusters))
     cost.chain = n + (1 if clusters else 0)

@@ -40,6 +40,9 @@ def collect_region(col: Collection, region: str) -> None:
     out["instances"] = instances
 
 
+DETAILS = ("DescribeDBInstanceTDEInfo", "DescribeDBInstanceSSL", "DescribeBackupPolicy")
+
+
 def _details(col: Collection, m, region: str, inst: dict) -> None:
     iid = inst["DBInstanceId"]
 
@@ -57,9 +60,10 @@ def _details(col: Collection, m, region: str, inst: dict) -> None:
             inst["security_ips"] = got.body
 
     # every call at once: none depends on another
-    col.together(attribute, security_ips, *[
-        lambda a=action: pager.detail_rpc(col, PRODUCT, SPEC.call(a), region, inst, {"dbinstance_id": iid})
-        for action in ("DescribeDBInstanceTDEInfo", "DescribeDBInstanceSSL", "DescribeBackupPolicy")])
+    order = ("attribute", *(SPEC.call(a).into for a in DETAILS), "security_ips")
+    col.together(inst, order, attribute, security_ips,
+                 *[lambda a=a: pager.detail_rpc(col, PRODUCT, SPEC.call(a), region, inst, {"dbinstance_id": iid})
+                   for a in DETAILS])
 
 
 def min_calls(account: dict, region: str) -> Cost:

@@ -42,8 +42,11 @@ def _details(col: Collection, region: str, cluster: dict) -> None:
             cluster[spec.into] = got.body
 
     # every detail and per-cluster list at once: none depends on another
-    col.together(*[lambda d=d: pager.detail_rpc(col, PRODUCT, d, region, cluster, {"dbcluster_id": cid})
-                   for d in SPEC.details], *[lambda s=s: listing(s) for s in SPEC.lists[1:]])
+    order = [d.into for d in SPEC.details] + [s.into for s in SPEC.lists[1:]]
+    col.together(cluster, order,
+                 *[lambda d=d: pager.detail_rpc(col, PRODUCT, d, region, cluster, {"dbcluster_id": cid})
+                   for d in SPEC.details],
+                 *[lambda s=s: listing(s) for s in SPEC.lists[1:]])
 
 
 def min_calls(account: dict, region: str) -> Cost:

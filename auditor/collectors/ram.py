@@ -68,6 +68,9 @@ def collect_account(col: Collection) -> None:
             col.map(lambda user: _user_details(col, m, region, user), users)
             out["users"] = users
         other.result()  # re-raises what it raised
+    for key in ("password_policy", "policies", "users"):  # the order one branch after the other gives
+        if key in out:
+            out[key] = out.pop(key)
 
 
 def _custom_policies(col: Collection, m, region: str) -> list[dict] | None:

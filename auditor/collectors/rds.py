@@ -47,6 +47,11 @@ def collect_region(col: Collection, region: str) -> None:
     out["instances"] = instances
 
 
+# the keys the detail calls add to an instance, in the order of the calls
+DETAIL_KEYS = ("attribute", "backup_policy", "tde", "ssl", "ip_arrays", "cross_backup", "sql_audit",
+               "sql_audit_retention", "parameters")
+
+
 def _details(col: Collection, m, region: str, inst: dict) -> None:
     """The instance's detail calls, at once (none depends on another)."""
     iid = inst["DBInstanceId"]
@@ -90,7 +95,7 @@ def _details(col: Collection, m, region: str, inst: dict) -> None:
     if engine in PARAMETER_ENGINES:
         calls.append(one("DescribeParameters", m.DescribeParametersRequest(dbinstance_id=iid), "parameters",
                          "RunningParameters.DBInstanceParameter[]"))
-    col.together(*calls)
+    col.together(inst, DETAIL_KEYS, *calls)
 
 
 def min_calls(account: dict, region: str) -> Cost:

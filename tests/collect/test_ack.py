@@ -9,7 +9,7 @@ from Tea.exceptions import TeaException
 
 from aliaudit import snapshot
 from aliaudit.collect import collect_account
-from aliaudit.collectors.base import sdk_method
+from aliaudit.collectors.base import RetryPolicy, sdk_method
 from aliaudit.fakes import FakeCloud
 from aliaudit.sdk import Clients, StaticKey, models
 from conftest import findings, scan
@@ -105,10 +105,12 @@ def test_ram_on_one_cluster_makes_only_its_rules_error(compliant_doc):
     ("addon_instances", ("ack-dashboard-not-installed", "ack-log-service-enabled", "ack-network-policy-supported",
                          "ack-eni-multi-ip")),
     ("control_plane_log", ("ack-control-plane-logs",)),
+    ("cluster_checks", ("ack-cluster-check-weekly",)),
 ])
 def test_a_recorded_per_cluster_failure_replays_and_its_rules_are_error(compliant_doc, detail, rules):
     cluster = _clusters(compliant_doc)[0]
-    action = {"addon_instances": "ListClusterAddonInstances", "control_plane_log": "CheckControlPlaneLogEnable"}[detail]
+    action = {"addon_instances": "ListClusterAddonInstances", "control_plane_log": "CheckControlPlaneLogEnable",
+              "cluster_checks": "ListClusterChecks"}[detail]
     compliant_doc["accounts"][0].setdefault("errors", []).append(
         {"product": "ack", "action": action, "region": HK, "resource": cluster["cluster_id"],
          "code": "Throttling.User", "message": "Request was denied due to user flow control.", "http_status": 400,
@@ -140,3 +142,68 @@ def test_rule_edges_the_fixtures_do_not_reach(compliant_doc):
     assert _statuses(report, "ack-network-policy-supported")[cid][0] == "PASS"
     status, reason = _statuses(report, "ack-eni-multi-ip")[cid]
     assert status == "FAIL" and "terway-eni" in reason
+
+
+def test_cluster_checks_are_read_per_cluster_and_filtered_by_type(alicloud_fake, compliant_doc):
+    cluster = _clusters(compliant_doc)[0]
+    cluster["cluster_checks"]["checks"].append(dict(cluster["cluster_checks"]["checks"][0], check_id="chk-2",
+                                                    type="NodePoolUpgrade"))
+    alicloud_fake.load(compliant_doc)
+    m = models("ack")
+    every = _call("ListClusterChecks", cluster["cluster_id"], m.ListClusterChecksRequest()).to_map()
+    assert [c["check_id"] for c in every["checks"]] == [c["check_id"] for c in cluster["cluster_checks"]["checks"]]
+    upgrades = _call("ListClusterChecks", cluster["cluster_id"], m.ListClusterChecksRequest(type="NodePoolUpgrade"))
+    assert [c.check_id for c in upgrades.checks] == ["chk-2"]
+    with pytest.raises(TeaException) as exc:
+        _call("ListClusterChecks", "c-no-such-cluster", m.ListClusterChecksRequest())
+    assert (exc.value.code, exc.value.status_code) == ("ErrorClusterNotFound", 404)
+
+
+def test_cluster_check_age_is_judged_against_the_snapshot_time(compliant_doc):
+    """collected_at is 2026-11-27T00:00:00Z: a check that finished 8 days before fails at the default 7 days and
+    passes with cluster_check_max_age_days 8; only Succeeded checks count; an unreadable finished_at on the
+    only successful check is ERROR, never a PASS."""
+    from aliaudit.settings import Settings
+
+    cluster = _clusters(compliant_doc)[0]
+    cid = cluster["cluster_id"]
+    [chk] = cluster["cluster_checks"]["checks"]
+    chk["finished_at"] = "2026-11-18T23:00:00.123456789Z"
+    status, reason = _statuses(scan(compliant_doc), "ack-cluster-check-weekly")[cid]
+    assert status == "FAIL" and "8 days ago" in reason
+    assert _statuses(scan(compliant_doc, settings=Settings(cluster_check_max_age_days=8)),
+                     "ack-cluster-check-weekly")[cid][0] == "PASS"
+    chk["finished_at"] = "2026-11-26T23:00:00Z"
+    chk["status"] = "Running"
+    status, reason = _statuses(scan(compliant_doc), "ack-cluster-check-weekly")[cid]
+    assert status == "FAIL" and "no cluster check has finished successfully" in reason
+    chk["status"] = "Succeeded"
+    chk["finished_at"] = "yesterday"
+    status, reason = _statuses(scan(compliant_doc), "ack-cluster-check-weekly")[cid]
+    assert status == "ERROR" and "finished_at" in reason
+    cluster["cluster_checks"] = {"checks": []}
+    assert _statuses(scan(compliant_doc), "ack-cluster-check-weekly")[cid][0] == "FAIL"
+    del cluster["cluster_checks"]
+    status, reason = _statuses(scan(compliant_doc), "ack-cluster-check-weekly")[cid]
+    assert status == "ERROR" and "ListClusterChecks" in reason
+
+
+@pytest.mark.parametrize("kind", ["missing_field", "wrong_type", "throttle"])
+def test_a_cluster_check_answer_without_its_list_is_recorded_and_the_rule_errors(compliant_doc, kind):
+    """ListClusterChecks requires `checks` (a list) on the raw body: an answer without it is not "no checks" (a
+    FAIL) but a recorded failure, and the weekly-check rule is ERROR naming the call."""
+    account = compliant_doc["accounts"][0]["account_id"]
+    rule = {"product": "ack", "action": "ListClusterChecks", "kind": kind}
+    faults = {"faults": [dict(rule, path="checks") if kind != "throttle" else rule]}
+    with FakeCloud(faults=faults).load(compliant_doc):
+        collected = collect_account(Clients(KEY), account, [HK], workers=1,
+                                    retry=RetryPolicy(attempts=2, sleep=lambda s: None))
+    cid = _clusters(compliant_doc)[0]["cluster_id"]
+    [error] = [e for e in collected["errors"] if e["product"] == "ack"]
+    assert (error["action"], error["resource"]) == ("ListClusterChecks", cid)
+    [cluster] = collected["regions"][HK]["ack"]["clusters"]
+    assert "cluster_checks" not in cluster and "control_plane_log" in cluster
+    doc = snapshot.new("fixture")
+    doc.update(collected_at=compliant_doc["collected_at"], accounts=[collected])
+    status, reason = _statuses(scan(doc), "ack-cluster-check-weekly")[cid]
+    assert status == "ERROR" and "ListClusterChecks" in reason

@@ -316,6 +316,9 @@ ROA = {
                                            "nodepools.0.scaling_group.system_disk_encrypted",
                                            "nodepools.0.scaling_group.data_disks.0.encrypted",
                                            "nodepools.0.kubernetes_config.cms_enabled"]),
+    ("ack", "ListClusterChecks"): (("c1",), lambda m: m.ListClusterChecksRequest(), ("GET", "/clusters/c1/checks"),
+                                   ["checks.0.check_id", "checks.0.type", "checks.0.status", "checks.0.created_at",
+                                    "checks.0.finished_at"]),
 }
 
 
