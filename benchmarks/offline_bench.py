@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
             from benchmarks.scan_bench import run_scan
 
             for size in [int(s) for s in args.live_sizes.split(",") if s.strip()]:
-                got = run_scan(size, 0, 8, 8, None, args.timeout)
+                got = run_scan(size, latency_ms=0, max_in_flight=64, rate_limit=None, timeout_s=args.timeout)
                 emit(summary, f"live_{size}", resources=got["resources"], wall_s=got["wall_s"],
                      **{f"live_{size}_peak_rss_mb": got["peak_rss_mb"]}, api_calls=got["api_calls"])
     verdicts = {k: {"value": v, "limit": LIMITS[k], "ok": v <= LIMITS[k]} for k, v in summary.items()}
