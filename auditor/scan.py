@@ -72,10 +72,10 @@ def _run(request: Request, step: Callable[[str], None]) -> Result:
     findings = engine.evaluate(taken.snapshot, rules, inputs.opts.settings)
     findings, waiver_states = adjust(findings, taken, inputs, rules)
     digest = None
-    if request.source.fixture and not request.source.replay and not (
-            request.outputs.record_path or request.outputs.per_account_dir):
-        # an offline scan needs the resources no more: freed before the report is built (100k resources: the
-        # peak was the snapshot, the findings and the report held together)
+    if not request.source.plan_path and not (request.outputs.record_path or request.outputs.per_account_dir):
+        # the resources are needed no more (offline or live; a plan's summary and the recording read them):
+        # freed before the report is built (100k resources: the peak was the snapshot, the findings and the
+        # report held together)
         digest = record.digest(taken.snapshot)
         snapshot.drop_resources(taken.snapshot)
     report = roll_up(taken.snapshot, findings, inputs.opts, taken.source, scope, cats, digest)

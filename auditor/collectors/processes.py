@@ -349,10 +349,14 @@ def _gather(workers: list[_Worker], account_id: str, total: int, progress, retry
                     size = struct.unpack_from("!Q", w.buffer, at)[0]
                     if len(w.buffer) - at < 8 + size:
                         break
-                    message = pickle.loads(w.buffer[at + 8:at + 8 + size])
+                    # read in place: a slice of the buffer would copy a whole section (hundreds of MB at 100k)
+                    with memoryview(w.buffer) as view, view[at + 8:at + 8 + size] as part:
+                        message = pickle.loads(part)
                     at += 8 + size
                     _handle(w, message, workers, account_id, total, progress, retry)
                 del w.buffer[:at]
+                if not w.buffer:  # give back what a large section took
+                    w.buffer = bytearray()
     finally:
         sel.close()
 
