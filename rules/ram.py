@@ -136,6 +136,21 @@ def _users(acct):
     return acct.global_items("ram", "users")
 
 
+def _not_a_console_user(user: dict):
+    """None for a user whose console login was read and is to be judged; else the verdict saying why not: the
+    login profile not read (ERROR), none (no console login: NOT_APPLICABLE) or of an undocumented form (ERROR)."""
+    name = user.get("UserName")
+    if "login_profile" not in user:
+        return unknown(name, None, "the login profile was not read")
+    if user["login_profile"] is None:
+        return not_applicable(name, None, "no console login (EntityNotExist.User.LoginProfile)",
+                              {"GetLoginProfile.LoginProfile": None})
+    if not isinstance(user["login_profile"], dict):
+        return unknown(name, None, "the login profile has an undocumented form",
+                       {"GetLoginProfile.LoginProfile": user["login_profile"]})
+    return None
+
+
 @rule(id="ram-console-user-mfa", product="ram", severity="high", resource_type="ram:user",
       needs=("ram:ListUsers", "ram:GetLoginProfile", "ram:GetUserMFAInfo"),
       title="RAM users who can log on to the console have MFA",
@@ -152,16 +167,9 @@ def _users(acct):
 def console_user_mfa(acct, settings):
     for user in _users(acct):
         name = user.get("UserName")
-        if "login_profile" not in user:
-            yield unknown(name, None, "the login profile was not read")
-            continue
-        if user["login_profile"] is None:
-            yield not_applicable(name, None, "no console login (EntityNotExist.User.LoginProfile)",
-                                 {"GetLoginProfile.LoginProfile": None})
-            continue
-        if not isinstance(user["login_profile"], dict):
-            yield unknown(name, None, "the login profile has an undocumented form",
-                          {"GetLoginProfile.LoginProfile": user["login_profile"]})
+        skip = _not_a_console_user(user)
+        if skip is not None:
+            yield skip
             continue
         if "mfa_device" not in user:
             yield unknown(name, None, "the MFA device was not read")
@@ -384,16 +392,9 @@ def console_user_idle(acct, settings):
     limit = settings.console_user_max_idle_days
     for user in _users(acct):
         name = user.get("UserName")
-        if "login_profile" not in user:
-            yield unknown(name, None, "the login profile was not read")
-            continue
-        if user["login_profile"] is None:
-            yield not_applicable(name, None, "no console login (EntityNotExist.User.LoginProfile)",
-                                 {"GetLoginProfile.LoginProfile": None})
-            continue
-        if not isinstance(user["login_profile"], dict):
-            yield unknown(name, None, "the login profile has an undocumented form",
-                          {"GetLoginProfile.LoginProfile": user["login_profile"]})
+        skip = _not_a_console_user(user)
+        if skip is not None:
+            yield skip
             continue
         if "detail" not in user:
             yield unknown(name, None, "the user's last logon (GetUser) was not read")

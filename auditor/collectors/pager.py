@@ -33,26 +33,28 @@ _local = threading.local()
 _install = threading.Lock()
 
 
-def capture_raw(client: Any) -> None:
-    """Have an RPC client (tea-openapi) hand each raw response body, as parsed from the JSON and before
-    the SDK model fills its defaults, to the check set by `checking` in the calling thread. Every
-    product SDK sends its calls through the client's `call_api`; the wrapper is set on this instance."""
-    if client.__dict__.get("_aliaudit_checks"):
+def capture_raw(client: Any, method: str = "call_api") -> None:
+    """Have a tea-openapi client hand each raw response body, as parsed from the JSON and before the SDK model
+    fills its defaults, to the check set by `checking` in the calling thread. Every RPC and ROA product SDK
+    sends its calls through the client's `call_api`; SLS's, through its gateway, `execute`. The wrapper is
+    set on this instance."""
+    flag = f"_aliaudit_checks_{method}"
+    if client.__dict__.get(flag):
         return
     with _install:
-        if client.__dict__.get("_aliaudit_checks"):
+        if client.__dict__.get(flag):
             return
-        original = client.call_api
+        original = getattr(client, method)
 
-        def call_api(params, request, runtime):
+        def wrapped(params, request, runtime):
             out = original(params, request, runtime)
             check = getattr(_local, "check", None)
             if check is not None:
                 check(out.get("body") if isinstance(out, dict) else None)
             return out
 
-        client.call_api = call_api
-        client._aliaudit_checks = True
+        setattr(client, method, wrapped)
+        setattr(client, flag, True)
 
 
 @contextmanager

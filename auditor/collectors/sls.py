@@ -44,7 +44,7 @@ def _client(col: Collection, region: str):
         with _swap:
             if not getattr(client._spi, "one_host", False):
                 client._spi = _one_host_gateway()
-    _capture_raw(client)
+    pager.capture_raw(client, "execute")  # the SLS SDK sends through its gateway, not call_api
     return client
 
 
@@ -66,30 +66,6 @@ def _one_host_gateway():
     return OneHostGateway()
 
 
-_local = threading.local()
-
-
-def _capture_raw(client: Any) -> None:
-    """Hand each raw JSON body (before the SDK model turns an absent list into []) to the thread's check:
-    the SLS client sends through `execute` (the gateway path), not `call_api`."""
-    if client.__dict__.get("_aliaudit_sls_checks"):
-        return
-    with _swap:
-        if client.__dict__.get("_aliaudit_sls_checks"):
-            return
-        original = client.execute
-
-        def execute(params, request, runtime):
-            out = original(params, request, runtime)
-            check = getattr(_local, "check", None)
-            if check is not None:
-                check(out.get("body") if isinstance(out, dict) else None)
-            return out
-
-        client.execute = execute
-        client._aliaudit_sls_checks = True
-
-
 def _call(col: Collection, region: str, action: str, args: tuple, *, resource: str | None = None,
           page: int | None = None, check=None, record: bool = True) -> dict | None:
     """One SLS call (args: the SDK method's leading arguments), its raw body checked; the raw body, once the
@@ -105,11 +81,8 @@ def _call(col: Collection, region: str, action: str, args: tuple, *, resource: s
             if check is not None:
                 check(raw)
 
-        _local.check = keep
-        try:
+        with pager.checking(keep):
             resp = method(*args, {}, col.clients.runtime())
-        finally:
-            _local.check = None
         if resp is None or resp.body is None or not seen or not isinstance(seen[-1], dict):
             raise sdk.MalformedResponse("response has no body")
         return seen[-1]  # the body as the API sent it (the SDK model parsed it; its to_map() adds empty lists)
