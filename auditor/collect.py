@@ -76,13 +76,15 @@ def collect_here(clients: Clients, account_id: str, regions: list[str], *, worke
                  detail_workers: int = 64, max_in_flight: int = 64, retry: RetryPolicy | None = None,
                  limiter=None, deadline: float | None = None, oss_bucket_info: bool = False,
                  collectors=COLLECTORS, progress: Callable[[str, int, int], None] | None = None,
-                 described_regions: list | None = None) -> dict:
-    """The collectors' threads in this process: the account's section, unsorted and unpruned."""
+                 described_regions: list | None = None, in_flight=None) -> dict:
+    """The collectors' threads in this process: the account's section, unsorted and unpruned. `in_flight`: the
+    gate of the calls on the wire when it is shared with other processes (else this process's own)."""
     account = snapshot.new_account(account_id)
     with ThreadPoolExecutor(max_workers=max(1, detail_workers), thread_name_prefix="detail") as details, \
             ThreadPoolExecutor(max_workers=max(1, detail_workers), thread_name_prefix="nested") as nested:
         col = Collection(clients, account, list(regions), retry or RetryPolicy(), limiter=limiter, details=details,
-                         nested=nested, in_flight=threading.BoundedSemaphore(max(1, max_in_flight)),
+                         nested=nested,
+                         in_flight=in_flight or threading.BoundedSemaphore(max(1, max_in_flight)),
                          deadline=deadline, described_regions=described_regions, oss_bucket_info=oss_bucket_info)
         for region in regions:
             for c, regional in processes_mod.sections(collectors):

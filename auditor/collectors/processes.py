@@ -3,7 +3,9 @@
 The SDKs' HTTP path, signing and models cost about a millisecond of CPU a call, under the GIL: one process
 collects on one core. With N processes the products are split into N groups of about equal weight; each
 product, so each API and its adaptive bucket (ratelimit.AdaptiveBucket), is in exactly one process, and the
-`max_in_flight` budget is split between them in proportion to their weight.
+`max_in_flight` budget is one semaphore shared by the workers (SharedGate): a worker whose products are done
+leaves its slots to the others. Each worker counts the permits it holds; when a worker ends, the parent gives
+back whatever it still held (a worker killed mid-call), so the others are never starved by a dead one.
 
 The parent forks the workers after the shared imports, identity and region discovery, from its main thread
 only, with no pooled connection left open (a connection must never be shared by two processes). Each
@@ -27,6 +29,7 @@ would not see a worker's calls.
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import pickle
 import selectors
@@ -73,18 +76,6 @@ def split(collectors, processes: int) -> list[tuple]:
     return [tuple(sorted(g, key=lambda c: rank[id(c)])) for g in groups if g]
 
 
-def budgets(groups: list[tuple], max_in_flight: int) -> list[int]:
-    """max_in_flight (at least one per group) split between the groups in proportion to their weight:
-    one call each, the rest by largest remainder."""
-    loads = [sum(weight(c) for c in g) for g in groups]
-    rest = max(0, max_in_flight - len(groups))
-    exact = [rest * w / sum(loads) for w in loads]
-    shares = [1 + int(x) for x in exact]
-    for i in sorted(range(len(groups)), key=lambda i: int(exact[i]) - exact[i])[:max_in_flight - sum(shares)]:
-        shares[i] += 1
-    return shares
-
-
 def collect(run: Callable[..., dict], clients, account_id: str, regions: list[str], groups: list[tuple], *,
             max_in_flight: int, progress: Callable[[str, int, int], None] | None = None, retry=None,
             deadline: float | None = None, order: tuple = (), **kwargs) -> dict:
@@ -96,11 +87,16 @@ def collect(run: Callable[..., dict], clients, account_id: str, regions: list[st
     gc.freeze()  # what the parent holds is the workers' too: their collections do not walk (nor copy) it
     total = sum(_tasks(g, regions) for g in groups)
     workers: list[_Worker] = []
+    ctx = multiprocessing.get_context("fork")
+    permits = ctx.BoundedSemaphore(max(1, max_in_flight))
     try:
-        for group, share in zip(groups, budgets(groups, max_in_flight)):
-            workers.append(_fork(run, clients, account_id, regions, group, workers, max_in_flight=share,
-                                 retry=retry, deadline=deadline, progress=progress is not None, **kwargs))
-        _gather(workers, account_id, total, progress, retry, deadline)
+        for group in groups:
+            held = ctx.Value("i", 0)
+            workers.append(_fork(run, clients, account_id, regions, group, workers, max_in_flight=max_in_flight,
+                                 in_flight=SharedGate(permits, held), retry=retry, deadline=deadline,
+                                 progress=progress is not None, **kwargs))
+            workers[-1].held = held
+        _gather(workers, account_id, total, progress, retry, deadline, permits)
     finally:
         for w in workers:
             w.stop()
@@ -193,6 +189,38 @@ def forget_connections() -> None:
                     s.close()
                 except OSError:
                     pass
+
+
+class SharedGate:
+    """`with gate:` around one call on the wire: a permit of the semaphore the workers share, counted in
+    this worker's `held` so that the parent can give back what a worker that died still held."""
+
+    def __init__(self, permits, held):
+        self.permits, self.held = permits, held
+
+    def __enter__(self):
+        self.permits.acquire()
+        with self.held.get_lock():
+            self.held.value += 1
+
+    def __exit__(self, *exc):
+        with self.held.get_lock():
+            self.held.value -= 1
+        self.permits.release()
+
+
+def _give_back(w: "_Worker", permits) -> None:
+    """A worker has ended: the permits it still holds (killed mid-call) return to the others."""
+    held = getattr(w, "held", None)
+    if held is None or permits is None:
+        return
+    with held.get_lock():
+        n, held.value = held.value, 0
+    for _ in range(max(0, n)):
+        try:
+            permits.release()
+        except ValueError:  # already full
+            break
 
 
 def _tasks(group, regions) -> int:
@@ -321,7 +349,8 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _gather(workers: list[_Worker], account_id: str, total: int, progress, retry, deadline: float | None) -> None:
+def _gather(workers: list[_Worker], account_id: str, total: int, progress, retry, deadline: float | None,
+            permits=None) -> None:
     """Read every worker's messages until each has closed its pipe (or the deadline and grace pass)."""
     sel = selectors.DefaultSelector()
     for w in workers:
@@ -342,6 +371,7 @@ def _gather(workers: list[_Worker], account_id: str, total: int, progress, retry
                 if not chunk:
                     sel.unregister(w.fd)
                     open_ -= 1
+                    _give_back(w, permits)
                     continue
                 w.buffer += chunk
                 at = 0

@@ -201,12 +201,40 @@ def test_collection_processes_setting():
             ratelimit.parse({"processes": bad})
 
 
-def test_split_keeps_each_product_whole_and_the_budget():
+def test_split_keeps_each_product_whole():
     for n in (1, 2, 3, 5, 50):
         groups = processes_mod.split(COLLECTORS, n)
         flat = [c for g in groups for c in g]
         assert sorted(c.SPEC.name for c in flat) == sorted(c.SPEC.name for c in COLLECTORS)
         assert len(groups) == min(n, len(COLLECTORS))
-        for mif in (len(groups), 64, 100):
-            shares = processes_mod.budgets(groups, mif)
-            assert sum(shares) == mif and min(shares) >= 1
+
+
+def test_the_workers_share_one_in_flight_budget_and_a_dead_one_gives_its_permits_back():
+    """One semaphore for every worker: what a worker holds is counted, and given back when it ends."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    permits, held = ctx.BoundedSemaphore(3), ctx.Value("i", 0)
+    gate = processes_mod.SharedGate(permits, held)
+    pid = os.fork()
+    if pid == 0:  # a worker that dies holding two permits
+        gate.__enter__()
+        gate.__enter__()
+        os._exit(9)
+    os.waitpid(pid, 0)
+    assert held.value == 2 and permits.acquire(block=False) and not permits.acquire(block=False)
+    permits.release()
+
+    class Ended:
+        pass
+
+    w = Ended()
+    w.held = held
+    processes_mod._give_back(w, permits)
+    assert held.value == 0
+    assert all(permits.acquire(block=False) for _ in range(3)) and not permits.acquire(block=False)
+    for _ in range(3):
+        permits.release()
+    with gate:  # a call on the wire holds one permit while it lasts
+        assert held.value == 1
+    assert held.value == 0
