@@ -314,7 +314,7 @@ def _work(fd: int, parent: int, run, clients, account_id, regions, group, *, max
 
 def _fresh(clients, max_connections: int):
     """The parent's sdk.Clients with every setting (credential, endpoint, timeouts...) but no client built yet,
-    and connection pools sized to this worker's share of the calls in flight."""
+    and connection pools sized to the calls in flight (the budget the workers share)."""
     import copy
 
     fresh = copy.copy(clients)
