@@ -515,16 +515,25 @@ def no_full_admin_custom_policy(acct, settings):
 POLICY_TYPES = ("System", "Custom")
 
 
-def _user_policies(user) -> list[dict]:
-    policies = read(user, "policies", "list", name="ListPoliciesForUser.Policies.Policy", optional=False)
-    for p in policies:
-        if not isinstance(p, dict):
-            raise BadField("ListPoliciesForUser.Policies.Policy", p, "a policy object")
-        if not read(p, "PolicyName", "str", name="ListPoliciesForUser.Policies.Policy.PolicyName", optional=False):
-            raise BadField("ListPoliciesForUser.Policies.Policy.PolicyName", "", "a policy name")
-        read(p, "PolicyType", "str", name="ListPoliciesForUser.Policies.Policy.PolicyType", optional=False,
-             values=POLICY_TYPES)
-    return policies
+def _direct_policies(user) -> tuple[list[dict] | None, object]:
+    """The policies attached to the user itself (ListPoliciesForUser) and None; or None and the ERROR verdict
+    when they were not read or have an undocumented form."""
+    name = user.get("UserName")
+    if "policies" not in user:
+        return None, unknown(name, None, "the user's policies (ListPoliciesForUser) were not read")
+    try:
+        policies = read(user, "policies", "list", name="ListPoliciesForUser.Policies.Policy", optional=False)
+        for p in policies:
+            if not isinstance(p, dict):
+                raise BadField("ListPoliciesForUser.Policies.Policy", p, "a policy object")
+            if not read(p, "PolicyName", "str", name="ListPoliciesForUser.Policies.Policy.PolicyName",
+                        optional=False):
+                raise BadField("ListPoliciesForUser.Policies.Policy.PolicyName", "", "a policy name")
+            read(p, "PolicyType", "str", name="ListPoliciesForUser.Policies.Policy.PolicyType", optional=False,
+                 values=POLICY_TYPES)
+    except BadField as bad:
+        return None, unknown(name, None, bad.reason, bad.evidence)
+    return policies, None
 
 
 @rule(id="ram-user-no-direct-policy", product="ram", severity="low", resource_type="ram:user",
@@ -543,13 +552,9 @@ def _user_policies(user) -> list[dict]:
 def user_no_direct_policy(acct, settings):
     for user in _users(acct):
         name = user.get("UserName")
-        if "policies" not in user:
-            yield unknown(name, None, "the user's policies (ListPoliciesForUser) were not read")
-            continue
-        try:
-            policies = _user_policies(user)
-        except BadField as bad:
-            yield unknown(name, None, bad.reason, bad.evidence)
+        policies, error = _direct_policies(user)
+        if error is not None:
+            yield error
             continue
         names = [f"{p['PolicyType']}:{p['PolicyName']}" for p in policies]
         yield check(name, None, not names, {"ListPoliciesForUser.Policies.Policy": names},
@@ -575,13 +580,9 @@ ADMIN_POLICY = ("System", "AdministratorAccess")
 def user_no_direct_admin(acct, settings):
     for user in _users(acct):
         name = user.get("UserName")
-        if "policies" not in user:
-            yield unknown(name, None, "the user's policies (ListPoliciesForUser) were not read")
-            continue
-        try:
-            policies = _user_policies(user)
-        except BadField as bad:
-            yield unknown(name, None, bad.reason, bad.evidence)
+        policies, error = _direct_policies(user)
+        if error is not None:
+            yield error
             continue
         admin = any((p["PolicyType"], p["PolicyName"]) == ADMIN_POLICY for p in policies)
         yield check(name, None, not admin,
