@@ -28,9 +28,7 @@ finding's evidence then shows the data the replay would not have read.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import gc
 from typing import Any
 
 from . import snapshot
@@ -81,22 +79,3 @@ def collect(fixture: str | dict, opts) -> dict:
     return out
 
 
-@contextlib.contextmanager
-def no_cycle_collection():
-    """The cyclic garbage collector paused (then restored) for an offline scan. Such a scan makes tens of
-    millions of objects (the snapshot, then the findings and the report) and frees almost none before it ends,
-    and the collector traverses all of them again every time its counts say so: 5 s of 17 s of CPU for 100k
-    resources. Reference counting still frees everything that is dropped; only cycles wait for the end.
-
-    Before the collector is enabled again, the objects alive then (the report among them) are frozen
-    (`gc.freeze`): otherwise the first allocation after would start a full collection that traverses them
-    all once more (1 s at 100k resources), just before they are written and freed. Frozen objects are still
-    freed by reference counting; only a cycle among them is never collected."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.freeze()
-            gc.enable()

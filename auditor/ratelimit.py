@@ -4,7 +4,8 @@ Read from the ``collection`` section of the ``--config`` YAML file::
 
     collection:
       max_in_flight: 64     # API calls in flight at once, per account (calls wait on latency, not CPU)
-      workers: 64           # (product, region) collection tasks at once, per account
+      workers: 64           # (product, region) collection tasks at once, per account (default: all of them;
+                            # a task mostly waits on its calls, and max_in_flight bounds the wire)
       detail_workers: 64    # per-resource detail calls at once, per account
       account_workers: 4    # accounts at once (--resource-directory)
       processes: 2          # worker processes collection is shared out between, by product (default on
@@ -59,7 +60,7 @@ class AdaptiveBucket:
     """
 
     def __init__(self, ceiling: float | None = None, burst: float = 5, min_rate: float = 1.0,
-                 increase: float = 1.0, window_s: float = 1.0, min_throttles: int = 5, min_share: float = 0.5,
+                 increase: float = 1.0, window_s: float = 1.0, min_throttles: int = 10, min_share: float = 0.6,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep):
         self.ceiling = float(ceiling) if ceiling else None
@@ -114,8 +115,7 @@ class AdaptiveBucket:
             self._refused.append(now)
             self._trim(self._refused, now)
             self._trim(self._started, now)
-            if (len(self._refused) < max(self.min_throttles, self.min_share * len(self._started))
-                    or now - self._decreased_at < self.window_s):
+            if not self._overloaded() or now - self._decreased_at < self.window_s:
                 return
             self._decreased_at = now
             self._trim(self._started, now)
@@ -127,6 +127,19 @@ class AdaptiveBucket:
                 self.rate = min(self.rate, self.ceiling)
             self._tokens = min(self._tokens, 1.0)
             self._last = now
+
+    def overloaded(self) -> bool:
+        """Whether this API looks pushed past its rate: over the last window, at least `min_throttles`
+        throttling answers and at least `min_share` of the calls started (the test `throttled` halves the
+        rate on). Otherwise its refusals are a minority, at random or in a burst."""
+        with self._lock:
+            now = self._clock()
+            self._trim(self._refused, now)
+            self._trim(self._started, now)
+            return self._overloaded()
+
+    def _overloaded(self) -> bool:  # under the lock, the windows trimmed
+        return len(self._refused) >= max(self.min_throttles, self.min_share * len(self._started))
 
     def succeeded(self) -> None:
         with self._lock:
@@ -171,7 +184,7 @@ class AdaptiveLimiter:
 @dataclass(frozen=True)
 class CollectionConfig:
     max_in_flight: int = 64
-    workers: int = 64
+    workers: int | None = None
     detail_workers: int = 64
     account_workers: int = 4
     retry: dict = field(default_factory=dict)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import os
 from typing import Callable
 
@@ -58,7 +59,7 @@ class Result:
 def run(request: Request, step: Callable[[str], None] = lambda text: None) -> Result:
     """`step(text)` is told what the scan is doing (the offline status line, progress.OfflineLine)."""
     offline_scan = request.source.fixture and not request.source.replay
-    with offline.no_cycle_collection() if offline_scan else contextlib.nullcontext():
+    with snapshot.no_cycle_collection() if offline_scan else contextlib.nullcontext():
         return _run(request, step)
 
 
@@ -67,6 +68,13 @@ def _run(request: Request, step: Callable[[str], None]) -> Result:
     if request.source.fixture:
         step(f"reading {request.source.fixture}")
     taken = take_snapshot(request, inputs)
+    if gc.isenabled():  # a live scan or a plan: from here on, the same shape of work as an offline scan
+        with snapshot.no_cycle_collection():
+            return _evaluate_and_write(request, step, inputs, taken)
+    return _evaluate_and_write(request, step, inputs, taken)
+
+
+def _evaluate_and_write(request: Request, step: Callable[[str], None], inputs: Inputs, taken: Taken) -> Result:
     step("evaluating the rules")
     scope, cats, rules = in_scope(inputs.opts)
     findings = engine.evaluate(taken.snapshot, rules, inputs.opts.settings)

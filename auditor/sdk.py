@@ -107,7 +107,8 @@ def share_tls_context() -> None:
     def get_adapter(prefix, tls_min_version: str = None, pool_size: int = None):
         pool_maxsize = pool_size if pool_size is not None and pool_size > 0 else core.DEFAULT_POOL_MAXSIZE
         context = _shared_tls_context(tls_min_version) if prefix.upper() == "HTTPS" else None
-        return core._TLSAdapter(ssl_context=context, pool_connections=core.DEFAULT_POOL_SIZE, pool_maxsize=pool_maxsize)
+        return _gated(core._TLSAdapter)(ssl_context=context, pool_connections=core.DEFAULT_POOL_SIZE,
+                                        pool_maxsize=pool_maxsize)
 
     get_adapter._aliaudit_shared = True
     core.DaraCore.get_adapter = staticmethod(get_adapter)
@@ -241,7 +242,7 @@ def _oss_session(max_connections: int):
 
     session = requests.Session()
     session.trust_env = bool(urllib.request.getproxies())
-    adapter = requests.adapters.HTTPAdapter(max_retries=Retry(total=False, redirect=False, raise_on_status=False),
+    adapter = _gated(requests.adapters.HTTPAdapter)(max_retries=Retry(total=False, redirect=False, raise_on_status=False),
                                             pool_maxsize=max_connections, pool_connections=max_connections)
     for prefix in ("http://", "https://"):
         session.mount(prefix, adapter)
@@ -262,6 +263,45 @@ class _OssCredentials:
             return oss.credentials.Credentials(cred.access_key_id, cred.access_key_secret, cred.security_token)
         c = cred.get_credential()
         return oss.credentials.Credentials(c.access_key_id, c.access_key_secret, c.security_token)
+
+
+# --- the in-flight gate, at the wire (set by collectors.base.Collection.call) -------------------------
+#
+# A call holds its in-flight permit (collectors/gate.py) only while its request is on the wire: from the
+# adapter's send to the response read, not while the SDK builds, signs or parses (CPU, under the GIL). Every
+# session the clients use gets a gated adapter (share_tls_context for the Tea clients, _oss_session for OSS);
+# tests/collect/test_gate.py proves that every request of a scan went through one.
+
+_wire = threading.local()
+
+
+def wire_gate(held) -> None:
+    """What the current thread's next requests hold while on the wire (a gate's `hold(...)`), or None."""
+    _wire.held = held
+
+
+def wire_sends() -> int:
+    """Requests this thread has sent through a gated adapter (the tests count them)."""
+    return getattr(_wire, "sends", 0)
+
+
+_GATED: dict[type, type] = {}
+
+
+def _gated(adapter_cls: type) -> type:
+    """adapter_cls whose send() holds the thread's wire gate, if any, while the request is on the wire."""
+    found = _GATED.get(adapter_cls)
+    if found is None:
+        def send(self, request, *args, **kwargs):
+            _wire.sends = getattr(_wire, "sends", 0) + 1
+            held = getattr(_wire, "held", None)
+            if held is None:
+                return adapter_cls.send(self, request, *args, **kwargs)
+            with held:
+                return adapter_cls.send(self, request, *args, **kwargs)
+
+        found = _GATED[adapter_cls] = type(f"Gated{adapter_cls.__name__}", (adapter_cls,), {"send": send})
+    return found
 
 
 # --- the deadline of the call being tried, per thread (set by collectors.base.attempt) ---------------

@@ -66,6 +66,21 @@ def from_live(src: SourceOptions, opts: ScanOptions) -> Taken:
     return Taken(collected, source, tuple(credentials.secrets_of(credential)))
 
 
+def _recorded_tries(collected: dict, recorded: dict) -> None:
+    """A recorded failure the replay answered once (the fake keeps its request id) says how many tries the
+    recording scan took ("... (after 10 attempts)"), which is not in the API's answer: that note is put back,
+    so that the replay's snapshot is the recording's."""
+    notes = {}
+    for e in recorded.get("errors") or []:
+        message, rid = e.get("message") or "", e.get("request_id")
+        if rid and message.endswith(" attempts)") and " (after " in message:
+            notes[(rid, e.get("code"))] = message[message.rindex(" (after "):]
+    for e in collected.get("errors") or []:
+        note = notes.get((e.get("request_id"), e.get("code")))
+        if note and not (e.get("message") or "").endswith(note):
+            e["message"] = (e.get("message") or "") + note
+
+
 def collect_fixture(fixture: str | dict, opts: ScanOptions) -> dict:
     """Serve the fixture (a path or a snapshot dict) through the fake cloud and collect it back through the SDKs."""
     from aliaudit.fakes import FakeCloud  # the fake (and `responses`) only for a replay: a live scan starts sooner
@@ -85,10 +100,12 @@ def collect_fixture(fixture: str | dict, opts: ScanOptions) -> dict:
             who = identify(clients, regions[0])
             out["identities"].append(who)
             # A fixture holds each call's final outcome, after the recording scan's retries: a
-            # recorded failure is answered the same way every time, so asking again only waits.
+            # recorded failure is answered the same way every time, so asking again only waits (no limiter
+            # either: without an API's bucket, a throttling answer counts as a try like any other).
             # processes=1: the fake is in this process (responses), a worker process's calls would miss it.
-            kwargs = dict(opts.collect_kwargs(), retry=RetryPolicy(attempts=1), processes=1)
+            kwargs = dict(opts.collect_kwargs(), retry=RetryPolicy(attempts=1), processes=1, limiter=None)
             collected = collect_account(clients, who["account_id"], regions, **kwargs)
+            _recorded_tries(collected, account)
             if account.get("regions_without_resources") and not opts.regions:
                 collected["regions_without_resources"] = list(account["regions_without_resources"])
             out["accounts"].append(collected)

@@ -42,6 +42,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+
+class _Server(ThreadingHTTPServer):
+    # socketserver's listen backlog is 5: a client opening its pool's connections at once (64 calls in flight)
+    # overflows it, and the dropped connections wait out TCP's one-second SYN retry, a stall no real endpoint
+    # adds. A backlog as deep as the kernel allows (net.core.somaxconn caps it).
+    request_queue_size = 1024
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # TCP_NODELAY: the headers and the body are two writes; with Nagle's algorithm the body waits for the
@@ -134,7 +141,7 @@ class FakeServer:
         self._busy = 0.0
         self._first: float | None = None
         self._last = 0.0
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
+        self.httpd = _Server((host, port), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.fake = self  # type: ignore[attr-defined]
         self.host, self.port = self.httpd.server_address[:2]

@@ -23,8 +23,10 @@ class ApiError(Exception):
         self.extra = extra
 
 
-# tea-openapi reports an RPC error as "code: <status>, <API message> request id: <id>"; a recording keeps that.
-_SDK_DECORATION = re.compile(r"code: \d+, (?P<message>.*) request id: (?P<request_id>\S+)", re.S)
+# tea-openapi reports an RPC error as "code: <status>, <API message> request id: <id>"; a recording keeps that,
+# with " (after N attempts)" when the recording scan tried it more than once (not part of the API's answer).
+_SDK_DECORATION = re.compile(r"code: \d+, (?P<message>.*) request id: (?P<request_id>\S+)"
+                             r"(?: \(after \d+ attempts\))?", re.S)
 
 
 def replayed_error(err: dict, status: int = 400) -> ApiError:

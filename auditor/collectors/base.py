@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from .. import sdk
-from . import pager
+from . import gate, pager
 from .spec import ABSENT  # noqa: F401  (collectors import it from here)
 
 RETRYABLE_CODES = {"Throttling", "Throttling.User", "Throttling.Api", "ServiceUnavailable",
@@ -30,8 +30,9 @@ UNAVAILABLE_CODES = {
     "InvalidRegion.NotFound",           # ECS DescribeDisks (400)
 }
 # Codes (besides HTTP 429) that mean "too fast": they halve that API's rate (ratelimit.AdaptiveBucket).
+# SLS answers 503 ServerBusy ("The server is busy, please try again later": its error codes page).
 THROTTLING_CODES = {"SlowDown", "ConcurrentLimit", "MetaOperationQpsLimitExceeded", "TooManyRequests",
-                    "ServiceUnavailableTemporary"}
+                    "ServiceUnavailableTemporary", "ServerBusy"}
 
 
 def is_throttling(err: dict) -> bool:
@@ -45,6 +46,13 @@ class RetryPolicy:
     The n-th retry waits between half and all of min(max_delay_s, base_delay_s * 2^(n-1)) ("equal jitter"),
     or what the service asked for in x-acs-retry-after; no wait runs past max_total_s from the first try.
     max_total_s is also the call's deadline: every try's timeouts are cut to what is left of it.
+
+    A throttling answer while most of that API's calls go through (its bucket not `overloaded`: a minority
+    refused at random or in a burst, not an API pushed past its rate) is retried
+    after a short random wait (up to base_delay_s / 2) and does not use up `attempts`: "later", said of a
+    few calls, is not a reason to give up on one, and backing off exponentially there only makes the chain
+    behind that call longer. Such retries are bounded by the call's deadline. When most calls are refused,
+    the backoff above applies, and the API's bucket slows all its calls (ratelimit.AdaptiveBucket).
     """
 
     attempts: int = 10
@@ -60,12 +68,16 @@ class RetryPolicy:
         status = err.get("http_status") or 0
         return err["code"] in RETRYABLE_CODES or status >= 500 or err["code"].startswith("Throttling")
 
-    def delay(self, attempt: int, elapsed: float, retry_after_s: float | None = None) -> float | None:
-        """Seconds to wait before try attempt+1, or None when no try is left (count or time)."""
+    def delay(self, attempt: int, elapsed: float, retry_after_s: float | None = None,
+              calm: bool = False) -> float | None:
+        """Seconds to wait before try attempt+1, or None when no try is left (count or time). `calm`: a
+        throttling answer while the API is not overloaded (attempt counts only the other tries)."""
         if attempt >= self.attempts:
             return None
         if retry_after_s is not None and retry_after_s > 0:
             wait = retry_after_s
+        elif calm:
+            wait = self.rng.uniform(0, self.base_delay_s / 2)
         else:
             cap = min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1))
             wait = cap / 2 + self.rng.uniform(0, cap / 2)
@@ -81,7 +93,8 @@ class Collection:
     `details` is a thread pool for per-resource detail calls (see `map`); it is not the pool that runs the
     collectors, so a collector waiting on its detail calls never starves them. `nested` runs what a detail
     task maps in turn (a batch retried one resource at a time, in parallel).
-    `in_flight` caps the calls on the wire at once; `limiter` paces each API (ratelimit.AdaptiveLimiter);
+    `in_flight` (gate.Gate) caps the calls on the wire at once, lists first; `limiter` paces each API
+    (ratelimit.AdaptiveLimiter);
     `deadline` (monotonic) is when every collector must be done: a call not done by then fails as
     DeadlineExceeded.
     """
@@ -145,6 +158,33 @@ class Collection:
 
         return list(pool.map(run, items))
 
+    def at_once(self, *fns: Callable[[], Any]) -> list:
+        """A task's independent calls (lists of one product with different filters, account-level settings) at
+        once, each in a thread of its own at the caller's pool depth (what they map goes to the same pool as the
+        caller's would, so the pools cannot deadlock); their results in order. An exception is raised again."""
+        depth = getattr(_task, "depth", 0)
+        if len(fns) < 2:
+            return [fn() for fn in fns]
+        results: list = [None] * len(fns)
+        failed: list = []
+
+        def run(i: int, fn: Callable[[], Any]) -> None:
+            _task.depth = depth
+            try:
+                results[i] = fn()
+            except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread below
+                failed.append(exc)
+
+        threads = [threading.Thread(target=run, args=(i, fn), daemon=True) for i, fn in enumerate(fns[1:], 1)]
+        for t in threads:
+            t.start()
+        run(0, fns[0])
+        for t in threads:
+            t.join()
+        if failed:
+            raise failed[0]
+        return results
+
     def together(self, item: dict, order: Iterable[str], *fns: Callable[[], Any]) -> None:
         """Independent calls of one resource at once (the next pool down, as map), so that a resource's chain is
         one call long, not one call per API. The keys they add to `item` are then put in `order` (the order
@@ -164,10 +204,10 @@ class Collection:
         NoSuchBucketPolicy): for those the result is the `ABSENT` marker. With
         record=False the caller takes charge of the failure (it retries narrower).
         """
-        before = after = None
+        before = after = overloaded = None
         if self.limiter is not None:
             bucket = self.limiter.bucket(f"{product}:{action}:{region or '-'}")
-            before = bucket.acquire
+            before, overloaded = bucket.acquire, bucket.overloaded
 
             def after(err: dict | None) -> None:
                 if err is None:
@@ -176,13 +216,23 @@ class Collection:
                     ms = err.get("retry_after_ms")
                     bucket.throttled(ms / 1000 if ms else None)
         if self.in_flight is not None:
-            gate, inner = self.in_flight, fn
+            # held while the request is on the wire (sdk.wire_gate); a list's pages and the account- and
+            # region-level calls open the work the others wait on: they go first
+            held, inner = self.in_flight.hold(gate.DETAIL if resource is not None else gate.LIST), fn
+            tries = 0
 
             def fn():
-                with gate:
+                nonlocal tries
+                tries += 1
+                if tries > 1:  # a retry: ahead of the calls not tried yet
+                    held.priority = gate.RETRY
+                sdk.wire_gate(held)
+                try:
                     return inner()
+                finally:
+                    sdk.wire_gate(None)
         result, err = attempt(fn, self.retry, before=before, after=after, stop=set(absent) | UNAVAILABLE_CODES,
-                              deadline=self.deadline)
+                              deadline=self.deadline, overloaded=overloaded)
         if err is None:
             return result
         if err["code"] in absent:
@@ -240,17 +290,19 @@ class Collection:
 
 def attempt(fn: Callable[[], Any], retry: RetryPolicy, *, before: Callable[[], Any] | None = None,
             after: Callable[[dict | None], Any] | None = None, stop: Iterable[str] = (),
-            deadline: float | None = None) -> tuple[Any, dict | None]:
+            deadline: float | None = None, overloaded: Callable[[], bool] | None = None) -> tuple[Any, dict | None]:
     """Run one SDK call with retries: (result, None), or (None, the error as describe_error gives it).
 
-    before() runs before each try (pacing), after(err or None) after it (feedback). The call's deadline is
+    before() runs before each try (pacing), after(err or None) after it (feedback); overloaded() says whether
+    the API looks pushed past its rate: a throttling answer while it does not is retried soon and not counted
+    against retry.attempts (see RetryPolicy; without overloaded(), every answer counts). The call's deadline is
     retry.max_total_s from now (plus the time before() waited for the API's turn), or `deadline`
     (monotonic) if sooner: each try's timeouts are cut to it (sdk.set_deadline), and past it no try starts.
     """
     errors = sdk.sdk_errors()
     started = time.monotonic()
     ends = started + retry.max_total_s if deadline is None else min(deadline, started + retry.max_total_s)
-    tries = 0
+    tries = counted = 0
     while True:
         if before is not None:
             waited = before()
@@ -266,6 +318,7 @@ def attempt(fn: Callable[[], Any], retry: RetryPolicy, *, before: Callable[[], A
             result = fn()
         except errors as exc:
             err = sdk.describe_error(exc)
+            _drop_tracebacks(exc)
         else:
             if after is not None:
                 after(None)
@@ -275,9 +328,13 @@ def attempt(fn: Callable[[], Any], retry: RetryPolicy, *, before: Callable[[], A
         if after is not None:
             after(err)
         retry_after_ms = err.pop("retry_after_ms", None)
+        calm = overloaded is not None and is_throttling(err) and not overloaded()
+        if not calm:
+            counted += 1
         wait = None
         if err["code"] not in stop and retry.retryable(err):
-            wait = retry.delay(tries, time.monotonic() - started, retry_after_ms / 1000 if retry_after_ms else None)
+            wait = retry.delay(counted, time.monotonic() - started, retry_after_ms / 1000 if retry_after_ms else None,
+                               calm=calm)
             if wait is not None and time.monotonic() + wait >= ends:
                 wait = None  # the next try could not start before the deadline: this error is the outcome
         if wait is None:
@@ -287,6 +344,19 @@ def attempt(fn: Callable[[], Any], retry: RetryPolicy, *, before: Callable[[], A
         if retry.on_wait is not None:
             retry.on_wait(err, tries, wait)
         retry.sleep(wait)
+
+
+def _drop_tracebacks(exc: BaseException) -> None:
+    """A failed call's exception (and those it was raised from) without its traceback, once described: the
+    SDKs' frames on it hold the exception again (an `except ... as e` kept in a local), a cycle that only the
+    cyclic collector would free. Without the traceback, reference counting frees them at once."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc.__traceback__ = None
+        if exc.__cause__ is not None:
+            _drop_tracebacks(exc.__cause__)
+        exc = exc.__context__
 
 
 def _deadline_error(tries: int, collector: bool) -> dict:

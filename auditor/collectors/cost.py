@@ -110,7 +110,7 @@ DOC_OSS_PER_BUCKET = ("GetBucketInfo", "GetBucketPolicy", "GetBucketHttpsConfig"
 DOC_PAGE_NUMBER = {"ecs:DescribeAutoSnapshotPolicyEx", "hbr:DescribeBackupPlans", "kms:ListKeys",
                    "nas:DescribeAccessGroups", "nas:DescribeAccessRules", "nas:DescribeFileSystems",
                    "polardb:DescribeDBClusters", "rds:DescribeDBInstances", "redis:DescribeInstances",
-                   "slb:DescribeLoadBalancers", "vpc:DescribeFlowLogs", "vpc:DescribeVpcs"}
+                   "sas:DescribeCloudCenterInstances", "slb:DescribeLoadBalancers", "vpc:DescribeFlowLogs", "vpc:DescribeVpcs"}
 
 
 def _count(n: int, call: str) -> int:
@@ -302,7 +302,7 @@ def _balancers(account: dict, region: str) -> Cost:
 def _hbr(account: dict, region: str) -> Cost:
     plans = region_section(account, region, "hbr").get("backup_plans") or []
     cost = Cost().list("hbr:DescribeBackupPlans", max(DOC_HBR_SOURCE_TYPES, _count(len(plans), "hbr:DescribeBackupPlans")))
-    cost.chain = cost.list_calls
+    cost.chain = _span(len(plans), "hbr:DescribeBackupPlans")  # the source types need not wait for each other
     return cost
 
 
@@ -324,11 +324,12 @@ def _trails(account: dict, region: str) -> Cost:
 
 def _mongodb(account: dict, region: str) -> Cost:
     """DescribeDBInstances 100 a page, once for replica sets (the default DBInstanceType) and once for sharded
-    clusters, one after the other; five calls per instance (attribute, TDE, SSL, backup policy, whitelists)."""
+    clusters; five calls per instance (attribute, TDE, SSL, backup policy, whitelists)."""
     instances = region_section(account, region, "mongodb").get("instances") or []
-    listing = sum(_count(sum(1 for i in instances if (i.get("DBInstanceType") or "replicate") == kind),
-                         "mongodb:DescribeDBInstances") for kind in ("replicate", "sharding"))
-    cost = Cost().list("mongodb:DescribeDBInstances", listing)
+    by_kind = [_count(sum(1 for i in instances if (i.get("DBInstanceType") or "replicate") == kind),
+                      "mongodb:DescribeDBInstances") for kind in ("replicate", "sharding")]
+    listing = max(by_kind)  # the two kinds need not wait for each other
+    cost = Cost().list("mongodb:DescribeDBInstances", sum(by_kind))
     for action in ("DescribeDBInstanceAttribute", "DescribeDBInstanceTDEInfo", "DescribeDBInstanceSSL",
                    "DescribeBackupPolicy", "DescribeSecurityIps"):
         cost.detail(f"mongodb:{action}", len(instances))
@@ -400,5 +401,5 @@ def _sas(account: dict) -> Cost:
     cost.list("sas:DescribeCloudCenterInstances", n).list("sas:DescribeNoticeConfig", 1).list("sas:DescribeVulConfig", 1)
     cost.detail("sas:DescribeServiceLinkedRoleStatus", DOC_SAS_ROLES)
     cost.detail("sas:DescribePropertyScheduleConfig", DOC_SAS_FINGERPRINT_TYPES)
-    cost.chain = n + 5
+    cost.chain = _span(len(assets), "sas:DescribeCloudCenterInstances")  # no call needs another's answer
     return cost

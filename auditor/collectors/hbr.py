@@ -26,20 +26,19 @@ SOURCE_TYPES = ("ECS_FILE", "UDM_ECS", "OSS", "NAS")
 
 def collect_region(col: Collection, region: str) -> None:
     out = col.section(region, "hbr")
-    plans: list[dict] = []
-    for source_type in SOURCE_TYPES:
-        got = pager.list_rpc(col, PRODUCT, SPEC.list("DescribeBackupPlans"), region, {"source_type": source_type})
-        plans.extend(got.items)
-        if not got.complete:  # recorded: every HBR rule in this region is ERROR; asking further adds nothing
-            break
-    out["backup_plans"] = plans
+    lists = col.at_once(*(lambda t=source_type: pager.list_rpc(col, PRODUCT, SPEC.list("DescribeBackupPlans"), region,
+                                                               {"source_type": t})
+                          for source_type in SOURCE_TYPES))
+    # an incomplete list is recorded: every HBR rule in this region is then ERROR
+    out["backup_plans"] = [plan for got in lists for plan in got.items]
 
 
 def min_calls(account: dict, region: str) -> Cost:
     """DescribeBackupPlans once per source type, 99 a page (documented maximum)."""
     plans = region_section(account, region, "hbr").get("backup_plans") or []
     cost = Cost()
-    for source_type in SOURCE_TYPES:
-        cost.list("hbr:DescribeBackupPlans", pages(sum(1 for p in plans if p.get("SourceType") == source_type), PAGE_SIZE))
-    cost.chain = cost.list_calls
+    per_type = [pages(sum(1 for p in plans if p.get("SourceType") == source_type), PAGE_SIZE) for source_type in SOURCE_TYPES]
+    for n in per_type:
+        cost.list("hbr:DescribeBackupPlans", n)
+    cost.chain = max(per_type)  # the source types are listed at once
     return cost

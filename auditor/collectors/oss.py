@@ -138,33 +138,52 @@ def _detail(col: Collection, region: str, bucket: dict, key: str, action: str, f
 
 
 def _details(col: Collection, oss, region: str, bucket: dict) -> None:
-    """GetBucketInfo first. With collection.oss_bucket_info (the default) it stands for the calls whose fields it
+    """GetBucketInfo, with the policy and the HTTPS config at the same time. With collection.oss_bucket_info (the default) it stands for the calls whose fields it
     carries: the ACL, default encryption and its key, versioning, Block Public Access, redundancy, whether cross-region replication is on, and the logging target (documented
     elements, tests/documented/SOURCES-performance.md). Only what it does not carry, or leaves out, is asked
     with the sub-resource's own call: the policy and the HTTPS config always, the replication rules when
     CrossRegionReplication is not "Disabled", and every sub-resource when GetBucketInfo itself failed."""
     client = col.clients.oss(region)
     name = bucket["Name"]
-    _detail(col, region, bucket, "info", "GetBucketInfo",
-            lambda: _require(client.get_bucket_info(oss.GetBucketInfoRequest(bucket=name)), "bucket_info"),
-            lambda r: as_api(r.bucket_info))
-    carried = from_info(bucket.get("info")) if col.oss_bucket_info else {}
-    bucket.update(carried)
-    if carried:  # provenance: the rules name GetBucketInfo as the source of these calls' fields
-        bucket["info_carried"] = sorted(CARRIED[key] for key in carried)
-    if "encryption" not in carried:
-        _detail(col, region, bucket, "encryption", "GetBucketEncryption",
-                lambda: _require(client.get_bucket_encryption(oss.GetBucketEncryptionRequest(bucket=name)),
-                                 "server_side_encryption_rule"),
-                lambda r: as_api(r.server_side_encryption_rule), absent=("NoSuchServerSideEncryptionRule",))
-    _detail(col, region, bucket, "policy", "GetBucketPolicy",
-            lambda: _policy(client.get_bucket_policy(oss.GetBucketPolicyRequest(bucket=name))),
-            lambda doc: doc, absent=("NoSuchBucketPolicy",))
-    if "versioning" not in carried:
-        _detail(col, region, bucket, "versioning", "GetBucketVersioning",
-                lambda: _versioning(client.get_bucket_versioning(oss.GetBucketVersioningRequest(bucket=name))),
-                lambda r: {"Status": r.version_status} if r.version_status else {})
-    _access_and_resilience(col, oss, client, region, bucket, carried)
+
+    def info_then_rest() -> None:
+        _detail(col, region, bucket, "info", "GetBucketInfo",
+                lambda: _require(client.get_bucket_info(oss.GetBucketInfoRequest(bucket=name)), "bucket_info"),
+                lambda r: as_api(r.bucket_info))
+        carried = from_info(bucket.get("info")) if col.oss_bucket_info else {}
+        bucket.update(carried)
+        if carried:  # provenance: the rules name GetBucketInfo as the source of these calls' fields
+            bucket["info_carried"] = sorted(CARRIED[key] for key in carried)
+        if "encryption" not in carried:
+            _detail(col, region, bucket, "encryption", "GetBucketEncryption",
+                    lambda: _require(client.get_bucket_encryption(oss.GetBucketEncryptionRequest(bucket=name)),
+                                     "server_side_encryption_rule"),
+                    lambda r: as_api(r.server_side_encryption_rule), absent=("NoSuchServerSideEncryptionRule",))
+        if "versioning" not in carried:
+            _detail(col, region, bucket, "versioning", "GetBucketVersioning",
+                    lambda: _versioning(client.get_bucket_versioning(oss.GetBucketVersioningRequest(bucket=name))),
+                    lambda r: {"Status": r.version_status} if r.version_status else {})
+        _access_and_resilience(col, oss, client, region, bucket, carried)
+
+    def policy() -> None:
+        _detail(col, region, bucket, "policy", "GetBucketPolicy",
+                lambda: _policy(client.get_bucket_policy(oss.GetBucketPolicyRequest(bucket=name))),
+                lambda doc: doc, absent=("NoSuchBucketPolicy",))
+
+    def https() -> None:
+        _detail(col, region, bucket, "https", "GetBucketHttpsConfig",
+                lambda: _require(client.get_bucket_https_config(oss.GetBucketHttpsConfigRequest(bucket=name)),
+                                 "https_configuration"),
+                lambda r: as_api(r.https_configuration), absent=("NoSuchHttpsConfig",))
+
+    # the policy and the HTTPS config (never carried) beside GetBucketInfo: a bucket's chain is one call long,
+    # two when its replication rules are asked after GetBucketInfo
+    col.together(bucket, BUCKET_KEYS, info_then_rest, policy, https)
+
+
+# The order of a bucket's keys, whichever answer came first (a recording does not depend on it).
+BUCKET_KEYS = ("info", "acl", "encryption", "versioning", "public_access_block", "logging", "replication",
+               "info_carried", "policy", "https")
 
 
 def from_info(info: Any) -> dict:
@@ -221,10 +240,6 @@ def _access_and_resilience(col: Collection, oss, client, region: str, bucket: di
                 lambda: _require(client.get_bucket_replication(oss.GetBucketReplicationRequest(bucket=name)),
                                  "replication_configuration"),
                 lambda r: as_api(r.replication_configuration), absent=("NoSuchReplicationConfiguration",))
-    _detail(col, region, bucket, "https", "GetBucketHttpsConfig",
-            lambda: _require(client.get_bucket_https_config(oss.GetBucketHttpsConfigRequest(bucket=name)),
-                             "https_configuration"),
-            lambda r: as_api(r.https_configuration), absent=("NoSuchHttpsConfig",))
 
 
 def _local(tag: str) -> str:

@@ -83,6 +83,17 @@ def collect(run: Callable[..., dict], clients, account_id: str, regions: list[st
     the collectors in the order one process runs them (its sections are created in that order)."""
     from .. import snapshot
 
+    # the parent only waits, then unpickles and merges the sections: long-lived objects, which the cyclic
+    # collector would traverse again and again for nothing (snapshot.no_cycle_collection)
+    with snapshot.no_cycle_collection():
+        return _collect(run, clients, account_id, regions, groups, max_in_flight=max_in_flight, progress=progress,
+                        retry=retry, deadline=deadline, order=order, **kwargs)
+
+
+def _collect(run: Callable[..., dict], clients, account_id: str, regions: list[str], groups: list[tuple], *,
+             max_in_flight: int, progress, retry, deadline: float | None, order: tuple, **kwargs) -> dict:
+    from .. import snapshot
+
     forget_connections()  # nothing pooled in the parent at fork: no connection is shared by two processes
     gc.freeze()  # what the parent holds is the workers' too: their collections do not walk (nor copy) it
     total = sum(_tasks(g, regions) for g in groups)
@@ -192,21 +203,27 @@ def forget_connections() -> None:
 
 
 class SharedGate:
-    """`with gate:` around one call on the wire: a permit of the semaphore the workers share, counted in
-    this worker's `held` so that the parent can give back what a worker that died still held."""
+    """The permits of a worker's gate.Gate: the semaphore the workers share, each permit counted in this
+    worker's `held` so that the parent can give back what a worker that died still held."""
 
     def __init__(self, permits, held):
         self.permits, self.held = permits, held
 
-    def __enter__(self):
+    def acquire(self) -> None:
         self.permits.acquire()
         with self.held.get_lock():
             self.held.value += 1
 
-    def __exit__(self, *exc):
+    def release(self) -> None:
         with self.held.get_lock():
             self.held.value -= 1
         self.permits.release()
+
+    def __enter__(self):
+        self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
 
 
 def _give_back(w: "_Worker", permits) -> None:
@@ -291,6 +308,7 @@ def _work(fd: int, parent: int, run, clients, account_id, regions, group, *, max
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        gc.enable()  # paused in the parent while it waits (collect), not in a worker: its calls make cycles
         _die_with(parent)
         forget_connections()
         fresh = _fresh(clients, max_in_flight)

@@ -100,39 +100,54 @@ def _users(col: Collection, region: str) -> list[dict] | None:
 
 
 def _user_details(col: Collection, m, region: str, user: dict) -> None:
+    """A user's login profile (then GetUser, for a console user), attached policies, MFA device and AccessKeys
+    (then when each was last used): the four branches at once, so a user's chain is two calls long."""
     name = user["UserName"]
-    body = col.rpc("ram", "GetLoginProfile", None, m.GetLoginProfileRequest(user_name=name), resource=name,
-                   require="LoginProfile", absent=("EntityNotExist.User.LoginProfile",), client_region=region)
-    if body is ABSENT:
-        user["login_profile"] = None
-    elif body is not None:
-        user["login_profile"] = body["LoginProfile"]
-        body = col.rpc("ram", "GetUser", None, m.GetUserRequest(user_name=name), resource=name, require="User",
-                       client_region=region)
+
+    def login() -> None:
+        body = col.rpc("ram", "GetLoginProfile", None, m.GetLoginProfileRequest(user_name=name), resource=name,
+                       require="LoginProfile", absent=("EntityNotExist.User.LoginProfile",), client_region=region)
+        if body is ABSENT:
+            user["login_profile"] = None
+        elif body is not None:
+            user["login_profile"] = body["LoginProfile"]
+            body = col.rpc("ram", "GetUser", None, m.GetUserRequest(user_name=name), resource=name, require="User",
+                           client_region=region)
+            if body is not None:
+                user["detail"] = body["User"]
+
+    def policies() -> None:
+        body = col.rpc("ram", "ListPoliciesForUser", None, m.ListPoliciesForUserRequest(user_name=name),
+                       resource=name, require="Policies.Policy[]", client_region=region)
         if body is not None:
-            user["detail"] = body["User"]
-    body = col.rpc("ram", "ListPoliciesForUser", None, m.ListPoliciesForUserRequest(user_name=name), resource=name,
-                   require="Policies.Policy[]", client_region=region)
-    if body is not None:
-        user["policies"] = body["Policies"]["Policy"]
-    body = col.rpc("ram", "GetUserMFAInfo", None, m.GetUserMFAInfoRequest(user_name=name), resource=name,
-                   require="MFADevice", absent=("EntityNotExist.User.MFADevice",), client_region=region)
-    if body is ABSENT:
-        user["mfa_device"] = None
-    elif body is not None:
-        user["mfa_device"] = body["MFADevice"]
-    got = pager.list_rpc(col, PRODUCT, SPEC.list("ListAccessKeys"), None, {"user_name": name}, resource=name,
-                         client_region=region)
-    if not got.complete:
-        return
-    keys = got.items
-    for key in keys:
-        used = col.rpc("ram", "GetAccessKeyLastUsed", None,
-                       m.GetAccessKeyLastUsedRequest(user_name=name, user_access_key_id=key["AccessKeyId"]),
-                       resource=f"{name}/{key['AccessKeyId']}", require="AccessKeyLastUsed", client_region=region)
-        if used is not None:
-            key["last_used"] = used["AccessKeyLastUsed"]
-    user["access_keys"] = keys
+            user["policies"] = body["Policies"]["Policy"]
+
+    def mfa() -> None:
+        body = col.rpc("ram", "GetUserMFAInfo", None, m.GetUserMFAInfoRequest(user_name=name), resource=name,
+                       require="MFADevice", absent=("EntityNotExist.User.MFADevice",), client_region=region)
+        if body is ABSENT:
+            user["mfa_device"] = None
+        elif body is not None:
+            user["mfa_device"] = body["MFADevice"]
+
+    def keys() -> None:
+        got = pager.list_rpc(col, PRODUCT, SPEC.list("ListAccessKeys"), None, {"user_name": name}, resource=name,
+                             client_region=region)
+        if not got.complete:
+            return
+
+        def last_used(key: dict) -> None:
+            used = col.rpc("ram", "GetAccessKeyLastUsed", None,
+                           m.GetAccessKeyLastUsedRequest(user_name=name, user_access_key_id=key["AccessKeyId"]),
+                           resource=f"{name}/{key['AccessKeyId']}", require="AccessKeyLastUsed",
+                           client_region=region)
+            if used is not None:
+                key["last_used"] = used["AccessKeyLastUsed"]
+
+        col.map(last_used, got.items)
+        user["access_keys"] = got.items
+
+    col.together(user, ("login_profile", "detail", "policies", "mfa_device", "access_keys"), login, policies, mfa, keys)
 
 
 def min_calls_account(account: dict, regions: list[str]) -> Cost:

@@ -65,12 +65,56 @@ def test_a_throttled_api_keeps_the_rate_it_was_just_served_at():
 def test_a_few_refusals_of_a_barely_used_api_do_not_slow_it():
     clock = Clock()
     bucket = AdaptiveBucket(clock=clock, sleep=clock.sleep)
-    for _ in range(4):
+    for _ in range(9):
         bucket.acquire()
         bucket.throttled()
-    assert bucket.rate is None  # four refusals in a second: retried, not paced
+    assert bucket.rate is None and not bucket.overloaded()  # nine refusals in a second: retried, not paced
     bucket.throttled()
-    assert bucket.rate is not None  # five, and most of the calls started: paced
+    assert bucket.rate is not None and bucket.overloaded()  # ten, and most of the calls started: paced
+
+
+def test_an_api_is_overloaded_only_when_most_of_its_calls_are_refused():
+    clock = Clock()
+    bucket = AdaptiveBucket(clock=clock, sleep=clock.sleep)
+    for n in range(30):  # 12 refused of 30 started: 40%, a minority
+        bucket.acquire()
+        if n % 5 < 2:
+            bucket.throttled()
+    assert not bucket.overloaded()
+    for _ in range(10):  # 22 of 40: still under three in five
+        bucket.acquire()
+        bucket.throttled()
+    assert not bucket.overloaded()
+    for _ in range(20):  # 42 of 60
+        bucket.acquire()
+        bucket.throttled()
+    assert bucket.overloaded()
+    clock.now += 1.5  # the window has passed
+    assert not bucket.overloaded()
+
+
+def test_a_throttled_call_is_retried_soon_until_its_api_looks_overloaded_then_backs_off():
+    """Every try of one call is refused: the first refusals (the API not yet overloaded) are retried within
+    base_delay_s / 2 and do not use up `attempts`; from the tenth (every call started was refused), the
+    exponential backoff and the attempts apply, and the call ends as a throttling error."""
+    waits: list[float] = []
+    retry = RetryPolicy(attempts=3, base_delay_s=0.2, max_delay_s=5, max_total_s=60, sleep=waits.append)
+    faults = {"seed": 1, "faults": [{"product": "ecs", "action": "DescribeZones", "kind": "throttle", "rate": 1.0}]}
+    with FakeCloud(faults=faults).load(synthetic.generate(10)) as cloud:
+        col = Collection(Clients(KEY), {"account_id": "x", "regions": {}, "errors": []}, ["cn-hongkong"],
+                         retry=retry, limiter=AdaptiveLimiter())
+        from aliaudit import sdk
+
+        assert col.rpc("ecs", "DescribeZones", "cn-hongkong",
+                       sdk.models("ecs").DescribeZonesRequest(region_id="cn-hongkong")) is None
+        tries = sum(n for (_, action, kind), n in cloud.router.faults.injected.items() if kind == "throttle")
+    [err] = col.account["errors"]
+    assert err["code"] == "Throttling.User"
+    calm, backed_off = waits[:9], waits[9:]
+    assert len(calm) == 9 and all(0 <= w <= 0.1 for w in calm)
+    assert len(backed_off) == 2  # attempts=3 counts the refusals of an overloaded API only
+    assert 0.1 <= backed_off[0] <= 0.2 and 0.2 <= backed_off[1] <= 0.4
+    assert tries == 12 and err["message"].endswith("(after 12 attempts)")
 
 
 def test_a_minority_refused_at_random_does_not_slow_an_api():
@@ -108,7 +152,8 @@ def test_the_configured_rate_is_a_ceiling_the_adaptive_rate_never_passes():
 
 def test_defaults_are_sized_for_latency_not_cores():
     c = CollectionConfig()
-    assert c.max_in_flight == 64 and c.workers >= 32 and c.detail_workers >= 32
+    # workers None: a thread per (product, region) task, so that every list starts at once
+    assert c.max_in_flight == 64 and c.workers is None and c.detail_workers >= 32
     # a hung scan ends: a call's tries, then the collectors' deadline, within two minutes
     assert RetryPolicy().max_total_s + c.collector_deadline_s <= 120
 
