@@ -147,8 +147,8 @@ def run_scan(size: int, latency_ms: int, max_in_flight: int, rate_limit: float |
             json.dump({"seed": 1, "faults": rules}, fh)
         config = os.path.join(tmp, "aliaudit.json")  # JSON is YAML
         with open(config, "w", encoding="utf-8") as fh:
-            collection = {"max_in_flight": max_in_flight, "workers": max_in_flight, "detail_workers": max_in_flight,
-                          "oss_bucket_info": bucket_info}
+            # workers and detail_workers: the scan's defaults (a thread per (product, region) task; 64)
+            collection = {"max_in_flight": max_in_flight, "oss_bucket_info": bucket_info}
             if rate_limits:
                 collection["rate_limits"] = rate_limits
             if processes:
