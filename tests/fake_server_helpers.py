@@ -58,3 +58,27 @@ def verdicts(report: dict) -> tuple[list, list]:
     findings = sorted((f["rule"], f["account_id"], f["region"], f["resource_id"], f["status"])
                       for f in report["findings"])
     return clauses, findings
+
+
+def count_in_flight(server, delay_s: float) -> list[int]:
+    """Make an in-process FakeServer hold each request `delay_s` and count the requests it serves at once;
+    returns [peak], updated as the server answers."""
+    import threading
+    import time
+
+    now, peak, lock = [0], [0], threading.Lock()
+    handle = server.router.handle
+
+    def counting(req):
+        with lock:
+            now[0] += 1
+            peak[0] = max(peak[0], now[0])
+        try:
+            time.sleep(delay_s)
+            return handle(req)
+        finally:
+            with lock:
+                now[0] -= 1
+
+    server.router.handle = counting
+    return peak

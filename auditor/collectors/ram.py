@@ -104,13 +104,20 @@ def _user_details(col: Collection, m, region: str, user: dict) -> None:
     (then when each was last used): the four branches at once, so a user's chain is two calls long."""
     name = user["UserName"]
 
-    def login() -> None:
-        body = col.rpc("ram", "GetLoginProfile", None, m.GetLoginProfileRequest(user_name=name), resource=name,
-                       require="LoginProfile", absent=("EntityNotExist.User.LoginProfile",), client_region=region)
+    def optional(action: str, request, field: str, key: str, absent: str) -> bool:
+        """user[key] = the body's field, None when `absent` says there is none; True when there is one."""
+        body = col.rpc("ram", action, None, request, resource=name, require=field, absent=(absent,),
+                       client_region=region)
         if body is ABSENT:
-            user["login_profile"] = None
+            user[key] = None
         elif body is not None:
-            user["login_profile"] = body["LoginProfile"]
+            user[key] = body[field]
+            return True
+        return False
+
+    def login() -> None:
+        if optional("GetLoginProfile", m.GetLoginProfileRequest(user_name=name), "LoginProfile", "login_profile",
+                    "EntityNotExist.User.LoginProfile"):
             body = col.rpc("ram", "GetUser", None, m.GetUserRequest(user_name=name), resource=name, require="User",
                            client_region=region)
             if body is not None:
@@ -123,12 +130,8 @@ def _user_details(col: Collection, m, region: str, user: dict) -> None:
             user["policies"] = body["Policies"]["Policy"]
 
     def mfa() -> None:
-        body = col.rpc("ram", "GetUserMFAInfo", None, m.GetUserMFAInfoRequest(user_name=name), resource=name,
-                       require="MFADevice", absent=("EntityNotExist.User.MFADevice",), client_region=region)
-        if body is ABSENT:
-            user["mfa_device"] = None
-        elif body is not None:
-            user["mfa_device"] = body["MFADevice"]
+        optional("GetUserMFAInfo", m.GetUserMFAInfoRequest(user_name=name), "MFADevice", "mfa_device",
+                 "EntityNotExist.User.MFADevice")
 
     def keys() -> None:
         got = pager.list_rpc(col, PRODUCT, SPEC.list("ListAccessKeys"), None, {"user_name": name}, resource=name,

@@ -1,7 +1,6 @@
 """The call engine: calls in flight, one adaptive (AIMD) bucket per API, retry-after, deadlines.
 Behaviour through the real SDKs against the fake; the bucket arithmetic on a fake clock."""
 
-import threading
 import time
 
 import pytest
@@ -14,6 +13,7 @@ from aliaudit.fakes.server import FakeServer
 from aliaudit.ratelimit import AdaptiveBucket, AdaptiveLimiter, CollectionConfig
 from aliaudit.sdk import Clients, StaticKey
 from benchmarks import synthetic
+from fake_server_helpers import count_in_flight
 
 KEY = StaticKey(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET)
 
@@ -160,22 +160,8 @@ def test_defaults_are_sized_for_latency_not_cores():
 
 def test_calls_in_flight_never_exceed_the_cap():
     doc = synthetic.generate(300)
-    peak, now, lock = [0], [0], threading.Lock()
     with FakeServer(FakeState(doc), log=None) as server:
-        handle = server.router.handle
-
-        def counting(req):
-            with lock:
-                now[0] += 1
-                peak[0] = max(peak[0], now[0])
-            try:
-                time.sleep(0.01)
-                return handle(req)
-            finally:
-                with lock:
-                    now[0] -= 1
-
-        server.router.handle = counting
+        peak = count_in_flight(server, 0.01)
         account = collect_account(Clients(KEY, server.url), doc["accounts"][0]["account_id"], ["cn-hongkong"],
                                   workers=16, detail_workers=16, max_in_flight=6)
     assert account["errors"] == []

@@ -9,6 +9,7 @@ from aliaudit.collectors.base import Collection
 from aliaudit.fakes import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, FakeState
 from aliaudit.fakes.server import FakeServer
 from benchmarks import synthetic
+from fake_server_helpers import count_in_flight
 
 KEY = sdk.StaticKey(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET)
 
@@ -44,22 +45,8 @@ def test_the_permit_is_held_on_the_wire_only_and_every_request_goes_through_the_
     """max_in_flight 1: the fake never sees two requests at once, although four threads call together; each
     thread's requests went through a gated adapter (none bypassed the gate)."""
     doc = synthetic.generate(50)
-    now, peak, lock = [0], [0], threading.Lock()
     with FakeServer(FakeState(doc), log=None) as server:
-        handle = server.router.handle
-
-        def counting(req):
-            with lock:
-                now[0] += 1
-                peak[0] = max(peak[0], now[0])
-            try:
-                time.sleep(0.005)
-                return handle(req)
-            finally:
-                with lock:
-                    now[0] -= 1
-
-        server.router.handle = counting
+        peak = count_in_flight(server, 0.005)
         col = Collection(sdk.Clients(KEY, server.url), {"account_id": "x", "regions": {}, "errors": []},
                          ["cn-hongkong"], in_flight=gate.Gate(threading.BoundedSemaphore(1)))
         m = sdk.models("ecs")
