@@ -120,7 +120,7 @@ def _cpu_s(pid: int) -> float:
 
 def run_scan(size: int, latency_ms: int, max_in_flight: int, rate_limit: float | None, timeout_s: float,
              keep: str | None = None, throttle: float = 0.0, bucket_info: bool = True,
-             processes: int | None = None) -> dict:
+             processes: int | None = None, qps: int | None = None) -> dict:
     from benchmarks.synthetic import generate, resource_count
 
     doc = generate(size)
@@ -129,6 +129,8 @@ def run_scan(size: int, latency_ms: int, max_in_flight: int, rate_limit: float |
            "oss_bucket_info": bucket_info}
     if throttle:
         out["throttled_share"] = throttle
+    if qps:
+        out["qps_per_api"] = qps
     if rate_limit:
         out["rate_limit"] = rate_limit
     if processes:
@@ -144,6 +146,8 @@ def run_scan(size: int, latency_ms: int, max_in_flight: int, rate_limit: float |
             rules = [{"product": "*", "action": "*", "kind": "latency", "rate": 1.0, "ms": latency_ms}]
             if throttle:
                 rules.append({"product": "*", "action": "*", "kind": "throttle", "rate": throttle})
+            if qps:
+                rules.append({"product": "*", "action": "*", "kind": "qps", "qps": qps})
             json.dump({"seed": 1, "faults": rules}, fh)
         config = os.path.join(tmp, "aliaudit.json")  # JSON is YAML
         with open(config, "w", encoding="utf-8") as fh:
@@ -220,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--latency-ms", type=int, default=50, help="latency the fake adds to every call (default 50)")
     ap.add_argument("--max-in-flight", type=int, default=64, help="collection.max_in_flight (default 64)")
     ap.add_argument("--throttle", type=float, default=0.0, help="share of calls the fake throttles (fault throttle)")
+    ap.add_argument("--qps", type=int, default=None,
+                    help="flow control: each API (product, action, region) admits this many calls a second (fault qps)")
     ap.add_argument("--no-bucket-info", action="store_true",
                     help="collection.oss_bucket_info false: every OSS sub-resource asked with its own call")
     ap.add_argument("--rate-limit", type=float, default=None, help="collection.rate_limits.default, calls/s")
@@ -232,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     out = {}
     if args.size > 0:
         out.update(run_scan(args.size, args.latency_ms, args.max_in_flight, args.rate_limit, args.timeout,
-                            args.keep_report, args.throttle, not args.no_bucket_info, args.processes))
+                            args.keep_report, args.throttle, not args.no_bucket_info, args.processes, args.qps))
     if args.eval_size > 0:
         out.update(run_eval(args.eval_size))
     print(json.dumps(out), flush=True)

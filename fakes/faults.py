@@ -10,6 +10,9 @@ in which threads send their requests, and a retry of a failed request draws agai
 
 Kinds, each in the product's own shape (RPC JSON, OSS XML):
   throttle     RPC 400 Throttling.User; OSS 503 MetaOperationQpsLimitExceeded
+  qps          flow control: each API (product, action, region) admits at most `qps` calls in any one
+               second (a sliding window, the calls counted as they arrive); the others get the throttle
+               answer. The only kind that depends on timing, not only on the seed (`rate` is not used)
   unavailable  503 ServiceUnavailable
   latency      the answer comes `ms` milliseconds late (combines with other kinds)
   drop         the connection is closed without an answer
@@ -40,7 +43,7 @@ import hashlib
 import random
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 
 from . import list_faults as lists
@@ -48,8 +51,9 @@ from .wire import ApiError, DropConnection, Request, Response
 
 PAGE_KINDS = ("short_page", "empty_page", "repeat_token")
 BODY_KINDS = ("duplicate_item", "missing_field", "null_field", "wrong_type")
-KINDS = ("throttle", "unavailable", "latency", "drop", "malformed", "truncated", "empty", *PAGE_KINDS, *BODY_KINDS)
-_RULE_KEYS = {"product", "action", "kind", "rate", "ms", "path", "field"}
+KINDS = ("throttle", "qps", "unavailable", "latency", "drop", "malformed", "truncated", "empty", *PAGE_KINDS,
+         *BODY_KINDS)
+_RULE_KEYS = {"product", "action", "kind", "rate", "ms", "path", "field", "qps"}
 
 _ERRORS = {
     ("throttle", "rpc"): ("Throttling.User", "Request was denied due to user flow control.", 400),
@@ -72,6 +76,7 @@ class Rule:
     ms: int
     path: str | None = None
     field: str | None = None
+    qps: int = 0
 
     def matches(self, product: str, action: str) -> bool:
         return (fnmatch.fnmatchcase(product.lower(), self.product.lower())
@@ -141,10 +146,15 @@ def validate(spec) -> tuple[int, list[Rule]]:
         product, action = item.get("product", "*"), item.get("action", "*")
         if not isinstance(product, str) or not isinstance(action, str) or not product or not action:
             raise FaultSpecError(f"{where}: product and action must be non-empty strings")
+        qps = item.get("qps", 0)
+        if kind == "qps" and "qps" not in item:
+            raise FaultSpecError(f"{where}: qps needs qps (calls a second)")
+        if "qps" in item and (kind != "qps" or isinstance(qps, bool) or not isinstance(qps, int) or qps < 1):
+            raise FaultSpecError(f"{where}: qps is a positive integer, for the kind qps only")
         for key in ("path", "field"):
             if key in item and (kind not in BODY_KINDS or not isinstance(item[key], str) or not item[key]):
                 raise FaultSpecError(f"{where}: {key} is a non-empty string, for {', '.join(BODY_KINDS)} only")
-        rules.append(Rule(product, action, kind, float(rate), ms, item.get("path"), item.get("field")))
+        rules.append(Rule(product, action, kind, float(rate), ms, item.get("path"), item.get("field"), qps))
     return seed, rules
 
 
@@ -155,11 +165,12 @@ def _fingerprint(product: str, action: str, req: Request) -> str:
 
 
 class Faults:
-    def __init__(self, spec, sleep=time.sleep):
+    def __init__(self, spec, sleep=time.sleep, clock=time.monotonic):
         self.seed, self.rules = validate(spec)
         self._seen: Counter = Counter()
         self._lock = threading.Lock()
-        self._sleep = sleep
+        self._sleep, self._clock = sleep, clock
+        self._admitted: dict[tuple, deque] = {}  # (rule, product, action, region) -> arrival times, last second
         self.injected: Counter = Counter()  # (product, action, kind) -> how many times
 
     def apply(self, product: str, action: str, req: Request) -> Fault | None:
@@ -173,6 +184,12 @@ class Faults:
         for i, rule in enumerate(self.rules):
             if not rule.matches(product, action):
                 continue
+            if rule.kind == "qps":
+                if self._over_quota(i, rule.qps, product, action, req):
+                    with self._lock:
+                        self.injected[(product, action, "qps")] += 1
+                    chosen = chosen or Fault("throttle")
+                continue
             draw = random.Random(f"{self.seed}|{i}|{fp}|{n}").random()
             if draw >= rule.rate:
                 continue
@@ -185,3 +202,16 @@ class Faults:
                 raise DropConnection(f"{product}:{action}")
             chosen = chosen or Fault(rule.kind, rule.path, rule.field)
         return chosen
+
+    def _over_quota(self, i: int, qps: int, product: str, action: str, req: Request) -> bool:
+        """Whether this call is one too many for its API in the last second (an admitted call is counted)."""
+        region = req.headers.get("x-acs-region-id") or req.host
+        now = self._clock()
+        with self._lock:
+            window = self._admitted.setdefault((i, product, action, region), deque())
+            while window and window[0] <= now - 1.0:
+                window.popleft()
+            if len(window) >= qps:
+                return True
+            window.append(now)
+            return False

@@ -188,6 +188,26 @@ def test_thirty_percent_throttling_of_every_api_gives_identical_verdicts():
     assert throttled["summary"] == clean["summary"]
 
 
+def test_flow_control_per_api_gives_identical_verdicts_and_every_call_ends():
+    """Every API (product, action, region) admits 10 calls a second, as Alibaba's flow control counts them, the
+    others refused: the default retry policy and the adaptive buckets get every call through (no collection
+    error), the verdicts are those of the unthrottled scan, and the refusals were many (the calls were not
+    simply slow enough)."""
+    doc = synthetic.generate(300)
+    opts = scanning.ScanOptions()
+    with FakeCloud().load(doc):
+        clean = scanning.evaluate(scanning.collect_live(KEY, opts), opts, {"kind": "live"})
+    faults = {"seed": 1, "faults": [{"product": "*", "action": "*", "kind": "qps", "qps": 10}]}
+    started = time.monotonic()
+    with FakeCloud(faults=faults).load(doc) as cloud:
+        limited = scanning.evaluate(scanning.collect_live(KEY, opts), opts, {"kind": "live"})
+        refused = sum(n for (_, _, kind), n in cloud.router.faults.injected.items() if kind == "qps")
+    assert refused >= 10
+    assert limited["collection_errors"] == [] == clean["collection_errors"]
+    assert _verdicts(limited) == _verdicts(clean)
+    assert time.monotonic() - started < 60
+
+
 def test_a_collector_past_its_deadline_records_deadline_exceeded():
     doc = synthetic.generate(100)
     with FakeCloud().load(doc):

@@ -45,7 +45,7 @@ def statuses(account: dict, call: str) -> set:
     return {f["status"] for f in findings if f["rule"] in needing}
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if k != "latency" and k not in PAGE_KINDS + BODY_KINDS])
+@pytest.mark.parametrize("kind", [k for k in KINDS if k not in ("latency", "qps") and k not in PAGE_KINDS + BODY_KINDS])
 @pytest.mark.parametrize("product,action", [("ecs", "DescribeDisks"), ("rds", "DescribeDBInstanceTDE"),
                                             ("oss", "GetBucketInfo"), ("oss", "ListBuckets")])
 def test_each_fault_kind_becomes_a_recorded_error(kind, product, action):
@@ -54,6 +54,28 @@ def test_each_fault_kind_becomes_a_recorded_error(kind, product, action):
     style = "oss" if product == "oss" else "rpc"
     assert codes == {(product, action, EXPECTED_CODE[(style, kind)])}
     assert statuses(account, f"{product}:{action}") == {"ERROR"}
+
+
+def test_flow_control_admits_qps_calls_a_second_per_api_and_region():
+    from aliaudit.fakes.wire import Request
+
+    now = [0.0]
+    faults = Faults({"faults": [{"product": "ecs", "action": "*", "kind": "qps", "qps": 2}]}, clock=lambda: now[0])
+
+    def call(action="DescribeDisks", region="cn-hongkong"):
+        req = Request.build("GET", f"http://ecs.{region}.aliyuncs.com/?RegionId={region}",
+                            {"x-acs-region-id": region}, b"")
+        fault = faults.apply("ecs", action, req)
+        return fault.kind if fault else "ok"
+
+    assert [call(), call(), call()] == ["ok", "ok", "throttle"]  # the third in the same second
+    assert call(region="cn-shanghai") == "ok" and call("DescribeInstances") == "ok"  # other APIs: their own quota
+    now[0] = 0.5
+    assert call() == "throttle"  # a refused call is not admitted, and uses no quota
+    now[0] = 1.01
+    assert [call(), call(), call()] == ["ok", "ok", "throttle"]  # the window has moved on
+    assert faults.injected[("ecs", "DescribeDisks", "qps")] == 3
+    assert faults.apply("kms", "ListKeys", Request.build("GET", "http://kms.cn-hongkong.aliyuncs.com/", {}, b"")) is None
 
 
 def test_list_faults_from_the_pytest_plugin(alicloud_fake):
@@ -135,6 +157,9 @@ def test_faults_through_the_http_server(kind):
     ({"faults": [{"kind": "throttle", "rate": 1.5}]}, "rate must be a number from 0 to 1"),
     ({"faults": [{"kind": "throttle", "rate": -0.1}]}, "rate must be a number from 0 to 1"),
     ({"faults": [{"kind": "latency"}]}, "latency needs ms"),
+    ({"faults": [{"kind": "qps"}]}, "qps needs qps"),
+    ({"faults": [{"kind": "qps", "qps": 0}]}, "qps is a positive integer"),
+    ({"faults": [{"kind": "throttle", "qps": 5}]}, "for the kind qps only"),
     ({"faults": [{"kind": "drop", "produtc": "ecs"}]}, "unknown key(s) produtc"),
     ({"seed": "seven", "faults": []}, "seed must be an integer"),
     (["throttle"], "a fault file is a mapping"),
