@@ -242,8 +242,9 @@ def _oss_session(max_connections: int):
 
     session = requests.Session()
     session.trust_env = bool(urllib.request.getproxies())
-    adapter = _gated(requests.adapters.HTTPAdapter)(max_retries=Retry(total=False, redirect=False, raise_on_status=False),
-                                            pool_maxsize=max_connections, pool_connections=max_connections)
+    adapter = _gated(requests.adapters.HTTPAdapter)(
+        max_retries=Retry(total=False, redirect=False, raise_on_status=False),
+        pool_maxsize=max_connections, pool_connections=max_connections)
     for prefix in ("http://", "https://"):
         session.mount(prefix, adapter)
     return session

@@ -110,7 +110,8 @@ DOC_OSS_PER_BUCKET = ("GetBucketInfo", "GetBucketPolicy", "GetBucketHttpsConfig"
 DOC_PAGE_NUMBER = {"ecs:DescribeAutoSnapshotPolicyEx", "hbr:DescribeBackupPlans", "kms:ListKeys",
                    "nas:DescribeAccessGroups", "nas:DescribeAccessRules", "nas:DescribeFileSystems",
                    "polardb:DescribeDBClusters", "rds:DescribeDBInstances", "redis:DescribeInstances",
-                   "sas:DescribeCloudCenterInstances", "slb:DescribeLoadBalancers", "vpc:DescribeFlowLogs", "vpc:DescribeVpcs"}
+                   "sas:DescribeCloudCenterInstances", "slb:DescribeLoadBalancers", "vpc:DescribeFlowLogs",
+                   "vpc:DescribeVpcs"}
 
 
 def _count(n: int, call: str) -> int:

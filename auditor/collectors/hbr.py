@@ -37,7 +37,8 @@ def min_calls(account: dict, region: str) -> Cost:
     """DescribeBackupPlans once per source type, 99 a page (documented maximum)."""
     plans = region_section(account, region, "hbr").get("backup_plans") or []
     cost = Cost()
-    per_type = [pages(sum(1 for p in plans if p.get("SourceType") == source_type), PAGE_SIZE) for source_type in SOURCE_TYPES]
+    per_type = [pages(sum(1 for p in plans if p.get("SourceType") == source_type), PAGE_SIZE)
+                for source_type in SOURCE_TYPES]
     for n in per_type:
         cost.list("hbr:DescribeBackupPlans", n)
     cost.chain = max(per_type)  # the source types are listed at once

@@ -138,11 +138,12 @@ def _detail(col: Collection, region: str, bucket: dict, key: str, action: str, f
 
 
 def _details(col: Collection, oss, region: str, bucket: dict) -> None:
-    """GetBucketInfo, with the policy and the HTTPS config at the same time. With collection.oss_bucket_info (the default) it stands for the calls whose fields it
-    carries: the ACL, default encryption and its key, versioning, Block Public Access, redundancy, whether cross-region replication is on, and the logging target (documented
-    elements, tests/documented/SOURCES-performance.md). Only what it does not carry, or leaves out, is asked
-    with the sub-resource's own call: the policy and the HTTPS config always, the replication rules when
-    CrossRegionReplication is not "Disabled", and every sub-resource when GetBucketInfo itself failed."""
+    """GetBucketInfo, with the policy and the HTTPS config at the same time. With collection.oss_bucket_info
+    (the default) it stands for the calls whose fields it carries: the ACL, default encryption and its key,
+    versioning, Block Public Access, redundancy, whether cross-region replication is on, and the logging target
+    (documented elements, tests/documented/SOURCES-performance.md). Only what it does not carry, or leaves out,
+    is asked with the sub-resource's own call: the policy and the HTTPS config always, the replication rules
+    when CrossRegionReplication is not "Disabled", and every sub-resource when GetBucketInfo itself failed."""
     client = col.clients.oss(region)
     name = bucket["Name"]
 
