@@ -3,6 +3,8 @@
 import threading
 import time
 
+import pytest
+
 from aliaudit import sdk
 from aliaudit.collectors import gate
 from aliaudit.collectors.base import Collection
@@ -67,3 +69,35 @@ def test_the_permit_is_held_on_the_wire_only_and_every_request_goes_through_the_
     assert col.account["errors"] == []
     assert peak[0] == 1
     assert sends == [5, 5, 5, 5] and served == 20
+
+
+def test_at_once_runs_together_keeps_the_order_and_raises_what_failed():
+    from aliaudit.collectors import base
+
+    col = Collection(sdk.Clients(KEY), {"account_id": "x", "regions": {}, "errors": []}, ["cn-hongkong"])
+    started, depths = threading.Barrier(3, timeout=5), []
+
+    def one(n):
+        started.wait()  # all three run at the same time, or this times out
+        depths.append(getattr(base._task, "depth", 0))
+        return n
+
+    assert col.at_once(*(lambda n=n: one(n) for n in range(3))) == [0, 1, 2]
+    base._task.depth = 1  # called from a detail task: its threads map to the pool below, as it would
+    try:
+        col.at_once(lambda: depths.append(base._task.depth), lambda: depths.append(base._task.depth))
+    finally:
+        base._task.depth = 0
+    assert depths == [0, 0, 0, 1, 1]
+    finished = []
+
+    def boom():
+        raise ValueError("boom")
+
+    def slow():
+        time.sleep(0.05)
+        finished.append(True)
+
+    with pytest.raises(ValueError, match="boom"):
+        col.at_once(boom, slow)
+    assert finished == [True]  # raised once every call had ended
