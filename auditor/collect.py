@@ -1,8 +1,8 @@
 """Run the collectors for one account and return its snapshot section.
 
 Bounded pools per account: `workers` threads run one (product, region)
-collector each (by default one thread per task, so that every list starts at once: a task mostly waits on
-its calls); `detail_workers` threads run the per-resource detail calls the
+collector each (by default one thread per task, up to 256, so that every list starts at once: a task mostly
+waits on its calls); `detail_workers` threads run the per-resource detail calls the
 collectors hand to `Collection.map`; a detail task that maps again (a batch
 retried one resource at a time) uses a third pool, and deeper maps run inline,
 so the pools cannot deadlock on each other. Whatever the pools, at most
@@ -31,7 +31,7 @@ from .collectors.base import Collection, RetryPolicy
 from .collectors.gate import Gate
 from .sdk import Clients
 
-MAX_TASK_THREADS = 1024  # (product, region) tasks at once, at most: 20 products x 50 regions
+MAX_TASK_THREADS = 256  # (product, region) task threads at once, at most (a container may cap its threads)
 
 
 def collect_account(clients: Clients, account_id: str, regions: list[str], *, workers: int | None = None,

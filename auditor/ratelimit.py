@@ -4,8 +4,8 @@ Read from the ``collection`` section of the ``--config`` YAML file::
 
     collection:
       max_in_flight: 64     # API calls in flight at once, per account (calls wait on latency, not CPU)
-      workers: 64           # (product, region) collection tasks at once, per account (default: all of them;
-                            # a task mostly waits on its calls, and max_in_flight bounds the wire)
+      workers: 64           # (product, region) collection tasks at once, per account (default: all of them,
+                            # up to 256; a task mostly waits on its calls, and max_in_flight bounds the wire)
       detail_workers: 64    # per-resource detail calls at once, per account
       account_workers: 4    # accounts at once (--resource-directory)
       processes: 2          # worker processes collection is shared out between, by product (default on
