@@ -190,9 +190,7 @@ class Collection:
         one call long, not one call per API. The keys they add to `item` are then put in `order` (the order
         one call after the other adds them), so a recording does not depend on which answer came first."""
         self.map(lambda fn: fn(), fns)
-        for key in order:
-            if key in item:
-                item[key] = item.pop(key)
+        in_order(item, order)
 
     # -- calling ------------------------------------------------------------
     def call(self, product: str, action: str, region: str | None, fn: Callable[[], Any], *,
@@ -286,6 +284,14 @@ class Collection:
             return body
 
         return self.call(product, action, region, fn, resource=resource, page=page, absent=absent, record=record)
+
+
+def in_order(item: dict, order: Iterable[str]) -> None:
+    """The keys of `order` that item has, moved to its end in that order: calls made at once add their keys in
+    whichever order they are answered; a recording must not depend on it."""
+    for key in order:
+        if key in item:
+            item[key] = item.pop(key)
 
 
 def attempt(fn: Callable[[], Any], retry: RetryPolicy, *, before: Callable[[], Any] | None = None,

@@ -8,11 +8,9 @@ login) and EntityNotExist.User.MFADevice (no MFA device); they are stored as nul
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 from .. import sdk
 from . import pager
-from .base import ABSENT, Collection
+from .base import ABSENT, Collection, in_order
 from .cost import Cost, pages
 from .spec import Detail, ListCall, Marker, Product
 
@@ -58,19 +56,16 @@ def collect_account(col: Collection) -> None:
         if policies is not None:
             out["policies"] = policies
 
-    # The users are the longest chain (ListUsers, five calls a user, GetAccessKeyLastUsed a key): they start at
-    # once, beside the password policy and the custom policies, not after them (their detail calls queue behind
-    # every other product's on the shared pool).
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ram-settings") as side:
-        other = side.submit(settings)
-        users = _users(col, region)
-        if users is not None:
-            col.map(lambda user: _user_details(col, m, region, user), users)
-            out["users"] = users
-        other.result()  # re-raises what it raised
-    for key in ("password_policy", "policies", "users"):  # the order one branch after the other gives
-        if key in out:
-            out[key] = out.pop(key)
+    def users() -> None:
+        listed = _users(col, region)
+        if listed is not None:
+            col.map(lambda user: _user_details(col, m, region, user), listed)
+            out["users"] = listed
+
+    # The users are the longest chain (ListUsers, then a user's calls, then GetAccessKeyLastUsed a key): they
+    # start at once, beside the password policy and the custom policies, not after them.
+    col.at_once(users, settings)
+    in_order(out, ("password_policy", "policies", "users"))  # the order one branch after the other gives
 
 
 def _custom_policies(col: Collection, m, region: str) -> list[dict] | None:

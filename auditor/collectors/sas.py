@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .. import sdk
 from . import pager
-from .base import Collection
+from .base import Collection, in_order
 from .cost import Cost, pages
 from .spec import Detail, ListCall, PageNumber, Product
 
@@ -59,7 +59,7 @@ def site_region(regions: list[str]) -> str:
 
 
 def collect_account(col: Collection) -> None:
-    """Every call at once: none needs another's answer. The section's keys are put in one order after."""
+    """Every call at once: none needs another's answer. The section's keys are then put in one order."""
     m = sdk.models("sas")
     region = site_region(col.regions)
     out = col.section(None, "sas")
@@ -91,11 +91,8 @@ def collect_account(col: Collection) -> None:
                                                client_region=region) for t in types))
     out["service_linked_roles"] = roles
     out["fingerprint_schedules"] = types
-    for key in [SPEC.call(a).into for a in ONCE] + [SPEC.list(a).into for a, _ in lists]:
-        if key in out:
-            out[key] = out.pop(key)
-    for key in ("service_linked_roles", "fingerprint_schedules"):
-        out[key] = out.pop(key)
+    in_order(out, [SPEC.call(a).into for a in ONCE] + [SPEC.list(a).into for a, _ in lists]
+             + ["service_linked_roles", "fingerprint_schedules"])
 
 
 def min_calls_account(account: dict, regions: list[str]) -> Cost:
