@@ -1,6 +1,6 @@
 """ALB rules: HTTPS listeners (HTTP only as a redirect), TLS policies, zones, deletion protection, access logs."""
 
-from .base import check, each, rule, unknown
+from .base import check, each, judged, rule, unknown
 from .common import BadField, items, oldest_tls, read, version_tuple
 
 DEFAULT_POLICY = "tls_cipher_policy_1_0"  # what an HTTPS listener uses when none is set
@@ -96,10 +96,7 @@ def https_listener_tls12(acct, settings):
     ListSystemSecurityPolicies, custom ones from ListSecurityPolicies. A policy neither lists (or a list that was
     not read) is ERROR: no built-in table decides."""
     for lb, listener, lid in _listeners(acct):
-        try:
-            got = _tls12(acct, lb, listener, lid, settings)
-        except BadField as bad:
-            got = unknown(lid, lb.region, bad.reason, bad.evidence)
+        got = judged(lid, lb.region, lambda: _tls12(acct, lb, listener, lid, settings))
         if got is not None:
             yield got
 

@@ -85,6 +85,14 @@ def unknown(resource_id: Any, region: str | None, reason: str, evidence: dict | 
     return Check(str(resource_id), region, ERROR, evidence or {}, reason, resource_type)
 
 
+def judged(resource_id: Any, region: str | None, fn: Callable[[], Any]) -> Any:
+    """fn() for one resource: its Check, or ERROR when a field it read has an undocumented form (BadField)."""
+    try:
+        return fn()
+    except BadField as bad:
+        return unknown(resource_id, region, bad.reason, bad.evidence)
+
+
 class BadField(Exception):
     """A field whose value is not of a documented form."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from .base import BadField, check, not_applicable, rule, unknown
+from .base import BadField, check, judged, not_applicable, rule, unknown
 from .common import read
 
 CONSOLE = "Security Center console"
@@ -55,14 +55,6 @@ def _one(acct, kind: str) -> dict | None:
     return got[0] if got else None
 
 
-def _judged(resource_id, region, fn):
-    """fn() for one resource, a field of an undocumented form making that resource ERROR."""
-    try:
-        return fn()
-    except BadField as bad:
-        return unknown(resource_id, region, bad.reason, bad.evidence)
-
-
 def _asset_region(asset) -> str | None:
     region = asset.get("RegionId")
     return region if isinstance(region, str) and region else None
@@ -99,7 +91,7 @@ def edition_advanced(acct, settings):
         return check(acct.account_id, None, version in PROTECTING, evidence,
                      "" if version in PROTECTING else f"the {EDITIONS[version]} edition (Version {version}) is in use")
 
-    yield _judged(acct.account_id, None, judge)
+    yield judged(acct.account_id, None, judge)
 
 
 @rule(id="sas-agent-online", product="sas", severity="high", resource_type="sas:asset",
@@ -112,6 +104,11 @@ def edition_advanced(acct, settings):
                    "cli": "aliyun ecs RunCommand --region {region} --InstanceId.1 {resource_id} --Type RunShellScript "
                           "--CommandContent '<agent install command>'"})
 def agent_online(acct, settings):
+    yield from _each_asset(acct, _agent)
+
+
+def _each_asset(acct, judge):
+    """judge(asset) for each server asset; ERROR for the account when the assets were not read."""
     section = _section(acct)
     if section is None:
         return
@@ -119,7 +116,7 @@ def agent_online(acct, settings):
         yield unknown(acct.account_id, None, "the server assets (sas:DescribeCloudCenterInstances) were not read")
         return
     for asset in section["assets"]:
-        yield _judged(_asset_id(asset), _asset_region(asset), lambda a=asset: _agent(a))
+        yield judged(_asset_id(asset), _asset_region(asset), lambda a=asset: judge(a))
 
 
 def _agent(asset):
@@ -159,7 +156,7 @@ def ecs_agent_online(acct, settings):
         if assets is None:
             yield unknown(iid, inst.region, "the server assets (sas:DescribeCloudCenterInstances) were not read")
             continue
-        yield _judged(iid, inst.region, lambda i=inst, d=iid: _instance_agent(i, d, by_instance.get(d)))
+        yield judged(iid, inst.region, lambda i=inst, d=iid: _instance_agent(i, d, by_instance.get(d)))
 
 
 def _instance_agent(inst, iid, asset):
@@ -183,14 +180,7 @@ def _instance_agent(inst, iid, asset):
                    "cli": "aliyun ecs RunCommand --region {region} --InstanceId.1 {resource_id} --Type RunShellScript "
                           "--CommandContent 'yum -y update --security'"})
 def os_vulnerabilities_fixed(acct, settings):
-    section = _section(acct)
-    if section is None:
-        return
-    if "assets" not in section:
-        yield unknown(acct.account_id, None, "the server assets (sas:DescribeCloudCenterInstances) were not read")
-        return
-    for asset in section["assets"]:
-        yield _judged(_asset_id(asset), _asset_region(asset), lambda a=asset: _vulnerabilities(a))
+    yield from _each_asset(acct, _vulnerabilities)
 
 
 def _vulnerabilities(asset):
@@ -232,7 +222,7 @@ def notify_high_risk(acct, settings):
             yield unknown(project, None, f"DescribeNoticeConfig lists no setting for {project} ({meaning})",
                           {"DescribeNoticeConfig.NoticeConfigList.Project": None})
             continue
-        yield _judged(project, None, lambda c=config, p=project, m=meaning: _notice(c, p, m))
+        yield judged(project, None, lambda c=config, p=project, m=meaning: _notice(c, p, m))
 
 
 def _notice(config, project, meaning):
@@ -263,7 +253,7 @@ def vul_scan_enabled(acct, settings):
             yield unknown(kind, None, f"DescribeVulConfig lists no setting for the {kind} scan",
                           {"DescribeVulConfig.TargetConfigs.Type": None})
             continue
-        yield _judged(kind, None, lambda c=by_type[kind], k=kind: _scan(c, k))
+        yield judged(kind, None, lambda c=by_type[kind], k=kind: _scan(c, k))
 
 
 def _scan(config, kind):
@@ -297,7 +287,7 @@ def vul_scan_levels(acct, settings):
         return check(acct.account_id, None, not missing, {"DescribeConcernNecessity.ConcernNecessity": levels},
                      "" if not missing else f"the {', '.join(missing)} priority is not scanned for")
 
-    yield _judged(acct.account_id, None, judge)
+    yield judged(acct.account_id, None, judge)
 
 
 @rule(id="sas-service-roles-authorised", product="sas", severity="medium", resource_type="ram:service-linked-role",
@@ -318,7 +308,7 @@ def service_roles_authorised(acct, settings):
         if role is None or "status" not in role:
             yield unknown(name, None, f"whether {name} exists (sas:DescribeServiceLinkedRoleStatus) was not read")
             continue
-        yield _judged(name, None, lambda r=role, n=name: _role(r, n))
+        yield judged(name, None, lambda r=role, n=name: _role(r, n))
 
 
 def _role(role, name):
@@ -346,7 +336,7 @@ def fingerprints_collected(acct, settings):
         if entry is None or "schedule" not in entry:
             yield unknown(kind, None, f"the {meaning} collection period (sas:DescribePropertyScheduleConfig) was not read")
             continue
-        yield _judged(kind, None, lambda e=entry, k=kind, m=meaning: _schedule(e, k, m))
+        yield judged(kind, None, lambda e=entry, k=kind, m=meaning: _schedule(e, k, m))
 
 
 def _schedule(entry, kind, meaning):
