@@ -16,9 +16,19 @@ def _edition(acct):
     return items[0] if items else None
 
 
-def _status(edition: dict) -> str:
-    return read(edition, "InstanceStatus", "str", name=f"{BUY}.InstanceStatus", optional=False,
-                values=INSTANCE_STATUSES)
+def _edition_status(acct):
+    """(the edition's body, its InstanceStatus, None), or (None, None, the ERROR) when DescribeUserBuyVersion was
+    not read or its InstanceStatus is not of a documented form."""
+    edition = _edition(acct)
+    if edition is None:
+        return None, None, unknown(acct.account_id, None,
+                                   "the Cloud Firewall edition (cloudfw:DescribeUserBuyVersion) was not read")
+    try:
+        status = read(edition, "InstanceStatus", "str", name=f"{BUY}.InstanceStatus", optional=False,
+                      values=INSTANCE_STATUSES)
+    except BadField as bad:
+        return None, None, unknown(acct.account_id, None, bad.reason, bad.evidence)
+    return edition, status, None
 
 
 @rule(id="cloudfw-instance-active", product="cloudfw", severity="high", resource_type="account",
@@ -34,12 +44,11 @@ def _status(edition: dict) -> str:
           "terraform": "alicloud_cloud_firewall_instance (account {account_id})",
       })
 def instance_active(acct, settings):
-    edition = _edition(acct)
-    if edition is None:
-        yield unknown(acct.account_id, None, "the Cloud Firewall edition (cloudfw:DescribeUserBuyVersion) was not read")
+    edition, status, error = _edition_status(acct)
+    if error is not None:
+        yield error
         return
     try:
-        status = _status(edition)
         valid = read(edition, "UserStatus", "bool", name=f"{BUY}.UserStatus", optional=status == "free")
     except BadField as bad:
         yield unknown(acct.account_id, None, bad.reason, bad.evidence)
@@ -71,16 +80,15 @@ def instance_active(acct, settings):
                  "(account {account_id}: LogStatus must be true)",
       })
 def log_delivery(acct, settings):
-    edition = _edition(acct)
-    if edition is None:
-        yield unknown(acct.account_id, None, "the Cloud Firewall edition (cloudfw:DescribeUserBuyVersion) was not read")
+    edition, status, error = _edition_status(acct)
+    if error is not None:
+        yield error
+        return
+    if status == "free":
+        yield not_applicable(acct.account_id, None, "no Cloud Firewall instance: no firewall log to deliver "
+                             "(cloudfw-instance-active fails)", {f"{BUY}.InstanceStatus": status})
         return
     try:
-        status = _status(edition)
-        if status == "free":
-            yield not_applicable(acct.account_id, None, "no Cloud Firewall instance: no firewall log to deliver "
-                                 "(cloudfw-instance-active fails)", {f"{BUY}.InstanceStatus": status})
-            return
         logging = read(edition, "LogStatus", "bool", name=f"{BUY}.LogStatus", optional=False)
     except BadField as bad:
         yield unknown(acct.account_id, None, bad.reason, bad.evidence)
@@ -102,14 +110,9 @@ def log_delivery(acct, settings):
                        "PutEnableFwSwitch for {resource_id}",
       })
 def asset_protected(acct, settings):
-    edition = _edition(acct)
-    if edition is None:
-        yield unknown(acct.account_id, None, "the Cloud Firewall edition (cloudfw:DescribeUserBuyVersion) was not read")
-        return
-    try:
-        status = _status(edition)
-    except BadField as bad:
-        yield unknown(acct.account_id, None, bad.reason, bad.evidence)
+    _, status, error = _edition_status(acct)
+    if error is not None:
+        yield error
         return
     if status == "free":
         yield not_applicable(acct.account_id, None, "no Cloud Firewall instance: its assets are not listed "
